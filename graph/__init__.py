@@ -1,0 +1,1 @@
+"""graph: a GraphQL content API for editorial blog relays."""

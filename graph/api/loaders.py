@@ -1,0 +1,113 @@
+"""Per-request DataLoaders: one per access path, each one SQL statement per batch."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import Any, TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from graph.read import lookups, posts, sql
+from graph.read.access import Access
+from graph.read.posts import PageRequest, PostFilter, Scope
+
+K = TypeVar("K", bound=Hashable)
+
+# (scope, parent id, filter, page) and (scope, parent id, filter)
+PageKey = tuple[Scope, int, PostFilter, PageRequest]
+CountKey = tuple[Scope, int, PostFilter]
+
+
+def _one_each(
+    fetch: Callable[[Sequence[K]], Awaitable[list[sql.Row]]], column: str
+) -> DataLoader[K, sql.Row | None]:
+    """A loader returning the row whose `column` equals each key, or None."""
+
+    async def load(keys: Sequence[K]) -> list[sql.Row | None]:
+        found = {row[column]: row for row in await fetch(keys)}
+        return [found.get(key) for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def _many_each(
+    fetch: Callable[[Sequence[K]], Awaitable[list[sql.Row]]], column: str
+) -> DataLoader[K, list[sql.Row]]:
+    """A loader returning, for each key, the rows whose `column` equals it, in fetch order."""
+
+    async def load(keys: Sequence[K]) -> list[list[sql.Row]]:
+        grouped: dict[Any, list[sql.Row]] = defaultdict(list)
+        for row in await fetch(keys):
+            grouped[row[column]].append(row)
+        return [grouped.get(key, []) for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def _table(table: str, column: str) -> Callable[[Sequence[Any]], Awaitable[list[sql.Row]]]:
+    async def fetch(keys: Sequence[Any]) -> list[sql.Row]:
+        return await lookups.rows_by(table, column, keys)
+
+    return fetch
+
+
+class Loaders:
+    """Every loader one request may use; made fresh per request so nothing leaks between."""
+
+    def __init__(self, access: Access) -> None:
+        self.access = access
+        self.relay_by_id = _one_each(_table("relay", "id"), "id")
+        self.relay_by_slug = _one_each(_table("relay", "slug"), "slug")
+        self.author_by_id = _one_each(_table("author", "id"), "id")
+        self.author_by_slug = _one_each(_table("author", "slug"), "slug")
+        self.organization_by_id = _one_each(_table("organization", "id"), "id")
+        self.organization_by_slug = _one_each(_table("organization", "slug"), "slug")
+        self.category_by_id = _one_each(_table("category", "id"), "id")
+        self.category_by_slug = _one_each(_table("category", "slug"), "slug")
+        self.post_by_id = _one_each(self._posts_by_ids, "id")
+        self.post_by_slug = _one_each(self._posts_by_slugs, "slug")
+        self.neighbours_by_post = _one_each(self._neighbours, "id")
+        self.bylines_by_post = _many_each(lookups.bylines_for_posts, "post_id")
+        self.affiliations_by_author = _many_each(lookups.affiliations_for_authors, "author_id")
+        self.authors_by_organization = _many_each(
+            lookups.authors_for_organizations, "organization_id"
+        )
+        self.contributors_by_relay = _many_each(self._contributors, "relay_id")
+        self.post_page: DataLoader[PageKey, list[sql.Row]] = DataLoader(load_fn=self._pages)
+        self.post_count: DataLoader[CountKey, int] = DataLoader(load_fn=self._counts)
+
+    async def _posts_by_ids(self, ids: Sequence[int]) -> list[sql.Row]:
+        return await posts.posts_by_ids(ids, self.access)
+
+    async def _posts_by_slugs(self, slugs: Sequence[str]) -> list[sql.Row]:
+        return await posts.posts_by_slugs(slugs, self.access)
+
+    async def _neighbours(self, ids: Sequence[int]) -> list[sql.Row]:
+        return await posts.neighbours(ids, self.access)
+
+    async def _contributors(self, relay_ids: Sequence[int]) -> list[sql.Row]:
+        return await lookups.contributors_for_relays(relay_ids, self.access)
+
+    async def _pages(self, keys: Sequence[PageKey]) -> list[list[sql.Row]]:
+        # Parents asking for the same filter and page share one statement.
+        groups: dict[tuple[Scope, PostFilter, PageRequest], list[int]] = defaultdict(list)
+        for scope, parent_id, post_filter, page in keys:
+            groups[(scope, post_filter, page)].append(parent_id)
+        results: dict[PageKey, list[sql.Row]] = {}
+        for (scope, post_filter, page), parent_ids in groups.items():
+            pages = await posts.post_pages(scope, parent_ids, post_filter, page, self.access)
+            for parent_id in parent_ids:
+                results[(scope, parent_id, post_filter, page)] = pages.get(parent_id, [])
+        return [results[key] for key in keys]
+
+    async def _counts(self, keys: Sequence[CountKey]) -> list[int]:
+        groups: dict[tuple[Scope, PostFilter], list[int]] = defaultdict(list)
+        for scope, parent_id, post_filter in keys:
+            groups[(scope, post_filter)].append(parent_id)
+        results: dict[CountKey, int] = {}
+        for (scope, post_filter), parent_ids in groups.items():
+            counts = await posts.post_counts(scope, parent_ids, post_filter, self.access)
+            for parent_id in parent_ids:
+                results[(scope, parent_id, post_filter)] = counts.get(parent_id, 0)
+        return [results[key] for key in keys]

@@ -1,0 +1,106 @@
+"""Cursor connections: opaque keyset cursors, page-size checks and the generic types."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from graph.api.errors import ClientError
+from graph.settings import get_settings
+
+NodeT = TypeVar("NodeT")
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    """An opaque cursor holding a row's sort key."""
+    raw = json.dumps(list(values), separators=(",", ":"), default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, length: int) -> list[Any]:
+    """The sort key inside a cursor; a ClientError for anything we did not hand out."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+    except (binascii.Error, ValueError) as error:
+        raise ClientError(f"Invalid cursor {cursor!r}.") from error
+    if not isinstance(values, list) or len(values) != length:
+        raise ClientError(f"Invalid cursor {cursor!r}.")
+    return values
+
+
+def decode_keyed_cursor(cursor: str | None, parse: Callable[[Any], Any]) -> tuple[Any, int] | None:
+    """A `(sort value, id)` cursor, the sort value parsed by `parse`."""
+    if cursor is None:
+        return None
+    value, row_id = decode_cursor(cursor, 2)
+    try:
+        return parse(value), int(row_id)
+    except (TypeError, ValueError) as error:
+        raise ClientError(f"Invalid cursor {cursor!r}.") from error
+
+
+def parse_timestamp(value: Any) -> dt.datetime:
+    """A cursor's ISO timestamp."""
+    return dt.datetime.fromisoformat(str(value))
+
+
+def check_first(first: int) -> int:
+    """Refuse page sizes outside 0..MAX_PAGE_SIZE instead of silently truncating."""
+    limit = get_settings().max_page_size
+    if not 0 <= first <= limit:
+        raise ClientError(f"`first` must be between 0 and {limit}; got {first}.")
+    return first
+
+
+@strawberry.type(description="Where a page sits in its list, for fetching the next one.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="True when more items follow this page.")
+    has_previous_page: bool = strawberry.field(
+        description="True when this page was asked for with `after` (items precede it)."
+    )
+    start_cursor: str | None = strawberry.field(description="Cursor of the first edge.")
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the last edge; pass it as `after` for the next page."
+    )
+
+
+@strawberry.type(description="One item in a page, with the cursor that points at it.")
+class Edge(Generic[NodeT]):
+    cursor: str = strawberry.field(description="Opaque position of this item; stable.")
+    node: NodeT = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of a list, with cursors for the next page.")
+class Connection(Generic[NodeT]):
+    edges: list[Edge[NodeT]] = strawberry.field(description="The items of this page, in order.")
+    page_info: PageInfo = strawberry.field(description="Cursors and whether more pages exist.")
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="How many items the whole list holds, across all pages.")
+    async def total_count(self) -> int:
+        return await self.count()
+
+
+def connection(
+    items: Sequence[tuple[str, NodeT]],
+    first: int,
+    after: str | None,
+    count: Callable[[], Awaitable[int]],
+) -> Connection[NodeT]:
+    """A connection from up to `first + 1` (cursor, node) pairs: the extra one means more."""
+    page = list(items[:first])
+    edges = [Edge(cursor=cursor, node=node) for cursor, node in page]
+    info = PageInfo(
+        has_next_page=len(items) > first,
+        has_previous_page=after is not None,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+    return Connection(edges=edges, page_info=info, count=count)

@@ -1,0 +1,188 @@
+"""The root Query: lists, lookups by slug, `node` and search."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+import strawberry
+
+from graph.api.context import Info
+from graph.api.errors import ClientError
+from graph.api.ids import from_global_id
+from graph.api.pagination import (
+    Connection,
+    check_first,
+    connection,
+    decode_cursor,
+    decode_keyed_cursor,
+    encode_cursor,
+)
+from graph.api.types import (
+    AFTER,
+    FILTER,
+    FIRST,
+    Author,
+    Category,
+    Node,
+    Organization,
+    Post,
+    PostFilterInput,
+    Relay,
+    RelayStatus,
+    post_connection,
+    to_filter,
+)
+from graph.read import lists, lookups, search, sql
+from graph.read.posts import Scope
+
+T = TypeVar("T")
+
+SLUG = strawberry.argument(description="The object's URL name.")
+
+
+async def _list_connection(
+    spec: lists.ListSpec,
+    build: Callable[[sql.Row], T],
+    parse: Callable[[Any], Any],
+    first: int,
+    after: str | None,
+    conditions: list[str] | None = None,
+    params: list[Any] | None = None,
+) -> Connection[T]:
+    conditions, params = conditions or [], params or []
+    key = decode_keyed_cursor(after, parse)
+    rows = await lists.page(spec, check_first(first), key, conditions, params)
+    items = [(encode_cursor([str(row["sort_value"]), row["id"]]), build(row)) for row in rows]
+
+    async def count() -> int:
+        return await lists.count(spec, conditions, params)
+
+    return connection(items, first, after, count)
+
+
+def _or_none(row: sql.Row | None, build: Callable[[sql.Row], T]) -> T | None:
+    return None if row is None else build(row)
+
+
+def _search_offset(after: str | None) -> int:
+    if after is None:
+        return 0
+    (offset,) = decode_cursor(after, 1)
+    if not isinstance(offset, int) or offset < 0:
+        raise ClientError(f"Invalid cursor {after!r}.")
+    return offset
+
+
+@strawberry.type(description="Read access to relays, posts, authors, organisations, categories.")
+class Query:
+    @strawberry.field(description="Any object by its global id; null if none is visible.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        type_name, pk = from_global_id(id)
+        loaders = info.context.loaders
+        builders: dict[str, tuple[Any, Callable[[sql.Row], Node]]] = {
+            "Relay": (loaders.relay_by_id, Relay.from_row),
+            "Post": (loaders.post_by_id, Post.from_row),
+            "Author": (loaders.author_by_id, Author.from_row),
+            "Organization": (loaders.organization_by_id, Organization.from_row),
+        }
+        if type_name not in builders:
+            return None
+        loader, build = builders[type_name]
+        return _or_none(await loader.load(pk), build)
+
+    @strawberry.field(description="Relays, newest first (not yet started ones first of all).")
+    async def relays(
+        self,
+        first: Annotated[int, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+        status: Annotated[
+            RelayStatus | None, strawberry.argument(description="Only relays in this state.")
+        ] = None,
+    ) -> Connection[Relay]:
+        conditions: list[str] = [] if status is None else ["status = ?"]
+        params: list[Any] = [] if status is None else [status.value]
+        return await _list_connection(
+            lists.RELAYS, Relay.from_row, lists.relay_sort_value, first, after, conditions, params
+        )
+
+    @strawberry.field(description="One relay by slug.")
+    async def relay(self, info: Info, slug: Annotated[str, SLUG]) -> Relay | None:
+        return _or_none(await info.context.loaders.relay_by_slug.load(slug), Relay.from_row)
+
+    @strawberry.field(description="Published posts across all relays, newest first.")
+    async def posts(
+        self,
+        info: Info,
+        first: Annotated[int, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+        filter: Annotated[PostFilterInput | None, FILTER] = None,
+    ) -> Connection[Post]:
+        return await post_connection(info, Scope.ALL, 0, first, after, to_filter(filter))
+
+    @strawberry.field(description="One post by slug; drafts are invisible without a token.")
+    async def post(self, info: Info, slug: Annotated[str, SLUG]) -> Post | None:
+        return _or_none(await info.context.loaders.post_by_slug.load(slug), Post.from_row)
+
+    @strawberry.field(description="Authors by name, in Danish alphabetical order (æ, ø, å last).")
+    async def authors(
+        self,
+        first: Annotated[int, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> Connection[Author]:
+        return await _list_connection(lists.AUTHORS, Author.from_row, str, first, after)
+
+    @strawberry.field(description="One author by slug.")
+    async def author(self, info: Info, slug: Annotated[str, SLUG]) -> Author | None:
+        return _or_none(await info.context.loaders.author_by_slug.load(slug), Author.from_row)
+
+    @strawberry.field(description="Organisations by name, in Danish alphabetical order.")
+    async def organizations(
+        self,
+        first: Annotated[int, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> Connection[Organization]:
+        return await _list_connection(lists.ORGANIZATIONS, Organization.from_row, str, first, after)
+
+    @strawberry.field(description="One organisation by slug.")
+    async def organization(self, info: Info, slug: Annotated[str, SLUG]) -> Organization | None:
+        row = await info.context.loaders.organization_by_slug.load(slug)
+        return _or_none(row, Organization.from_row)
+
+    @strawberry.field(description="Every category, in Danish alphabetical order.")
+    async def categories(self) -> list[Category]:
+        return [Category.from_row(row) for row in await lookups.all_categories()]
+
+    @strawberry.field(description="One category by slug.")
+    async def category(self, info: Info, slug: Annotated[str, SLUG]) -> Category | None:
+        return _or_none(await info.context.loaders.category_by_slug.load(slug), Category.from_row)
+
+    @strawberry.field(
+        description=(
+            "Danish full-text search over published posts, best match first: stems words "
+            "(børnesager finds børnesag), weights title over teaser over body. Every word "
+            "must match."
+        )
+    )
+    async def search(
+        self,
+        info: Info,
+        query: Annotated[str, strawberry.argument(description="Words to look for.")],
+        first: Annotated[int, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+        filter: Annotated[PostFilterInput | None, FILTER] = None,
+    ) -> Connection[Post]:
+        if not query.strip():
+            raise ClientError("`query` must contain at least one word.")
+        post_filter, access = to_filter(filter), info.context.access
+        offset = _search_offset(after)
+        rows = await search.search_posts(query, post_filter, offset, check_first(first) + 1, access)
+        items = [
+            (encode_cursor([offset + index + 1]), Post.from_row(row))
+            for index, row in enumerate(rows)
+        ]
+
+        async def count() -> int:
+            return await search.count_matches(query, post_filter, access)
+
+        return connection(items, first, after, count)

@@ -1,0 +1,40 @@
+"""The schema: root types plus the protective extensions, limits read from settings."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from graph.api.errors import MASKED_MESSAGE, should_mask
+from graph.api.query import Query
+from graph.api.types import Author, Organization, Post, Relay
+from graph.settings import Settings, get_settings
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The executable schema with depth, alias and token limits and error masking."""
+    settings = settings or get_settings()
+    return strawberry.Schema(
+        query=Query,
+        types=[Relay, Post, Author, Organization],
+        config=StrawberryConfig(auto_camel_case=True),
+        extensions=[
+            lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+            lambda: MaskErrors(should_mask_error=should_mask, error_message=MASKED_MESSAGE),
+        ],
+    )
+
+
+schema = build_schema()

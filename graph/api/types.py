@@ -1,0 +1,363 @@
+"""GraphQL object types. Relations resolve through the request's loaders, never the ORM."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import strawberry
+
+from graph.api.context import Info
+from graph.api.ids import to_global_id
+from graph.api.pagination import (
+    Connection,
+    check_first,
+    connection,
+    decode_keyed_cursor,
+    encode_cursor,
+    parse_timestamp,
+)
+from graph.read import sql
+from graph.read.posts import NO_FILTER, PageRequest, PostFilter, Scope
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+# The API's own enums (same values as graph.models): the schema contract must not change
+# just because a table does.
+@strawberry.enum(description="Whether a relay still takes new posts.")
+class RelayStatus(StrEnum):
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+@strawberry.enum(description="What sort of body an organisation is.")
+class OrganizationKind(StrEnum):
+    MUNICIPALITY = "municipality"
+    REGION = "region"
+    AGENCY = "agency"
+    MINISTRY = "ministry"
+    ASSOCIATION = "association"
+    NGO = "ngo"
+    RESEARCH = "research"
+    COMPANY = "company"
+    OTHER = "other"
+
+
+FIRST = strawberry.argument(description="Page size, 0 to 100.")
+AFTER = strawberry.argument(description="Return items after this cursor (an `endCursor`).")
+FILTER = strawberry.argument(description="Only posts matching every given field.")
+
+
+@strawberry.interface(description="An object with a global id, fetchable with `node(id:)`.")
+class Node:
+    id: strawberry.ID = strawberry.field(description="Opaque global id, stable for the object.")
+
+
+@strawberry.input(
+    name="PostFilter", description="Narrows a post list. Slugs; every given field must hold (AND)."
+)
+class PostFilterInput:
+    relay: str | None = strawberry.field(default=None, description="Relay slug.")
+    category: str | None = strawberry.field(default=None, description="Category slug.")
+    author: str | None = strawberry.field(default=None, description="Slug of a byline author.")
+    organization: str | None = strawberry.field(
+        default=None, description="Slug of a byline organisation (at the time of writing)."
+    )
+    published_after: dt.datetime | None = strawberry.field(
+        default=None, description="Published at or after this time (no offset: Copenhagen)."
+    )
+    published_before: dt.datetime | None = strawberry.field(
+        default=None, description="Published strictly before this time (no offset: Copenhagen)."
+    )
+
+    def to_filter(self) -> PostFilter:
+        """The read layer's filter, with naive times read as Copenhagen time."""
+        return PostFilter(
+            relay=self.relay,
+            category=self.category,
+            author=self.author,
+            organization=self.organization,
+            published_after=_aware(self.published_after),
+            published_before=_aware(self.published_before),
+        )
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=COPENHAGEN)
+
+
+def to_filter(filter_input: PostFilterInput | None) -> PostFilter:
+    """A PostFilter from an optional input (no input: no filter)."""
+    return NO_FILTER if filter_input is None else filter_input.to_filter()
+
+
+async def post_connection(
+    info: Info,
+    scope: Scope,
+    parent_id: int,
+    first: int,
+    after: str | None,
+    post_filter: PostFilter = NO_FILTER,
+) -> Connection[Post]:
+    """A page of posts under one parent, newest first, through the batched page loader."""
+    page = PageRequest(check_first(first), decode_keyed_cursor(after, parse_timestamp))
+    loaders = info.context.loaders
+    rows = await loaders.post_page.load((scope, parent_id, post_filter, page))
+
+    async def count() -> int:
+        return await loaders.post_count.load((scope, parent_id, post_filter))
+
+    items = [(post_cursor(row), Post.from_row(row)) for row in rows]
+    return connection(items, first, after, count)
+
+
+def post_cursor(row: sql.Row) -> str:
+    """A post's cursor: its place in the newest-first order."""
+    published = sql.to_datetime(row["published_at"])
+    return encode_cursor([published.isoformat() if published else None, row["id"]])
+
+
+@strawberry.type(description="A themed series of posts; each writer hands the baton to the next.")
+class Relay(Node):
+    pk: strawberry.Private[int]
+    slug: str = strawberry.field(description="URL name, unique among relays.")
+    title: str = strawberry.field(description="The relay's name.")
+    intro: str = strawberry.field(description="Introductory text (plain text paragraphs).")
+    status: RelayStatus = strawberry.field(description="Active or ended.")
+    started_on: dt.date | None = strawberry.field(description="Date of the first post.")
+    ended_on: dt.date | None = strawberry.field(description="Date the relay ended, if it has.")
+
+    @classmethod
+    def from_row(cls, row: sql.Row) -> Relay:
+        """The type for one `relay` row."""
+        return cls(
+            id=strawberry.ID(to_global_id("Relay", row["id"])),
+            pk=row["id"],
+            slug=row["slug"],
+            title=row["title"],
+            intro=row["intro"],
+            status=RelayStatus(row["status"]),
+            started_on=sql.to_date(row["started_on"]),
+            ended_on=sql.to_date(row["ended_on"]),
+        )
+
+    @strawberry.field(description="The relay's posts, newest first.")
+    async def posts(
+        self,
+        info: Info,
+        first: Annotated[int, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+        filter: Annotated[PostFilterInput | None, FILTER] = None,
+    ) -> Connection[Post]:
+        return await post_connection(info, Scope.RELAY, self.pk, first, after, to_filter(filter))
+
+    @strawberry.field(description="Everyone with a byline in this relay, in leg order.")
+    async def contributors(self, info: Info) -> list[Author]:
+        rows = await info.context.loaders.contributors_by_relay.load(self.pk)
+        return await _authors(info, [row["author_id"] for row in rows])
+
+
+@strawberry.type(description="A subject heading such as Ledelse or Politik.")
+class Category:
+    pk: strawberry.Private[int]
+    slug: str = strawberry.field(description="URL name, unique among categories.")
+    name: str = strawberry.field(description="Display name.")
+
+    @classmethod
+    def from_row(cls, row: sql.Row) -> Category:
+        """The type for one `category` row."""
+        return cls(pk=row["id"], slug=row["slug"], name=row["name"])
+
+    @strawberry.field(description="Posts in this category, newest first.")
+    async def posts(
+        self,
+        info: Info,
+        first: Annotated[int, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> Connection[Post]:
+        return await post_connection(info, Scope.CATEGORY, self.pk, first, after)
+
+
+@strawberry.type(description="A municipality, agency, association … that writers belong to.")
+class Organization(Node):
+    pk: strawberry.Private[int]
+    slug: str = strawberry.field(description="URL name, unique among organisations.")
+    name: str = strawberry.field(description="Full name.")
+    short_name: str | None = strawberry.field(description="Abbreviation, e.g. KL or SFI.")
+    kind: OrganizationKind = strawberry.field(description="What sort of body it is.")
+
+    @classmethod
+    def from_row(cls, row: sql.Row) -> Organization:
+        """The type for one `organization` row."""
+        return cls(
+            id=strawberry.ID(to_global_id("Organization", row["id"])),
+            pk=row["id"],
+            slug=row["slug"],
+            name=row["name"],
+            short_name=row["short_name"],
+            kind=OrganizationKind(row["kind"]),
+        )
+
+    @strawberry.field(description="Authors affiliated with the organisation, by name.")
+    async def authors(self, info: Info) -> list[Author]:
+        rows = await info.context.loaders.authors_by_organization.load(self.pk)
+        return await _authors(info, [row["author_id"] for row in rows])
+
+    @strawberry.field(description="Posts with a byline from this organisation, newest first.")
+    async def posts(
+        self,
+        info: Info,
+        first: Annotated[int, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> Connection[Post]:
+        return await post_connection(info, Scope.ORGANIZATION, self.pk, first, after)
+
+
+@strawberry.type(description="A person who writes posts.")
+class Author(Node):
+    pk: strawberry.Private[int]
+    slug: str = strawberry.field(description="URL name, unique among authors.")
+    name: str = strawberry.field(description="Full name.")
+    bio: str = strawberry.field(description="Short biography; may be empty.")
+
+    @classmethod
+    def from_row(cls, row: sql.Row) -> Author:
+        """The type for one `author` row."""
+        return cls(
+            id=strawberry.ID(to_global_id("Author", row["id"])),
+            pk=row["id"],
+            slug=row["slug"],
+            name=row["name"],
+            bio=row["bio"],
+        )
+
+    @strawberry.field(description="Where the author works, and as what.")
+    async def affiliations(self, info: Info) -> list[Affiliation]:
+        rows = await info.context.loaders.affiliations_by_author.load(self.pk)
+        return [
+            Affiliation(organization_pk=row["organization_id"], role=row["role"]) for row in rows
+        ]
+
+    @strawberry.field(description="Posts the author has a byline on, newest first.")
+    async def posts(
+        self,
+        info: Info,
+        first: Annotated[int, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> Connection[Post]:
+        return await post_connection(info, Scope.AUTHOR, self.pk, first, after)
+
+
+@strawberry.type(description="An author's role at an organisation.")
+class Affiliation:
+    organization_pk: strawberry.Private[int]
+    role: str | None = strawberry.field(description="Job title, as the author gives it.")
+
+    @strawberry.field(description="The organisation.")
+    async def organization(self, info: Info) -> Organization:
+        row = await info.context.loaders.organization_by_id.load(self.organization_pk)
+        assert row is not None  # a foreign key: the row exists
+        return Organization.from_row(row)
+
+
+@strawberry.type(description="Who wrote a post, as printed on that post.")
+class Byline:
+    author_pk: strawberry.Private[int]
+    organization_pk: strawberry.Private[int | None]
+    role: str | None = strawberry.field(description="Role as printed on the post, if any.")
+
+    @strawberry.field(description="The writer.")
+    async def author(self, info: Info) -> Author:
+        row = await info.context.loaders.author_by_id.load(self.author_pk)
+        assert row is not None  # a foreign key: the row exists
+        return Author.from_row(row)
+
+    @strawberry.field(description="The writer's organisation at the time of writing, if given.")
+    async def organization(self, info: Info) -> Organization | None:
+        if self.organization_pk is None:
+            return None
+        row = await info.context.loaders.organization_by_id.load(self.organization_pk)
+        return None if row is None else Organization.from_row(row)
+
+
+@strawberry.type(description="One contribution to a relay.")
+class Post(Node):
+    pk: strawberry.Private[int]
+    relay_pk: strawberry.Private[int]
+    category_pk: strawberry.Private[int | None]
+    slug: str = strawberry.field(description="URL name, unique across the site.")
+    title: str = strawberry.field(description="Headline.")
+    teaser: str = strawberry.field(description="Short summary in plain text.")
+    body: str = strawberry.field(description="Markdown source of the post.")
+    html: str = strawberry.field(description="The body rendered to sanitised HTML.")
+    published_at: dt.datetime | None = strawberry.field(
+        description="When it was published, in Copenhagen time."
+    )
+    leg: int = strawberry.field(description="Position in the relay; 1 is the first post.")
+
+    @classmethod
+    def from_row(cls, row: sql.Row) -> Post:
+        """The type for one `post` row."""
+        published = sql.to_datetime(row["published_at"])
+        return cls(
+            id=strawberry.ID(to_global_id("Post", row["id"])),
+            pk=row["id"],
+            relay_pk=row["relay_id"],
+            category_pk=row["category_id"],
+            slug=row["slug"],
+            title=row["title"],
+            teaser=row["teaser"],
+            body=row["body"],
+            html=row["html"],
+            published_at=published.astimezone(COPENHAGEN) if published else None,
+            leg=row["leg"] or 0,
+        )
+
+    @strawberry.field(description="The post's category, if it has one.")
+    async def category(self, info: Info) -> Category | None:
+        if self.category_pk is None:
+            return None
+        row = await info.context.loaders.category_by_id.load(self.category_pk)
+        return None if row is None else Category.from_row(row)
+
+    @strawberry.field(description="The relay the post belongs to.")
+    async def relay(self, info: Info) -> Relay:
+        row = await info.context.loaders.relay_by_id.load(self.relay_pk)
+        assert row is not None  # a foreign key: the row exists
+        return Relay.from_row(row)
+
+    @strawberry.field(description="Who wrote it, in printed order; empty when nobody is named.")
+    async def bylines(self, info: Info) -> list[Byline]:
+        rows = await info.context.loaders.bylines_by_post.load(self.pk)
+        return [
+            Byline(
+                author_pk=row["author_id"], organization_pk=row["organization_id"], role=row["role"]
+            )
+            for row in rows
+        ]
+
+    @strawberry.field(description="The post before this one in the relay (lower leg).")
+    async def previous(self, info: Info) -> Post | None:
+        return await self._neighbour(info, "prev_id")
+
+    @strawberry.field(description="The post after this one in the relay (higher leg).")
+    async def next(self, info: Info) -> Post | None:
+        return await self._neighbour(info, "next_id")
+
+    async def _neighbour(self, info: Info, column: str) -> Post | None:
+        loaders = info.context.loaders
+        row = await loaders.neighbours_by_post.load(self.pk)
+        if row is None or row[column] is None:
+            return None
+        neighbour = await loaders.post_by_id.load(row[column])
+        return None if neighbour is None else Post.from_row(neighbour)
+
+
+async def _authors(info: Info, author_ids: list[int]) -> list[Author]:
+    rows = await info.context.loaders.author_by_id.load_many(author_ids)
+    return [Author.from_row(row) for row in rows if row is not None]

@@ -1,0 +1,80 @@
+"""Database wiring: the Tortoise config, the dialect, and start-up helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tortoise import Tortoise, connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.migrations import api as migrations_api
+from tortoise.migrations.recorder import MigrationRecorder
+
+MODELS_MODULE = "graph.models"
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    """The Tortoise config for one database URL (one app, built-in migrations)."""
+    return {
+        "connections": {"default": database_url},
+        "apps": {
+            "models": {
+                "models": [MODELS_MODULE],
+                "migrations": "graph.migrations",
+                "default_connection": "default",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def connection() -> BaseDBAsyncClient:
+    """The default connection (inside a transaction, the transaction's)."""
+    client: BaseDBAsyncClient = connections.get("default")
+    return client
+
+
+def dialect() -> str:
+    """'sqlite' or 'postgres' for the default connection."""
+    return str(connection().capabilities.dialect)
+
+
+async def init(database_url: str) -> None:
+    """Initialise Tortoise outside a web app (CLI commands, scripts)."""
+    await Tortoise.init(config=tortoise_config(database_url))
+
+
+async def migrate(
+    database_url: str, progress: Callable[[str, str, str], object] | None = None
+) -> None:
+    """Apply every pending migration (idempotent)."""
+    _fix_recorder_placeholders()
+    await migrations_api.migrate(config=tortoise_config(database_url), progress=progress)
+
+
+def _fix_recorder_placeholders() -> None:
+    # Tortoise 1.1.9's migration recorder writes `$1` for every PostgreSQL client, but the
+    # psycopg driver wants `%s` (tortoise-orm PR #2153 introduced the `$N` form). Without
+    # this, `migrate` on psycopg:// applies the first migration and then fails to record it.
+    original = MigrationRecorder._placeholder
+    if getattr(original, "_graph_fixed", False):
+        return
+
+    def placeholder(self: MigrationRecorder, pos: int) -> str:
+        if type(self.connection).__module__.startswith("tortoise.backends.psycopg"):
+            return "%s"
+        return original(self, pos)
+
+    placeholder._graph_fixed = True  # type: ignore[attr-defined]
+    MigrationRecorder._placeholder = placeholder  # type: ignore[method-assign]
+
+
+def __getattr__(name: str) -> Any:
+    # `tortoise -c graph.db.TORTOISE_ORM makemigrations` reads this; lazy so importing
+    # graph.db never reads the environment by itself.
+    if name == "TORTOISE_ORM":
+        from graph.settings import get_settings
+
+        return tortoise_config(get_settings().database_url)
+    raise AttributeError(name)

@@ -1,0 +1,192 @@
+"""Post queries: keyset pages and counts for many parents at once, one statement each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from graph.read import sql
+from graph.read.access import Access
+
+POST_COLUMNS = (
+    "p.id, p.relay_id, p.slug, p.title, p.teaser, p.body, p.html, p.category_id, p.status, "
+    "p.published_at, p.leg, p.created_at, p.updated_at, p.version"
+)
+NEWEST_FIRST = "p.published_at DESC, p.id DESC"
+
+
+class Scope(Enum):
+    """Which parent a page of posts hangs under; ALL is the site-wide list."""
+
+    ALL = "all"
+    RELAY = "relay"
+    CATEGORY = "category"
+    AUTHOR = "author"
+    ORGANIZATION = "organization"
+
+
+@dataclass(frozen=True)
+class PostFilter:
+    """Slugs and bounds that narrow a post list; all combine with AND."""
+
+    relay: str | None = None
+    category: str | None = None
+    author: str | None = None
+    organization: str | None = None
+    published_after: dt.datetime | None = None
+    published_before: dt.datetime | None = None
+
+
+NO_FILTER = PostFilter()
+
+# A post cursor is the sort key of the last row seen: (published_at, id).
+PostKey = tuple[dt.datetime, int]
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """`first` rows after `after` (exclusive), newest first."""
+
+    first: int
+    after: PostKey | None = None
+
+
+def _scope_source(scope: Scope, parent_count: int) -> tuple[str, str, str]:
+    """(FROM clause, parent key expression, WHERE on parents) for a scope."""
+    marks = sql.placeholders(parent_count)
+    if scope is Scope.ALL:
+        return "post p", "0", "1 = 1"
+    if scope is Scope.RELAY:
+        return "post p", "p.relay_id", f"p.relay_id IN ({marks})"
+    if scope is Scope.CATEGORY:
+        return "post p", "p.category_id", f"p.category_id IN ({marks})"
+    column = "author_id" if scope is Scope.AUTHOR else "organization_id"
+    # DISTINCT: two bylines from one organisation must not list the post twice.
+    source = (
+        f"post p JOIN (SELECT DISTINCT {column} AS parent_key, post_id FROM byline "
+        f"WHERE {column} IN ({marks})) k ON k.post_id = p.id"
+    )
+    return source, "k.parent_key", "1 = 1"
+
+
+def filter_conditions(post_filter: PostFilter) -> tuple[list[str], list[Any]]:
+    """SQL conditions (on alias `p`) and their parameters for a PostFilter."""
+    conditions: list[str] = []
+    params: list[Any] = []
+    if post_filter.relay is not None:
+        conditions.append("p.relay_id = (SELECT id FROM relay WHERE slug = ?)")
+        params.append(post_filter.relay)
+    if post_filter.category is not None:
+        conditions.append("p.category_id = (SELECT id FROM category WHERE slug = ?)")
+        params.append(post_filter.category)
+    for slug, table, column in (
+        (post_filter.author, "author", "author_id"),
+        (post_filter.organization, "organization", "organization_id"),
+    ):
+        if slug is not None:
+            conditions.append(
+                f"EXISTS (SELECT 1 FROM byline fb JOIN {table} ft ON ft.id = fb.{column} "
+                "WHERE fb.post_id = p.id AND ft.slug = ?)"
+            )
+            params.append(slug)
+    if post_filter.published_after is not None:
+        conditions.append("p.published_at >= ?")
+        params.append(post_filter.published_after)
+    if post_filter.published_before is not None:
+        conditions.append("p.published_at < ?")
+        params.append(post_filter.published_before)
+    return conditions, params
+
+
+def _where(
+    scope: Scope, parent_ids: Sequence[int], post_filter: PostFilter, access: Access
+) -> tuple[str, str, str, list[Any]]:
+    source, parent_key, parent_where = _scope_source(scope, len(parent_ids))
+    conditions, params = filter_conditions(post_filter)
+    scope_params: list[Any] = [] if scope is Scope.ALL else list(parent_ids)
+    where = " AND ".join([parent_where, access.visible_posts(), *conditions])
+    # The parent ids sit in the FROM clause for byline scopes and in WHERE otherwise;
+    # either way they come before the filter parameters.
+    return source, parent_key, where, scope_params + params
+
+
+async def post_pages(
+    scope: Scope,
+    parent_ids: Sequence[int],
+    post_filter: PostFilter,
+    page: PageRequest,
+    access: Access,
+) -> dict[int, list[sql.Row]]:
+    """Up to `first + 1` newest posts per parent, keyed by parent id (0 for ALL)."""
+    source, parent_key, where, params = _where(scope, parent_ids, post_filter, access)
+    if page.after is not None:
+        where += " AND (p.published_at < ? OR (p.published_at = ? AND p.id < ?))"
+        params += [page.after[0], page.after[0], page.after[1]]
+    limit = page.first + 1
+    if scope is Scope.ALL:
+        statement = (
+            f"SELECT {POST_COLUMNS}, 0 AS parent_key FROM {source} WHERE {where} "
+            f"ORDER BY {NEWEST_FIRST} LIMIT ?"
+        )
+    else:
+        statement = (
+            f"SELECT * FROM (SELECT {POST_COLUMNS}, {parent_key} AS parent_key, "
+            f"ROW_NUMBER() OVER (PARTITION BY {parent_key} ORDER BY {NEWEST_FIRST}) AS rn "
+            f"FROM {source} WHERE {where}) t WHERE t.rn <= ? ORDER BY t.parent_key, t.rn"
+        )
+    rows = await sql.fetch(statement, [*params, limit])
+    pages: dict[int, list[sql.Row]] = defaultdict(list)
+    for row in rows:
+        pages[row["parent_key"]].append(row)
+    return pages
+
+
+async def post_counts(
+    scope: Scope, parent_ids: Sequence[int], post_filter: PostFilter, access: Access
+) -> dict[int, int]:
+    """How many posts each parent has under the filter, keyed by parent id (0 for ALL)."""
+    source, parent_key, where, params = _where(scope, parent_ids, post_filter, access)
+    statement = (
+        f"SELECT {parent_key} AS parent_key, COUNT(*) AS n FROM {source} WHERE {where} "
+        f"GROUP BY {parent_key}"
+    )
+    if scope is Scope.ALL:
+        statement = f"SELECT 0 AS parent_key, COUNT(*) AS n FROM {source} WHERE {where}"
+    rows = await sql.fetch(statement, params)
+    return {row["parent_key"]: row["n"] for row in rows}
+
+
+async def posts_by_ids(ids: Sequence[int], access: Access) -> list[sql.Row]:
+    """Visible posts with these ids, in no particular order."""
+    statement = (
+        f"SELECT {POST_COLUMNS} FROM post p "
+        f"WHERE p.id IN ({sql.placeholders(len(ids))}) AND {access.visible_posts()}"
+    )
+    return await sql.fetch(statement, ids)
+
+
+async def posts_by_slugs(slugs: Sequence[str], access: Access) -> list[sql.Row]:
+    """Visible posts with these slugs; a draft's slug is as absent as an unknown one."""
+    statement = (
+        f"SELECT {POST_COLUMNS} FROM post p "
+        f"WHERE p.slug IN ({sql.placeholders(len(slugs))}) AND {access.visible_posts()}"
+    )
+    return await sql.fetch(statement, slugs)
+
+
+async def neighbours(post_ids: Sequence[int], access: Access) -> list[sql.Row]:
+    """(id, prev_id, next_id) for each post: its visible neighbours by leg in its relay."""
+    marks = sql.placeholders(len(post_ids))
+    visible = access.visible_posts()
+    statement = (
+        "SELECT id, prev_id, next_id FROM ("
+        "SELECT p.id, LAG(p.id) OVER w AS prev_id, LEAD(p.id) OVER w AS next_id FROM post p "
+        f"WHERE p.relay_id IN (SELECT relay_id FROM post WHERE id IN ({marks})) AND {visible} "
+        "WINDOW w AS (PARTITION BY p.relay_id ORDER BY p.leg, p.id)"
+        f") t WHERE t.id IN ({marks})"
+    )
+    return await sql.fetch(statement, [*post_ids, *post_ids])

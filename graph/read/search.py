@@ -1,0 +1,66 @@
+"""Danish full-text search over visible posts, ranked title > teaser > body.
+
+PostgreSQL matches with its `danish` configuration on a generated, GIN-indexed tsvector;
+SQLite matches Snowball stems in an FTS5 table (kept by `graph.search_index`). Both treat a
+query as all of its words (AND), so both backends find the same posts.
+"""
+
+from __future__ import annotations
+
+from graph import db
+from graph.danish import stems
+from graph.read import sql
+from graph.read.access import Access
+from graph.read.posts import POST_COLUMNS, PostFilter, filter_conditions
+
+# FTS5 bm25 column weights, in the same proportion as PostgreSQL's A/B/C (1.0, 0.4, 0.2).
+_BM25 = "bm25(post_search, 10.0, 4.0, 2.0)"
+
+
+def _match(query: str) -> str:
+    """An FTS5 MATCH expression: every stem of the query, each quoted."""
+    return " AND ".join(f'"{stem}"' for stem in stems(query))
+
+
+def _source(query: str, post_filter: PostFilter, access: Access) -> tuple[str, list[object]]:
+    conditions, params = filter_conditions(post_filter)
+    where = " AND ".join([access.visible_posts(), *conditions])
+    if db.dialect() == "postgres":
+        source = (
+            f"FROM post p, plainto_tsquery('danish', ?) q WHERE p.search_vector @@ q AND {where}"
+        )
+        return source, [query, *params]
+    source = (
+        f"FROM post_search s JOIN post p ON p.id = s.rowid WHERE post_search MATCH ? AND {where}"
+    )
+    return source, [_match(query), *params]
+
+
+def _has_terms(query: str) -> bool:
+    # A query of stop words only matches nothing on PostgreSQL; say the same on SQLite
+    # instead of handing FTS5 an empty MATCH (a syntax error).
+    return bool(stems(query))
+
+
+async def search_posts(
+    query: str, post_filter: PostFilter, offset: int, limit: int, access: Access
+) -> list[sql.Row]:
+    """Up to `limit` matching posts from `offset`, best match first."""
+    if not _has_terms(query):
+        return []
+    source, params = _source(query, post_filter, access)
+    rank = "ts_rank(p.search_vector, q) DESC" if db.dialect() == "postgres" else f"{_BM25} ASC"
+    statement = (
+        f"SELECT {POST_COLUMNS} {source} "
+        f"ORDER BY {rank}, p.published_at DESC, p.id DESC LIMIT ? OFFSET ?"
+    )
+    return await sql.fetch(statement, [*params, limit, offset])
+
+
+async def count_matches(query: str, post_filter: PostFilter, access: Access) -> int:
+    """How many visible posts match the query."""
+    if not _has_terms(query):
+        return 0
+    source, params = _source(query, post_filter, access)
+    rows = await sql.fetch(f"SELECT COUNT(*) AS n {source}", params)
+    return int(rows[0]["n"])

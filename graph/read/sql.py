@@ -1,0 +1,51 @@
+"""Raw SQL across dialects: one placeholder style in, the driver's style out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from graph import db
+
+Row = dict[str, Any]
+
+
+def _param(value: Any, postgres: bool) -> Any:
+    # SQLite stores Tortoise datetimes as text in UTC ('2015-05-12 22:00:00+00:00'); compare
+    # against the same spelling instead of relying on sqlite3's deprecated default adapters.
+    if postgres:
+        return value
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+async def fetch(sql: str, params: Sequence[Any] = ()) -> list[Row]:
+    """Run one SELECT written with `?` placeholders; rows as dicts."""
+    postgres = db.dialect() == "postgres"
+    if postgres:
+        sql = sql.replace("%", "%%").replace("?", "%s")
+    values = [_param(value, postgres) for value in params]
+    return await db.connection().execute_query_dict(sql, values)
+
+
+def placeholders(count: int) -> str:
+    """`?, ?, ?` for an IN list of `count` values."""
+    return ", ".join("?" * count)
+
+
+def to_datetime(value: Any) -> dt.datetime | None:
+    """A timestamp column as an aware datetime (SQLite returns text)."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(value)
+
+
+def to_date(value: Any) -> dt.date | None:
+    """A date column as a date (SQLite returns text)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
