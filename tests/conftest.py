@@ -1,0 +1,154 @@
+"""Test harness: one migrated database with the demo relay per pytest run.
+
+SQLite by default (a temporary file). With TEST_DATABASE_URL=psycopg://user@host:port/db the
+same suite runs on PostgreSQL: a fresh database is created next to the one named, and dropped
+at the end. Run each backend as its own pytest process (see notes/stack.md: Tortoise caches
+the first backend's SQL per model).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import psycopg
+import pytest
+from tortoise import Tortoise
+
+from graph import db
+from graph.app import create_app
+from graph.demo.load import load_demo
+from graph.settings import Settings
+
+POSTGRES_TIMEOUT_S = 5
+
+
+def _admin_dsn(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(("postgresql", parts.netloc, parts.path, "", ""))
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+
+
+def _postgres_admin(url: str) -> psycopg.Connection[Any]:
+    try:
+        return psycopg.connect(
+            _admin_dsn(url), autocommit=True, connect_timeout=POSTGRES_TIMEOUT_S
+        )
+    except psycopg.OperationalError as error:
+        pytest.exit(f"TEST_DATABASE_URL={url}: PostgreSQL is unreachable ({error})", returncode=3)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh, empty database for this run; SQLite unless TEST_DATABASE_URL says otherwise."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite://{tmp_path_factory.mktemp('db') / 'graph.sqlite3'}"
+        return
+    name = f"graph_test_{secrets.token_hex(4)}"
+    with _postgres_admin(base) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield _with_database(base, name)
+    finally:
+        with _postgres_admin(base) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+async def database(database_url: str) -> AsyncIterator[str]:
+    """The test database, migrated, with the demo relay loaded and Tortoise initialised."""
+    await db.migrate(database_url)
+    await db.init(database_url)
+    await load_demo()
+    try:
+        yield database_url
+    finally:
+        await Tortoise.close_connections()
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    """Settings pointing at the test database."""
+    return Settings(database_url=database_url)
+
+
+@pytest.fixture
+async def client(database: str, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to the ASGI app in-process (Tortoise set up by `database`)."""
+    transport = httpx.ASGITransport(app=create_app(settings))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+
+
+@dataclass
+class GraphQL:
+    """Posts GraphQL operations and returns the decoded JSON body."""
+
+    http: httpx.AsyncClient
+    headers: dict[str, str] = field(default_factory=dict)
+
+    async def __call__(self, query: str, **variables: Any) -> dict[str, Any]:
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=self.headers
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def data(self, query: str, **variables: Any) -> dict[str, Any]:
+        """The `data` of a response that must have no errors."""
+        body = await self(query, **variables)
+        assert "errors" not in body, body["errors"]
+        result: dict[str, Any] = body["data"]
+        return result
+
+
+@pytest.fixture
+def gql(client: httpx.AsyncClient) -> GraphQL:
+    """Run a GraphQL operation as an anonymous frontend would."""
+    return GraphQL(client)
+
+
+class StatementCounter(logging.Handler):
+    """Counts SQL statements Tortoise sends (it logs each one at DEBUG on tortoise.db_client)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg == "%s: %s" and record.args:
+            self.statements.append(str(record.args[0]))
+
+
+@pytest.fixture
+def sql_statements() -> Iterator[StatementCounter]:
+    """Collects the SQL statements run while the test is active."""
+    counter = StatementCounter()
+    logger = logging.getLogger("tortoise.db_client")
+    previous = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(counter)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(counter)
+        logger.setLevel(previous)
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    """The checkout's top folder."""
+    return Path(__file__).resolve().parents[1]
