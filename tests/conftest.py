@@ -99,17 +99,17 @@ class GraphQL:
     http: httpx.AsyncClient
     headers: dict[str, str] = field(default_factory=dict)
 
-    async def __call__(self, query: str, **variables: Any) -> dict[str, Any]:
+    async def __call__(self, document: str, /, **variables: Any) -> dict[str, Any]:
         response = await self.http.post(
-            "/graphql", json={"query": query, "variables": variables}, headers=self.headers
+            "/graphql", json={"query": document, "variables": variables}, headers=self.headers
         )
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body
 
-    async def data(self, query: str, **variables: Any) -> dict[str, Any]:
+    async def data(self, document: str, /, **variables: Any) -> dict[str, Any]:
         """The `data` of a response that must have no errors."""
-        body = await self(query, **variables)
+        body = await self(document, **variables)
         assert "errors" not in body, body["errors"]
         result: dict[str, Any] = body["data"]
         return result

@@ -1,0 +1,92 @@
+"""Every nested frontend query costs the same number of SQL statements at any page size."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import GraphQL, StatementCounter
+from fixtures import synthetic
+
+OPERATIONS = Path(__file__).resolve().parents[2] / "schema" / "operations"
+
+
+@pytest.fixture(scope="module")
+async def data(database: str) -> AsyncIterator[synthetic.Synthetic]:
+    made = await synthetic.create()
+    try:
+        yield made
+    finally:
+        await synthetic.remove(made)
+
+
+def operation(name: str) -> str:
+    return (OPERATIONS / f"{name}.graphql").read_text(encoding="utf-8")
+
+
+async def run_counted(
+    gql: GraphQL, statements: StatementCounter, name: str, **variables: Any
+) -> tuple[int, dict[str, Any]]:
+    statements.statements.clear()
+    result = await gql.data(operation(name), **variables)
+    return len(statements.statements), result
+
+
+def size(value: Any) -> int:
+    """How many objects a response holds, to show the larger page really is larger."""
+    if isinstance(value, dict):
+        return 1 + sum(size(item) for item in value.values())
+    if isinstance(value, list):
+        return sum(size(item) for item in value)
+    return 0
+
+
+CASES = [
+    ("RelayPage", {"slug": "syntetisk-stafet-0"}, "first"),
+    ("RelaysWithPosts", {}, "first"),
+    ("RelaysWithPosts", {"first": 50}, "postsFirst"),
+    ("CategoryPage", {"slug": "syntetisk"}, "first"),
+    ("AuthorPage", {"slug": "faelles-skribent"}, "first"),
+    ("OrganizationPage", {"slug": "syntetisk-kommune"}, "first"),
+    ("Search", {"query": "indlæg stafet"}, "first"),
+]
+
+
+@pytest.mark.parametrize(("name", "variables", "page_argument"), CASES)
+async def test_statement_count_does_not_grow_with_page_size(
+    data: synthetic.Synthetic,
+    gql: GraphQL,
+    sql_statements: StatementCounter,
+    name: str,
+    variables: dict[str, Any],
+    page_argument: str,
+) -> None:
+    small_count, small = await run_counted(
+        gql, sql_statements, name, **variables, **{page_argument: 5}
+    )
+    large_count, large = await run_counted(
+        gql, sql_statements, name, **variables, **{page_argument: 50}
+    )
+    assert size(large) > size(small)  # the larger page really fetched more parents
+    assert small_count == large_count, sql_statements.statements
+
+
+async def test_post_page_is_a_fixed_handful_of_statements(
+    data: synthetic.Synthetic, gql: GraphQL, sql_statements: StatementCounter
+) -> None:
+    count, result = await run_counted(gql, sql_statements, "PostPage", slug="syntetisk-3-4")
+    assert result["post"]["previous"]["slug"] == "syntetisk-3-3"
+    assert result["post"]["next"]["slug"] == "syntetisk-3-5"
+    # post, relay, category, bylines, authors, organisations, neighbours, neighbour posts
+    assert count <= 8, sql_statements.statements
+
+
+async def test_relay_list_nesting_is_one_statement_per_level(
+    data: synthetic.Synthetic, gql: GraphQL, sql_statements: StatementCounter
+) -> None:
+    count, result = await run_counted(gql, sql_statements, "RelaysWithPosts", first=8)
+    assert len(result["relays"]["edges"]) == 8
+    # relays, relay count, posts, post counts, categories, bylines, authors, organisations
+    assert count <= 8, sql_statements.statements
