@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -35,10 +36,12 @@ class GraphQLApp(GraphQL[Context, None]):
 
 
 async def healthz(request: Request) -> Response:
-    """200 when the database answers, 503 when it does not."""
+    """200 when the database answers within the timeout, 503 when it does not."""
+    timeout = get_settings().health_timeout_s
     try:
-        await db.connection().execute_query("SELECT 1")
+        await asyncio.wait_for(db.connection().execute_query("SELECT 1"), timeout)
     except Exception:
+        # Logged, not shown: the body must not leak connection strings or driver errors.
         log.exception("health check: database unreachable")
         return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
     return JSONResponse({"status": "ok", "database": "up"})

@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
+    health_timeout_s: float = 2.0
     load_demo_on_empty: bool = True
     log_level: str = "INFO"
 

@@ -42,9 +42,7 @@ def _with_database(url: str, name: str) -> str:
 
 def _postgres_admin(url: str) -> psycopg.Connection[Any]:
     try:
-        return psycopg.connect(
-            _admin_dsn(url), autocommit=True, connect_timeout=POSTGRES_TIMEOUT_S
-        )
+        return psycopg.connect(_admin_dsn(url), autocommit=True, connect_timeout=POSTGRES_TIMEOUT_S)
     except psycopg.OperationalError as error:
         pytest.exit(f"TEST_DATABASE_URL={url}: PostgreSQL is unreachable ({error})", returncode=3)
 

@@ -28,11 +28,22 @@ def decode_cursor(cursor: str, length: int) -> list[Any]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)
-    except (binascii.Error, ValueError) as error:
+    except (binascii.Error, ValueError, RecursionError) as error:
         raise ClientError(f"Invalid cursor {cursor!r}.") from error
     if not isinstance(values, list) or len(values) != length:
         raise ClientError(f"Invalid cursor {cursor!r}.")
     return values
+
+
+# Ids are 32-bit integer columns; anything outside would overflow the driver or SQLite.
+MAX_ID = 2**31 - 1
+
+
+def cursor_integer(cursor: str, value: Any, maximum: int = MAX_ID) -> int:
+    """A whole number from a cursor, 0..maximum; JSON true, 1e999 and 10**26 are refused."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= maximum:
+        raise ClientError(f"Invalid cursor {cursor!r}.")
+    return value
 
 
 def decode_keyed_cursor(cursor: str | None, parse: Callable[[Any], Any]) -> tuple[Any, int] | None:
@@ -41,9 +52,10 @@ def decode_keyed_cursor(cursor: str | None, parse: Callable[[Any], Any]) -> tupl
         return None
     value, row_id = decode_cursor(cursor, 2)
     try:
-        return parse(value), int(row_id)
+        sort_value = parse(value)
     except (TypeError, ValueError) as error:
         raise ClientError(f"Invalid cursor {cursor!r}.") from error
+    return sort_value, cursor_integer(cursor, row_id)
 
 
 def parse_timestamp(value: Any) -> dt.datetime:

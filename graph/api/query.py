@@ -14,6 +14,7 @@ from graph.api.pagination import (
     Connection,
     check_first,
     connection,
+    cursor_integer,
     decode_cursor,
     decode_keyed_cursor,
     encode_cursor,
@@ -65,13 +66,15 @@ def _or_none(row: sql.Row | None, build: Callable[[sql.Row], T]) -> T | None:
     return None if row is None else build(row)
 
 
+# Search pages by offset; deeper than this is a crawler, not a reader.
+MAX_SEARCH_OFFSET = 10_000
+
+
 def _search_offset(after: str | None) -> int:
     if after is None:
         return 0
     (offset,) = decode_cursor(after, 1)
-    if not isinstance(offset, int) or offset < 0:
-        raise ClientError(f"Invalid cursor {after!r}.")
-    return offset
+    return cursor_integer(after, offset, MAX_SEARCH_OFFSET)
 
 
 @strawberry.type(description="Read access to relays, posts, authors, organisations, categories.")

@@ -29,7 +29,8 @@ def _source(query: str, post_filter: PostFilter, access: Access) -> tuple[str, l
         source = (
             f"FROM post p, plainto_tsquery('danish', ?) q WHERE p.search_vector @@ q AND {where}"
         )
-        return source, [query, *params]
+        # PostgreSQL text cannot hold NUL; read it as a word break, as `stems()` does.
+        return source, [query.replace("\x00", " "), *params]
     source = (
         f"FROM post_search s JOIN post p ON p.id = s.rowid WHERE post_search MATCH ? AND {where}"
     )

@@ -12,6 +12,10 @@ Row = dict[str, Any]
 
 
 def _param(value: Any, postgres: bool) -> Any:
+    if isinstance(value, str) and "\x00" in value:
+        # PostgreSQL text cannot hold NUL and errors; stored text never contains one, so a
+        # replacement character keeps "matches nothing" on both backends.
+        return value.replace("\x00", "\ufffd")
     # SQLite stores Tortoise datetimes as text in UTC ('2015-05-12 22:00:00+00:00'); compare
     # against the same spelling instead of relying on sqlite3's deprecated default adapters.
     if postgres:

@@ -43,7 +43,9 @@ async def test_organization_page_lists_author_and_post(gql: GraphQL) -> None:
     assert organization["authors"] == [{"name": "Mads Roke Clausen", "slug": "mads-roke-clausen"}]
     (edge,) = organization["posts"]["edges"]
     assert edge["node"]["title"].startswith("Et barn har kun en barndom")
-    assert edge["node"]["bylines"] == [{"author": {"name": "Mads Roke Clausen"}, "role": "direktør"}]
+    assert edge["node"]["bylines"] == [
+        {"author": {"name": "Mads Roke Clausen"}, "role": "direktør"}
+    ]
 
 
 async def test_relay_page_has_intro_posts_in_leg_order_and_contributors(gql: GraphQL) -> None:
@@ -89,7 +91,8 @@ async def test_post_page_has_neighbours_by_leg(gql: GraphQL) -> None:
 async def test_first_and_last_posts_have_no_outer_neighbours(gql: GraphQL) -> None:
     data = await gql.data(
         """{ posts(first: 1) { edges { node { leg next { leg } } } }
-             relay(slug: "lederskabs-stafetten") { posts(first: 25) { edges { node { leg previous { leg } } } } } }"""
+             relay(slug: "lederskabs-stafetten") {
+               posts(first: 25) { edges { node { leg previous { leg } } } } } }"""
     )
     assert data["posts"]["edges"][0]["node"] == {"leg": 25, "next": None}
     oldest = data["relay"]["posts"]["edges"][-1]["node"]
@@ -129,7 +132,9 @@ async def test_categories_are_in_danish_order_with_their_posts(gql: GraphQL) -> 
 
 
 async def test_category_by_slug(gql: GraphQL) -> None:
-    data = await gql.data('{ category(slug: "velfaerd") { name posts { edges { node { leg } } } } }')
+    data = await gql.data(
+        '{ category(slug: "velfaerd") { name posts { edges { node { leg } } } } }'
+    )
     assert data["category"] == {
         "name": "Velfærd",
         "posts": {"edges": [{"node": {"leg": 3}}, {"node": {"leg": 2}}]},
@@ -168,14 +173,16 @@ async def test_node_with_garbage_id_is_a_clear_error(gql: GraphQL) -> None:
 async def test_filters_combine_with_and(gql: GraphQL) -> None:
     data = await gql.data(
         """{ posts(filter: {organization: "kommunernes-landsforening", category: "politik",
-                            publishedAfter: "2015-02-04T00:00:00", publishedBefore: "2015-02-05T00:00:00"}) {
+                            publishedAfter: "2015-02-04T00:00:00",
+                            publishedBefore: "2015-02-05T00:00:00"}) {
               edges { node { slug } } } }"""
     )
     assert [edge["node"]["slug"] for edge in data["posts"]["edges"]] == [
         "topleder-i-kl-kommunerne-skal-turde-at-gaa-nye-veje"
     ]
     data = await gql.data(
-        '{ posts(filter: {organization: "kommunernes-landsforening", category: "ledelse"}) { totalCount } }'
+        """{ posts(filter: {organization: "kommunernes-landsforening", category: "ledelse"}) {
+              totalCount } }"""
     )
     assert data["posts"]["totalCount"] == 0
 
@@ -186,3 +193,12 @@ async def test_author_filter_and_unknown_slug_filter(gql: GraphQL) -> None:
              b: posts(filter: {relay: "no-such-relay"}) { totalCount } }"""
     )
     assert data == {"a": {"totalCount": 1}, "b": {"totalCount": 0}}
+
+
+async def test_nul_bytes_in_slugs_and_filters_are_just_unknown(gql: GraphQL) -> None:
+    data = await gql.data(
+        """query ($slug: String!) { post(slug: $slug) { id }
+             posts(filter: {category: $slug}) { totalCount } }""",
+        slug="politi\u0000med-bloed-hat",
+    )
+    assert data == {"post": None, "posts": {"totalCount": 0}}

@@ -1,0 +1,42 @@
+"""The demo loader: the seed page becomes one relay with 25 posts, bylines and organisations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from graph import models
+from graph.demo.load import load_demo
+
+
+async def test_demo_relay_has_25_published_posts_with_legs_in_date_order(database: str) -> None:
+    posts = await models.Post.filter(relay__slug="lederskabs-stafetten").order_by("leg")
+    assert len(posts) == 25
+    assert [post.leg for post in posts] == list(range(1, 26))
+    dates = [post.published_at for post in posts]
+    assert dates == sorted(dates)
+    assert posts[0].title == "Gør vi det, vi siger, vi gør?"
+    assert {post.status for post in posts} == {models.PostStatus.PUBLISHED}
+
+
+async def test_dates_are_midnight_in_copenhagen(database: str) -> None:
+    post = await models.Post.get(slug="politi-med-bloed-hat")  # 14.05.13, summer time
+    assert post.published_at == dt.datetime(2013, 5, 13, 22, 0, tzinfo=dt.UTC)
+
+
+async def test_nine_posts_have_named_writers_and_sixteen_have_none(database: str) -> None:
+    with_byline = await models.Post.filter(bylines__id__isnull=False).distinct().count()
+    assert with_byline == 9
+    assert await models.Author.all().count() == 9
+
+
+async def test_organisations_keep_full_names_short_names_and_kinds(database: str) -> None:
+    sfi = await models.Organization.get(slug="sfi-det-nationale-forskningscenter-for-velfaerd")
+    assert (sfi.short_name, sfi.kind) == ("SFI", models.OrganizationKind.RESEARCH)
+    assert await models.Organization.all().count() == 11
+
+
+async def test_loading_twice_changes_nothing(database: str) -> None:
+    before = await models.Post.all().count(), await models.Byline.all().count()
+    result = await load_demo()
+    assert result.posts_created == 0
+    assert (await models.Post.all().count(), await models.Byline.all().count()) == before

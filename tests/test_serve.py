@@ -1,0 +1,118 @@
+"""`graph serve` as a real process: GraphQL over GET and POST, health, request ids."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+
+START_TIMEOUT_S = 30
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def server(
+    database: str, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A `graph serve` process on the test database; its base URL."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"}
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "graph", "serve", "--port", str(port)],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base, process, log)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = log.read_text(errors="replace")
+            pytest.fail(f"graph serve exited with {process.returncode}:\n{output}")
+        try:
+            httpx.get(f"{base}/healthz", timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    pytest.fail(f"graph serve did not answer within {START_TIMEOUT_S} s")
+
+
+QUERY = '{ post(slug: "politi-med-bloed-hat") { title leg } }'
+EXPECTED: dict[str, Any] = {"data": {"post": {"title": "Politi med blød hat", "leg": 2}}}
+
+
+def test_post_query(server: str) -> None:
+    response = httpx.post(f"{server}/graphql", json={"query": QUERY})
+    assert response.json() == EXPECTED
+
+
+def test_get_query(server: str) -> None:
+    response = httpx.get(f"{server}/graphql", params={"query": QUERY})
+    assert response.json() == EXPECTED
+
+
+def test_get_cannot_run_a_mutation(server: str) -> None:
+    response = httpx.get(f"{server}/graphql", params={"query": "mutation { x }"})
+    assert response.status_code in (400, 405)
+
+
+def test_graphiql_for_a_browser(server: str) -> None:
+    response = httpx.get(f"{server}/graphql", headers={"accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
+
+
+def test_health_and_request_id(server: str) -> None:
+    response = httpx.get(f"{server}/healthz", headers={"x-request-id": "abc123"})
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "up"}
+    assert response.headers["x-request-id"] == "abc123"
+    generated = httpx.get(f"{server}/healthz").headers["x-request-id"]
+    assert len(generated) == 16
+
+
+def test_health_is_503_while_postgres_refuses_connections(server: str, database_url: str) -> None:
+    if not database_url.startswith("psycopg"):
+        pytest.skip("a SQLite file cannot be taken down from outside the process")
+    name = database_url.rsplit("/", 1)[1]
+    admin_url = os.environ["TEST_DATABASE_URL"].replace("psycopg://", "postgresql://", 1)
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        )
+        try:
+            down = httpx.get(f"{server}/healthz", timeout=10)
+        finally:
+            admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+    assert down.status_code == 503
+    assert down.json() == {"status": "unavailable", "database": "down"}
+    assert httpx.get(f"{server}/healthz", timeout=15).status_code == 200
