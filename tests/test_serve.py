@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +27,19 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(
-    database: str, database_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
+def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the server process writes its log."""
+    return tmp_path_factory.mktemp("serve") / "serve.log"
+
+
+@pytest.fixture(scope="module")
+def server(database: str, database_url: str, server_log: Path) -> Iterator[str]:
     """A `graph serve` process on the test database; its base URL."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"}
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    # A short pool timeout, so requests during a database outage fail in seconds, not 30.
+    url = f"{database_url}?timeout=3" if database_url.startswith("psycopg") else database_url
+    env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
+    log = server_log
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "graph", "serve", "--port", str(port)],
@@ -97,7 +104,9 @@ def test_health_and_request_id(server: str) -> None:
     assert len(generated) == 16
 
 
-def test_health_is_503_while_postgres_refuses_connections(server: str, database_url: str) -> None:
+@contextmanager
+def postgres_refusing_connections(database_url: str) -> Iterator[None]:
+    """The test database refuses connections (and drops the open ones) while inside."""
     if not database_url.startswith("psycopg"):
         pytest.skip("a SQLite file cannot be taken down from outside the process")
     name = database_url.rsplit("/", 1)[1]
@@ -110,9 +119,31 @@ def test_health_is_503_while_postgres_refuses_connections(server: str, database_
             [name],
         )
         try:
-            down = httpx.get(f"{server}/healthz", timeout=10)
+            yield
         finally:
             admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+
+
+def test_health_is_503_while_postgres_refuses_connections(server: str, database_url: str) -> None:
+    with postgres_refusing_connections(database_url):
+        down = httpx.get(f"{server}/healthz", timeout=10)
     assert down.status_code == 503
     assert down.json() == {"status": "unavailable", "database": "down"}
     assert httpx.get(f"{server}/healthz", timeout=15).status_code == 200
+
+
+def test_database_failure_is_masked_for_clients_and_logged_with_request_id(
+    server: str, database_url: str, server_log: Path
+) -> None:
+    with postgres_refusing_connections(database_url):
+        response = httpx.post(
+            f"{server}/graphql",
+            json={"query": '{ relay(slug: "lederskabs-stafetten") { title } }'},
+            headers={"x-request-id": "req-masked-1"},
+            timeout=60,
+        )
+    body = response.json()
+    assert [error["message"] for error in body["errors"]] == ["Unexpected error."]
+    assert "psycopg" not in response.text and "SELECT" not in response.text
+    logged = [line for line in server_log.read_text().splitlines() if "[req-masked-1]" in line]
+    assert logged, "the failure was not logged with its request id"
