@@ -31,9 +31,13 @@ async def _migrate() -> None:
 
 
 async def _load_demo() -> None:
-    from graph.demo.load import load_demo
+    from graph.demo.listing import ListingError
+    from graph.demo.load import DemoDataError, load_demo
 
-    result = await load_demo()
+    try:
+        result = await load_demo()
+    except (ListingError, DemoDataError) as error:
+        sys.exit(f"graph load-demo: nothing loaded: {error}")
     if result.posts_created:
         print(f"loaded relay {result.relay_slug!r} with {result.posts_created} posts")
     else:

@@ -16,6 +16,7 @@ from graph.content import render_markdown
 from graph.danish import slugify, sort_key
 from graph.demo.listing import Listing, ListingEntry, parse_listing
 from graph.search_index import reindex_posts
+from graph.slugs import unique_post_slug
 
 DATA = Path(__file__).parent / "data"
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -33,19 +34,38 @@ class LoadResult:
     posts_created: int
 
 
-def read_demo() -> tuple[Listing, dict[str, Any]]:
-    """Parse the shipped page and bylines file, validating both before anything is written."""
-    listing = parse_listing((DATA / "lederskabs-stafetten.txt").read_text(encoding="utf-8"))
-    bylines = json.loads((DATA / "bylines.json").read_text(encoding="utf-8"))
-    titles = {entry.title for entry in listing.entries}
-    unknown = sorted(set(bylines["bylines"]) - titles)
+PAGE = DATA / "lederskabs-stafetten.txt"
+BYLINES = DATA / "bylines.json"
+
+
+def read_demo(page: Path = PAGE, bylines_file: Path = BYLINES) -> tuple[Listing, dict[str, Any]]:
+    """Parse the page and its bylines file, validating both before anything is written."""
+    listing = parse_listing(page.read_text(encoding="utf-8"))
+    try:
+        bylines = json.loads(bylines_file.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise DemoDataError(f"{bylines_file.name}: line {error.lineno}: {error.msg}") from error
+    _check_bylines(bylines, {entry.title for entry in listing.entries})
+    return listing, bylines
+
+
+def _check_bylines(data: Any, titles: set[str]) -> None:
+    """Refuse a bylines file that does not fit the page, naming what is wrong."""
+    if not isinstance(data, dict) or not {"organizations", "bylines"} <= data.keys():
+        raise DemoDataError("bylines file: needs 'organizations' and 'bylines'")
+    kinds = {kind.value for kind in models.OrganizationKind}
+    for org in data["organizations"]:
+        if not org.get("name") or org.get("kind") not in kinds:
+            raise DemoDataError(f"organisation {org!r}: needs a name and a kind of {sorted(kinds)}")
+    unknown = sorted(set(data["bylines"]) - titles)
     if unknown:
-        raise DemoDataError(f"bylines.json names posts the page does not have: {unknown}")
-    organizations = {org["name"] for org in bylines["organizations"]}
-    for title, byline in bylines["bylines"].items():
+        raise DemoDataError(f"bylines name posts the page does not have: {unknown}")
+    organizations = {org["name"] for org in data["organizations"]}
+    for title, byline in data["bylines"].items():
+        if not {"author", "role", "organization"} <= byline.keys():
+            raise DemoDataError(f"{title!r}: a byline needs author, role and organization")
         if byline["organization"] not in (None, *organizations):
             raise DemoDataError(f"{title!r}: unknown organisation {byline['organization']!r}")
-    return listing, bylines
 
 
 def published_at(entry: ListingEntry) -> dt.datetime:
@@ -53,9 +73,9 @@ def published_at(entry: ListingEntry) -> dt.datetime:
     return dt.datetime.combine(entry.published_on, dt.time(), tzinfo=COPENHAGEN)
 
 
-async def load_demo() -> LoadResult:
+async def load_demo(page: Path = PAGE, bylines_file: Path = BYLINES) -> LoadResult:
     """Load the demo relay unless it is there already; all or nothing."""
-    listing, bylines = read_demo()
+    listing, bylines = read_demo(page, bylines_file)
     slug = slugify(listing.title)
     async with in_transaction():
         if await models.Relay.exists(slug=slug):
@@ -104,7 +124,7 @@ async def _posts(relay: models.Relay, listing: Listing) -> dict[str, models.Post
     for leg, entry in enumerate(oldest_first, start=1):
         posts[entry.title] = await models.Post.create(
             relay=relay,
-            slug=await _free_post_slug(slugify(entry.title)),
+            slug=await unique_post_slug(entry.title),
             title=entry.title,
             teaser=entry.teaser,
             body=entry.teaser,
@@ -115,15 +135,6 @@ async def _posts(relay: models.Relay, listing: Listing) -> dict[str, models.Post
             leg=leg,
         )
     return posts
-
-
-async def _free_post_slug(base: str) -> str:
-    """`base`, or `base-2`, `base-3` … whichever is free site-wide."""
-    candidate, suffix = base, 1
-    while await models.Post.exists(slug=candidate):
-        suffix += 1
-        candidate = f"{base}-{suffix}"
-    return candidate
 
 
 async def _bylines(

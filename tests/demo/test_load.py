@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
 
 from graph import models
-from graph.demo.load import load_demo
+from graph.demo.listing import ListingError
+from graph.demo.load import BYLINES, PAGE, DemoDataError, load_demo
 
 
 async def test_demo_relay_has_25_published_posts_with_legs_in_date_order(database: str) -> None:
@@ -40,3 +45,38 @@ async def test_loading_twice_changes_nothing(database: str) -> None:
     result = await load_demo()
     assert result.posts_created == 0
     assert (await models.Post.all().count(), await models.Byline.all().count()) == before
+
+
+async def counts() -> tuple[int, ...]:
+    return (
+        await models.Relay.all().count(),
+        await models.Post.all().count(),
+        await models.Author.all().count(),
+        await models.Organization.all().count(),
+    )
+
+
+async def test_a_malformed_page_names_the_line_and_loads_nothing(
+    database: str, tmp_path: Path
+) -> None:
+    page = PAGE.read_text(encoding="utf-8").replace("Lederskabs-stafetten", "Prøve-stafetten")
+    page = page.replace("13.05.15 Ledelse", "31.02.15 Ledelse")
+    broken = tmp_path / "page.txt"
+    broken.write_text(page, encoding="utf-8")
+    before = await counts()
+    with pytest.raises(ListingError) as raised:
+        await load_demo(broken)
+    assert raised.value.line == 16
+    assert "31.02.15" in str(raised.value)
+    assert await counts() == before
+
+
+async def test_bylines_that_do_not_fit_the_page_load_nothing(database: str, tmp_path: Path) -> None:
+    bylines = json.loads(BYLINES.read_text(encoding="utf-8"))
+    bylines["bylines"]["Politi med blød hat"]["organization"] = "Rigspolitiet"
+    broken = tmp_path / "bylines.json"
+    broken.write_text(json.dumps(bylines), encoding="utf-8")
+    before = await counts()
+    with pytest.raises(DemoDataError, match="unknown organisation 'Rigspolitiet'"):
+        await load_demo(PAGE, broken)
+    assert await counts() == before
