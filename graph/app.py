@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -17,7 +18,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from tortoise.contrib.starlette import RegisterTortoise
 
-from graph import db
+from graph import db, logs
 from graph.api.context import Context, make_context
 from graph.api.schema import build_schema
 from graph.logs import RequestIdMiddleware
@@ -27,7 +28,12 @@ log = logging.getLogger(__name__)
 
 
 class GraphQLApp(GraphQL[Context, None]):
-    """Strawberry's ASGI app with our per-request context."""
+    """Strawberry's ASGI app with our per-request context and orjson encoding."""
+
+    def encode_json(self, data: object) -> bytes:
+        # orjson is several times faster than json.dumps on large nested responses and
+        # writes UTF-8 directly (æ/ø/å unescaped).
+        return orjson.dumps(data)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -50,6 +56,8 @@ async def healthz(request: Request) -> Response:
 def create_app(settings: Settings | None = None) -> Starlette:
     """The Starlette app for one database URL (migrations are applied before, by the CLI)."""
     settings = settings or get_settings()
+    # Each uvicorn worker is its own process and calls this factory: configure its logging.
+    logs.configure(settings.log_level)
     graphql = GraphQLApp(build_schema(settings))
 
     @asynccontextmanager
