@@ -17,6 +17,7 @@ import psycopg
 import pytest
 
 START_TIMEOUT_S = 30
+SERVER_APPLICATION_NAME = "graph-serve-under-test"
 
 
 def free_port() -> int:
@@ -37,7 +38,11 @@ def server(database: str, database_url: str, server_log: Path) -> Iterator[str]:
     """A `graph serve` process on the test database; its base URL."""
     port = free_port()
     # A short pool timeout, so requests during a database outage fail in seconds, not 30.
-    url = f"{database_url}?timeout=3" if database_url.startswith("psycopg") else database_url
+    # application_name lets the outage below cut only the server's connections, not the
+    # in-process test pool's.
+    url = database_url
+    if database_url.startswith("psycopg"):
+        url = f"{database_url}?timeout=3&application_name={SERVER_APPLICATION_NAME}"
     env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
     log = server_log
     with log.open("wb") as output:
@@ -106,7 +111,7 @@ def test_health_and_request_id(server: str) -> None:
 
 @contextmanager
 def postgres_refusing_connections(database_url: str) -> Iterator[None]:
-    """The test database refuses connections (and drops the open ones) while inside."""
+    """The test database refuses new connections and drops the server's while inside."""
     if not database_url.startswith("psycopg"):
         pytest.skip("a SQLite file cannot be taken down from outside the process")
     name = database_url.rsplit("/", 1)[1]
@@ -115,8 +120,8 @@ def postgres_refusing_connections(database_url: str) -> Iterator[None]:
         admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
         admin.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = %s AND pid <> pg_backend_pid()",
-            [name],
+            "WHERE datname = %s AND application_name = %s",
+            [name, SERVER_APPLICATION_NAME],
         )
         try:
             yield
