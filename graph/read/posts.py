@@ -150,13 +150,9 @@ async def post_counts(
 ) -> dict[int, int]:
     """How many posts each parent has under the filter, keyed by parent id (0 for ALL)."""
     source, parent_key, where, params = _where(scope, parent_ids, post_filter, access)
-    statement = (
-        f"SELECT {parent_key} AS parent_key, COUNT(*) AS n FROM {source} WHERE {where} "
-        f"GROUP BY {parent_key}"
-    )
-    if scope is Scope.ALL:
-        statement = f"SELECT 0 AS parent_key, COUNT(*) AS n FROM {source} WHERE {where}"
-    rows = await sql.fetch(statement, params)
+    group = "" if scope is Scope.ALL else f" GROUP BY {parent_key}"
+    statement = f"SELECT {parent_key} AS parent_key, COUNT(*) AS n FROM {source} WHERE {where}"
+    rows = await sql.fetch(statement + group, params)
     return {row["parent_key"]: row["n"] for row in rows}
 
 
