@@ -43,7 +43,7 @@ class GraphQLApp(GraphQL[Context, None]):
 
 async def healthz(request: Request) -> Response:
     """200 when the database answers within the timeout, 503 when it does not."""
-    timeout = get_settings().health_timeout_s
+    timeout = request.app.state.settings.health_timeout_s
     try:
         await asyncio.wait_for(db.connection().execute_query("SELECT 1"), timeout)
     except Exception:
@@ -70,4 +70,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz, methods=["GET"]),
     ]
-    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestIdMiddleware)])
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestIdMiddleware)])
+    app.state.settings = settings
+    return app

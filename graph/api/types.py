@@ -46,7 +46,7 @@ class OrganizationKind(StrEnum):
     OTHER = "other"
 
 
-FIRST = strawberry.argument(description="Page size, 0 to 100.")
+FIRST = strawberry.argument(description="Page size: 0 up to the server's limit (100 by default).")
 AFTER = strawberry.argument(description="Return items after this cursor (an `endCursor`).")
 FILTER = strawberry.argument(description="Only posts matching every given field.")
 

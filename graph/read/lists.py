@@ -15,7 +15,7 @@ RELAY_SORT = "COALESCE(started_on, '9999-12-31')"
 
 @dataclass(frozen=True)
 class ListSpec:
-    """How one table is listed: its sort expression, direction, and cursor value type."""
+    """How one table is listed: its sort expression and direction (ties broken by id)."""
 
     table: str
     sort: str

@@ -17,12 +17,15 @@ from graph.read.posts import POST_COLUMNS, PostFilter, filter_conditions
 _BM25 = "bm25(post_search, 10.0, 4.0, 2.0)"
 
 
-def _match(query: str) -> str:
-    """An FTS5 MATCH expression: every stem of the query, each quoted."""
-    return " AND ".join(f'"{stem}"' for stem in stems(query))
+def _source(query: str, post_filter: PostFilter, access: Access) -> tuple[str, list[object]] | None:
+    """FROM … WHERE … and its parameters; None when the query has no searchable word.
 
-
-def _source(query: str, post_filter: PostFilter, access: Access) -> tuple[str, list[object]]:
+    A query of stop words only matches nothing on PostgreSQL; say the same on SQLite instead
+    of handing FTS5 an empty MATCH (a syntax error).
+    """
+    words = stems(query)
+    if not words:
+        return None
     conditions, params = filter_conditions(post_filter)
     where = " AND ".join([access.visible_posts(), *conditions])
     if db.dialect() == "postgres":
@@ -34,22 +37,18 @@ def _source(query: str, post_filter: PostFilter, access: Access) -> tuple[str, l
     source = (
         f"FROM post_search s JOIN post p ON p.id = s.rowid WHERE post_search MATCH ? AND {where}"
     )
-    return source, [_match(query), *params]
-
-
-def _has_terms(query: str) -> bool:
-    # A query of stop words only matches nothing on PostgreSQL; say the same on SQLite
-    # instead of handing FTS5 an empty MATCH (a syntax error).
-    return bool(stems(query))
+    # Every stem, each quoted, so FTS5 operators in the query are only ever words.
+    return source, [" AND ".join(f'"{word}"' for word in words), *params]
 
 
 async def search_posts(
     query: str, post_filter: PostFilter, offset: int, limit: int, access: Access
 ) -> list[sql.Row]:
     """Up to `limit` matching posts from `offset`, best match first."""
-    if not _has_terms(query):
+    found = _source(query, post_filter, access)
+    if found is None:
         return []
-    source, params = _source(query, post_filter, access)
+    source, params = found
     rank = "ts_rank(p.search_vector, q) DESC" if db.dialect() == "postgres" else f"{_BM25} ASC"
     statement = (
         f"SELECT {POST_COLUMNS} {source} "
@@ -60,8 +59,9 @@ async def search_posts(
 
 async def count_matches(query: str, post_filter: PostFilter, access: Access) -> int:
     """How many visible posts match the query."""
-    if not _has_terms(query):
+    found = _source(query, post_filter, access)
+    if found is None:
         return 0
-    source, params = _source(query, post_filter, access)
+    source, params = found
     rows = await sql.fetch(f"SELECT COUNT(*) AS n {source}", params)
     return int(rows[0]["n"])
