@@ -38,7 +38,7 @@ class GraphQLApp(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        return make_context(request, response if isinstance(response, Response) else None)
+        return await make_context(request, response if isinstance(response, Response) else None)
 
 
 async def healthz(request: Request) -> Response:

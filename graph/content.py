@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -20,3 +22,21 @@ def render_markdown(source: str) -> str:
         url_schemes=_URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
+
+
+TEASER_LENGTH = 280
+
+
+def plain_text(source: str) -> str:
+    """The words of a Markdown text, without markup, on one line."""
+    text = nh3.clean(_MARKDOWN.render(source), tags=set())
+    return " ".join(html.unescape(text).split())
+
+
+def derive_teaser(body: str, length: int = TEASER_LENGTH) -> str:
+    """A teaser cut from the body: its first words, up to `length` characters."""
+    text = plain_text(body)
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",.;:-\N{EN DASH}") + "…"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -22,6 +23,13 @@ class PostStatus(StrEnum):
     SCHEDULED = "scheduled"
     PUBLISHED = "published"
     ARCHIVED = "archived"
+
+
+class Role(StrEnum):
+    """What an API token may do: editors write content, admins also manage the site."""
+
+    EDITOR = "editor"
+    ADMIN = "admin"
 
 
 class OrganizationKind(StrEnum):
@@ -58,6 +66,7 @@ class Relay(Timestamped):
     status = fields.CharEnumField(RelayStatus, max_length=16, default=RelayStatus.ACTIVE)
     started_on = fields.DateField(null=True)
     ended_on = fields.DateField(null=True)
+    version = fields.IntField(default=1)
 
     class Meta:
         table = "relay"
@@ -85,6 +94,7 @@ class Organization(Model):
     short_name = fields.CharField(max_length=100, null=True)
     kind = fields.CharEnumField(OrganizationKind, max_length=16, default=OrganizationKind.OTHER)
     sort_key = fields.CharField(max_length=200, db_index=True)
+    version = fields.IntField(default=1)
 
     class Meta:
         table = "organization"
@@ -98,6 +108,7 @@ class Author(Model):
     name = fields.CharField(max_length=300)
     bio = fields.TextField(default="")
     sort_key = fields.CharField(max_length=200, db_index=True)
+    version = fields.IntField(default=1)
 
     class Meta:
         table = "author"
@@ -131,6 +142,8 @@ class Post(Timestamped):
     slug = fields.CharField(max_length=200, unique=True)
     title = fields.CharField(max_length=300)
     teaser = fields.TextField(default="")
+    # True when the teaser was cut from the body, so a new body gets a new teaser.
+    teaser_derived = fields.BooleanField(default=False)
     body = fields.TextField(default="")
     html = fields.TextField(default="")
     category: fields.ForeignKeyNullableRelation[Category] = fields.ForeignKeyField(
@@ -138,6 +151,7 @@ class Post(Timestamped):
     )
     status = fields.CharEnumField(PostStatus, max_length=16, default=PostStatus.DRAFT)
     published_at = fields.DatetimeField(null=True)
+    publish_at = fields.DatetimeField(null=True)
     leg = fields.IntField(null=True)
     version = fields.IntField(default=1)
 
@@ -171,3 +185,36 @@ class Byline(Model):
         table = "byline"
         unique_together = (("post", "position"), ("post", "author"))
         indexes = (("author_id", "post_id"), ("organization_id", "post_id"))
+
+
+class PostRevision(Model):
+    """One write to a post: who, when, the changed fields, and the state after it."""
+
+    id = fields.IntField(primary_key=True)
+    post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
+        "models.Post", related_name="revisions", on_delete=fields.RESTRICT
+    )
+    version = fields.IntField()
+    actor = fields.CharField(max_length=100)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    changes: fields.JSONField[dict[str, Any]] = fields.JSONField()
+    state: fields.JSONField[dict[str, Any]] = fields.JSONField()
+
+    class Meta:
+        table = "post_revision"
+        unique_together = (("post", "version"),)
+
+
+class ApiToken(Model):
+    """A named API credential, stored as the SHA-256 of the token (never the token)."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=100, unique=True)
+    role = fields.CharEnumField(Role, max_length=16)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_used_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "api_token"

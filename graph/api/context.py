@@ -5,20 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import strawberry
-from starlette.requests import Request
+from starlette.requests import HTTPConnection
 from starlette.responses import Response
-from starlette.websockets import WebSocket
 
 from graph.api.loaders import Loaders
-from graph.read.access import ANONYMOUS, Access
+from graph.read.access import ANONYMOUS, EDITOR, Access
+from graph.tokens import Viewer, authenticate
 
 
 @dataclass
 class Context:
     """Who is asking and the request's loaders."""
 
-    request: Request | WebSocket | None = None
+    request: HTTPConnection | None = None
     response: Response | None = None
+    # None for anonymous callers and for a bad or revoked token alike; `presented_token`
+    # tells the two apart for error messages.
+    viewer: Viewer | None = None
+    presented_token: bool = False
     access: Access = ANONYMOUS
     loaders: Loaders = field(default_factory=lambda: Loaders(ANONYMOUS))
 
@@ -26,9 +30,29 @@ class Context:
 Info = strawberry.Info[Context, None]
 
 
-def make_context(
-    request: Request | WebSocket | None = None, response: Response | None = None
+def bearer_token(request: HTTPConnection | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header, if there is one."""
+    if request is None:
+        return None
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+async def make_context(
+    request: HTTPConnection | None = None, response: Response | None = None
 ) -> Context:
-    """A fresh context (and so fresh loaders) for one request."""
-    access = ANONYMOUS  # tokens arrive with the editors issue
-    return Context(request=request, response=response, access=access, loaders=Loaders(access))
+    """A fresh context (and so fresh loaders) for one request, with its caller resolved."""
+    token = bearer_token(request)
+    viewer = None if token is None else await authenticate(token)
+    # Any valid token may read drafts: both roles are editorial.
+    access = ANONYMOUS if viewer is None else EDITOR
+    return Context(
+        request=request,
+        response=response,
+        viewer=viewer,
+        presented_token=token is not None,
+        access=access,
+        loaders=Loaders(access),
+    )

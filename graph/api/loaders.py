@@ -69,6 +69,7 @@ class Loaders:
         self.post_by_slug = _one_each(self._posts_by_slugs, "slug")
         self.neighbours_by_post = _one_each(self._neighbours, "id")
         self.bylines_by_post = _many_each(lookups.bylines_for_posts, "post_id")
+        self.revisions_by_post = _many_each(lookups.revisions_for_posts, "post_id")
         self.affiliations_by_author = _many_each(lookups.affiliations_for_authors, "author_id")
         self.authors_by_organization = _many_each(
             lookups.authors_for_organizations, "organization_id"

@@ -14,6 +14,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from graph.api.errors import MASKED_MESSAGE, should_mask
+from graph.api.mutations import Mutation
 from graph.api.query import Query
 from graph.api.types import Author, Organization, Post, Relay
 from graph.settings import Settings, get_settings
@@ -24,6 +25,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or get_settings()
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         types=[Relay, Post, Author, Organization],
         config=StrawberryConfig(auto_camel_case=True),
         extensions=[

@@ -19,6 +19,7 @@ from graph.api.pagination import (
     encode_cursor,
     parse_timestamp,
 )
+from graph.api.revisions import PostRevision
 from graph.read import sql
 from graph.read.posts import NO_FILTER, PageRequest, PostFilter, Scope
 
@@ -46,9 +47,18 @@ class OrganizationKind(StrEnum):
     OTHER = "other"
 
 
+@strawberry.enum(description="Where a post is in its life; only PUBLISHED is public.")
+class PostStatus(StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
 FIRST = strawberry.argument(description="Page size: 0 up to the server's limit (100 by default).")
 AFTER = strawberry.argument(description="Return items after this cursor (an `endCursor`).")
 FILTER = strawberry.argument(description="Only posts matching every given field.")
+VERSION = "Bumped by every write; pass it as `expectedVersion` to update this object."
 
 
 @strawberry.interface(description="An object with a global id, fetchable with `node(id:)`.")
@@ -72,6 +82,13 @@ class PostFilterInput:
     published_before: dt.datetime | None = strawberry.field(
         default=None, description="Published strictly before this time (no offset: Copenhagen)."
     )
+    status: list[PostStatus] | None = strawberry.field(
+        default=None,
+        description=(
+            "Only posts in these states. Without a token only PUBLISHED posts exist; with one, "
+            "lists show every state but ARCHIVED unless asked."
+        ),
+    )
 
     def to_filter(self) -> PostFilter:
         """The read layer's filter, with naive times read as Copenhagen time."""
@@ -80,12 +97,14 @@ class PostFilterInput:
             category=self.category,
             author=self.author,
             organization=self.organization,
-            published_after=_aware(self.published_after),
-            published_before=_aware(self.published_before),
+            published_after=aware(self.published_after),
+            published_before=aware(self.published_before),
+            statuses=None if self.status is None else tuple(sorted(s.value for s in self.status)),
         )
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """The time with Copenhagen as its zone when the client gave none."""
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=COPENHAGEN)
@@ -118,7 +137,7 @@ async def post_connection(
 
 def post_cursor(row: sql.Row) -> str:
     """A post's cursor: its place in the newest-first order."""
-    published = sql.to_datetime(row["published_at"])
+    published = sql.to_datetime(row["sort_at"])
     return encode_cursor([published.isoformat() if published else None, row["id"]])
 
 
@@ -131,6 +150,7 @@ class Relay(Node):
     status: RelayStatus = strawberry.field(description="Active or ended.")
     started_on: dt.date | None = strawberry.field(description="Date of the first post.")
     ended_on: dt.date | None = strawberry.field(description="Date the relay ended, if it has.")
+    version: int = strawberry.field(description=VERSION)
 
     @classmethod
     def from_row(cls, row: sql.Row) -> Relay:
@@ -144,6 +164,7 @@ class Relay(Node):
             status=RelayStatus(row["status"]),
             started_on=sql.to_date(row["started_on"]),
             ended_on=sql.to_date(row["ended_on"]),
+            version=row["version"],
         )
 
     @strawberry.field(description="The relay's posts, newest first.")
@@ -190,6 +211,7 @@ class Organization(Node):
     name: str = strawberry.field(description="Full name.")
     short_name: str | None = strawberry.field(description="Abbreviation, e.g. KL or SFI.")
     kind: OrganizationKind = strawberry.field(description="What sort of body it is.")
+    version: int = strawberry.field(description=VERSION)
 
     @classmethod
     def from_row(cls, row: sql.Row) -> Organization:
@@ -201,6 +223,7 @@ class Organization(Node):
             name=row["name"],
             short_name=row["short_name"],
             kind=OrganizationKind(row["kind"]),
+            version=row["version"],
         )
 
     @strawberry.field(description="Authors affiliated with the organisation, by name.")
@@ -224,6 +247,7 @@ class Author(Node):
     slug: str = strawberry.field(description="URL name, unique among authors.")
     name: str = strawberry.field(description="Full name.")
     bio: str = strawberry.field(description="Short biography; may be empty.")
+    version: int = strawberry.field(description=VERSION)
 
     @classmethod
     def from_row(cls, row: sql.Row) -> Author:
@@ -234,6 +258,7 @@ class Author(Node):
             slug=row["slug"],
             name=row["name"],
             bio=row["bio"],
+            version=row["version"],
         )
 
     @strawberry.field(description="Where the author works, and as what.")
@@ -298,12 +323,18 @@ class Post(Node):
     published_at: dt.datetime | None = strawberry.field(
         description="When it was published, in Copenhagen time."
     )
-    leg: int = strawberry.field(description="Position in the relay; 1 is the first post.")
+    leg: int | None = strawberry.field(
+        description="Position among the relay's published posts, 1 the first; null until published."
+    )
+    status: PostStatus = strawberry.field(description="Draft, scheduled, published or archived.")
+    publish_at: dt.datetime | None = strawberry.field(
+        description="When a scheduled post goes live, in Copenhagen time; null otherwise."
+    )
+    version: int = strawberry.field(description=VERSION)
 
     @classmethod
     def from_row(cls, row: sql.Row) -> Post:
         """The type for one `post` row."""
-        published = sql.to_datetime(row["published_at"])
         return cls(
             id=strawberry.ID(to_global_id("Post", row["id"])),
             pk=row["id"],
@@ -314,8 +345,11 @@ class Post(Node):
             teaser=row["teaser"],
             body=row["body"],
             html=row["html"],
-            published_at=published.astimezone(COPENHAGEN) if published else None,
-            leg=row["leg"] or 0,
+            published_at=_copenhagen(row["published_at"]),
+            leg=row["leg"],
+            status=PostStatus(row["status"]),
+            publish_at=_copenhagen(row["publish_at"]),
+            version=row["version"],
         )
 
     @strawberry.field(description="The post's category, if it has one.")
@@ -341,6 +375,13 @@ class Post(Node):
             for row in rows
         ]
 
+    @strawberry.field(description="Every write to the post, newest first. Null without a token.")
+    async def revisions(self, info: Info) -> list[PostRevision] | None:
+        if info.context.viewer is None:
+            return None
+        rows = await info.context.loaders.revisions_by_post.load(self.pk)
+        return [PostRevision.from_row(row) for row in rows]
+
     @strawberry.field(description="The post before this one in the relay (lower leg).")
     async def previous(self, info: Info) -> Post | None:
         return await self._neighbour(info, "prev_id")
@@ -356,6 +397,11 @@ class Post(Node):
             return None
         neighbour = await loaders.post_by_id.load(row[column])
         return None if neighbour is None else Post.from_row(neighbour)
+
+
+def _copenhagen(value: object) -> dt.datetime | None:
+    moment = sql.to_datetime(value)
+    return None if moment is None else moment.astimezone(COPENHAGEN)
 
 
 async def _authors(info: Info, author_ids: list[int]) -> list[Author]:

@@ -17,5 +17,19 @@ class Access:
             return "1 = 1"
         return f"{alias}.status = 'published'"
 
+    def listed_posts(self, alias: str = "p") -> str:
+        """What a list shows when no status is asked for: archived posts only on request."""
+        if self.drafts:
+            return f"{alias}.status <> 'archived'"
+        return self.visible_posts(alias)
+
+    def sort_time(self, alias: str = "p") -> str:
+        """The time lists order by: publication, or for unpublished posts when due or made."""
+        if self.drafts:
+            return f"COALESCE({alias}.published_at, {alias}.publish_at, {alias}.created_at)"
+        # Every visible post is published, and this form lets PostgreSQL use the index.
+        return f"{alias}.published_at"
+
 
 ANONYMOUS = Access()
+EDITOR = Access(drafts=True)

@@ -9,9 +9,9 @@ from graph.read import sql
 from graph.read.access import Access
 
 COLUMNS = {
-    "relay": "id, slug, title, intro, status, started_on, ended_on",
-    "author": "id, slug, name, bio, sort_key",
-    "organization": "id, slug, name, short_name, kind, sort_key",
+    "relay": "id, slug, title, intro, status, started_on, ended_on, version",
+    "author": "id, slug, name, bio, sort_key, version",
+    "organization": "id, slug, name, short_name, kind, sort_key, version",
     "category": "id, slug, name, sort_key",
 }
 
@@ -29,6 +29,15 @@ async def rows_by(table: str, column: str, values: Sequence[Any]) -> list[sql.Ro
 async def all_categories() -> list[sql.Row]:
     """Every category, in Danish alphabetical order."""
     return await sql.fetch(f"SELECT {COLUMNS['category']} FROM category ORDER BY sort_key, id")
+
+
+async def revisions_for_posts(post_ids: Sequence[int]) -> list[sql.Row]:
+    """Revisions of these posts, newest first."""
+    statement = (
+        "SELECT id, post_id, version, actor, created_at, changes FROM post_revision "
+        f"WHERE post_id IN ({sql.placeholders(len(post_ids))}) ORDER BY post_id, version DESC"
+    )
+    return await sql.fetch(statement, post_ids)
 
 
 async def bylines_for_posts(post_ids: Sequence[int]) -> list[sql.Row]:

@@ -14,9 +14,9 @@ from graph.read.access import Access
 
 POST_COLUMNS = (
     "p.id, p.relay_id, p.slug, p.title, p.teaser, p.body, p.html, p.category_id, p.status, "
-    "p.published_at, p.leg, p.created_at, p.updated_at, p.version"
+    "p.published_at, p.publish_at, p.leg, p.created_at, p.updated_at, p.version, "
+    "p.teaser_derived"
 )
-NEWEST_FIRST = "p.published_at DESC, p.id DESC"
 
 
 class Scope(Enum):
@@ -39,11 +39,13 @@ class PostFilter:
     organization: str | None = None
     published_after: dt.datetime | None = None
     published_before: dt.datetime | None = None
+    # None: what the caller's access lists by default (see Access.listed_posts).
+    statuses: tuple[str, ...] | None = None
 
 
 NO_FILTER = PostFilter()
 
-# A post cursor is the sort key of the last row seen: (published_at, id).
+# A post cursor is the sort key of the last row seen: (Access.sort_time, id).
 PostKey = tuple[dt.datetime, int]
 
 
@@ -99,6 +101,9 @@ def filter_conditions(post_filter: PostFilter) -> tuple[list[str], list[Any]]:
     if post_filter.published_before is not None:
         conditions.append("p.published_at < ?")
         params.append(post_filter.published_before)
+    if post_filter.statuses is not None:
+        conditions.append(f"p.status IN ({sql.placeholders(len(post_filter.statuses))})")
+        params.extend(post_filter.statuses)
     return conditions, params
 
 
@@ -108,7 +113,8 @@ def _where(
     source, parent_key, parent_where = _scope_source(scope, len(parent_ids))
     conditions, params = filter_conditions(post_filter)
     scope_params: list[Any] = [] if scope is Scope.ALL else list(parent_ids)
-    where = " AND ".join([parent_where, access.visible_posts(), *conditions])
+    listed = access.visible_posts() if post_filter.statuses else access.listed_posts()
+    where = " AND ".join([parent_where, listed, *conditions])
     # The parent ids sit in the FROM clause for byline scopes and in WHERE otherwise;
     # either way they come before the filter parameters.
     return source, parent_key, where, scope_params + params
@@ -123,19 +129,22 @@ async def post_pages(
 ) -> dict[int, list[sql.Row]]:
     """Up to `first + 1` newest posts per parent, keyed by parent id (0 for ALL)."""
     source, parent_key, where, params = _where(scope, parent_ids, post_filter, access)
+    sort_time = access.sort_time()
     if page.after is not None:
-        where += " AND (p.published_at < ? OR (p.published_at = ? AND p.id < ?))"
+        where += f" AND ({sort_time} < ? OR ({sort_time} = ? AND p.id < ?))"
         params += [page.after[0], page.after[0], page.after[1]]
     limit = page.first + 1
+    newest_first = f"{sort_time} DESC, p.id DESC"
+    columns = f"{POST_COLUMNS}, {sort_time} AS sort_at"
     if scope is Scope.ALL:
         statement = (
-            f"SELECT {POST_COLUMNS}, 0 AS parent_key FROM {source} WHERE {where} "
-            f"ORDER BY {NEWEST_FIRST} LIMIT ?"
+            f"SELECT {columns}, 0 AS parent_key FROM {source} WHERE {where} "
+            f"ORDER BY {newest_first} LIMIT ?"
         )
     else:
         statement = (
-            f"SELECT * FROM (SELECT {POST_COLUMNS}, {parent_key} AS parent_key, "
-            f"ROW_NUMBER() OVER (PARTITION BY {parent_key} ORDER BY {NEWEST_FIRST}) AS rn "
+            f"SELECT * FROM (SELECT {columns}, {parent_key} AS parent_key, "
+            f"ROW_NUMBER() OVER (PARTITION BY {parent_key} ORDER BY {newest_first}) AS rn "
             f"FROM {source} WHERE {where}) t WHERE t.rn <= ? ORDER BY t.parent_key, t.rn"
         )
     rows = await sql.fetch(statement, [*params, limit])

@@ -1,0 +1,137 @@
+"""Typed mutation errors, the one place domain errors become them, and the mutation runner."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from typing import TypeVar
+
+import strawberry
+from tortoise.transactions import in_transaction
+
+from graph import models
+from graph.api.context import Context, Info
+from graph.api.errors import ClientError
+from graph.api.ids import from_global_id
+from graph.editing import errors as domain
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@strawberry.interface(description="Why a mutation changed nothing. Every error type has this.")
+class MutationError:
+    message: str = strawberry.field(description="What went wrong, in English, for a person.")
+
+
+@strawberry.type(description="The object to change does not exist.")
+class NotFound(MutationError):
+    pass
+
+
+@strawberry.enum(description="Why an input field was refused.")
+class ValidationCode(StrEnum):
+    REQUIRED = "required"
+    TOO_LONG = "too_long"
+    TOO_MANY = "too_many"
+    INVALID = "invalid"
+    INVALID_SLUG = "invalid_slug"
+    UNKNOWN = "unknown"
+    DUPLICATE = "duplicate"
+    IN_PAST = "in_past"
+
+
+@strawberry.type(description="One refused input field.")
+class FieldError:
+    path: list[str] = strawberry.field(
+        description='Where in the input, e.g. ["bylines", "2", "author"].'
+    )
+    message: str = strawberry.field(description="What is wrong with it.")
+    code: ValidationCode = strawberry.field(description="Machine-readable reason.")
+
+
+@strawberry.type(description="The input broke one or more rules; every problem is listed.")
+class ValidationFailed(MutationError):
+    field_errors: list[FieldError] = strawberry.field(description="Each refused field.")
+
+
+@strawberry.type(description="The object changed since you read it; re-read and try again.")
+class VersionConflict(MutationError):
+    current_version: int = strawberry.field(description="The object's version now.")
+
+
+@strawberry.type(description="Another object of the same kind already has this slug.")
+class SlugTaken(MutationError):
+    slug: str = strawberry.field(description="The slug that is taken.")
+
+
+@strawberry.type(description="No token, a bad or revoked one, or a role too small for this.")
+class Forbidden(MutationError):
+    authenticated: bool = strawberry.field(
+        description="False when the token is missing or not valid; true when its role is too small."
+    )
+
+
+AnyError = NotFound | ValidationFailed | VersionConflict | SlugTaken | Forbidden
+
+
+def to_graphql(error: domain.EditError) -> AnyError:
+    """The typed GraphQL error for a domain error."""
+    message = str(error)
+    if isinstance(error, domain.ValidationFailed):
+        field_errors = [
+            FieldError(path=list(e.path), message=e.message, code=ValidationCode(e.code.value))
+            for e in error.errors
+        ]
+        return ValidationFailed(message=message, field_errors=field_errors)
+    if isinstance(error, domain.VersionConflict):
+        return VersionConflict(message=message, current_version=error.current_version)
+    if isinstance(error, domain.SlugTaken):
+        return SlugTaken(message=message, slug=error.slug)
+    if isinstance(error, domain.Forbidden):
+        return Forbidden(message=message, authenticated=error.authenticated)
+    if isinstance(error, domain.NotFound):
+        return NotFound(message=message)
+    raise TypeError(f"unmapped edit error {error!r}")
+
+
+def authorize(context: Context, role: models.Role) -> str:
+    """The caller's token name if it holds `role`; otherwise a domain Forbidden."""
+    viewer = context.viewer
+    if viewer is None and context.presented_token:
+        raise domain.Forbidden("The API token is not valid (unknown or revoked).", False)
+    if viewer is None:
+        raise domain.Forbidden("This needs an API token: Authorization: Bearer <token>.", False)
+    if not viewer.may(role):
+        raise domain.Forbidden(f"This needs the {role.value} role.", True)
+    return viewer.name
+
+
+def pk_of(global_id: str, type_name: str) -> int:
+    """The primary key in a global id of `type_name`; anything else is not found."""
+    try:
+        found_type, pk = from_global_id(global_id)
+    except ClientError:
+        found_type, pk = "", 0
+    if found_type != type_name:
+        raise domain.NotFound(type_name.lower(), global_id)
+    return pk
+
+
+async def mutate(
+    info: Info,
+    work: Callable[[str], Awaitable[T]],
+    present: Callable[[T], Awaitable[R]],
+    role: models.Role = models.Role.EDITOR,
+) -> R | AnyError:
+    """Authorise, run `work(actor)` in one transaction, then present what it returned.
+
+    A domain error rolls the transaction back and becomes its typed GraphQL error.
+    """
+    try:
+        actor = authorize(info.context, role)
+        async with in_transaction():
+            result = await work(actor)
+    except domain.EditError as error:
+        return to_graphql(error)
+    return await present(result)

@@ -1,0 +1,58 @@
+"""Collects every problem with an input before anything is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from graph.danish import is_valid_slug
+from graph.editing.errors import Code, FieldError, ValidationFailed
+
+Path = Sequence[str | int]
+
+
+class Checks:
+    """A list of field errors; `done()` raises ValidationFailed if there are any."""
+
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def fail(self, path: Path, message: str, code: Code) -> None:
+        """Record one problem at `path`."""
+        self.errors.append(FieldError(tuple(str(part) for part in path), message, code))
+
+    def text(self, path: Path, value: str | None, max_length: int, required: bool = False) -> None:
+        """A text field: present and non-blank when required, never longer than `max_length`."""
+        if value is None or not value.strip():
+            if required:
+                self.fail(path, "must not be empty", Code.REQUIRED)
+            return
+        if len(value) > max_length:
+            self.fail(path, f"must be at most {max_length} characters", Code.TOO_LONG)
+
+    def slug(self, path: Path, value: str | None) -> None:
+        """A slug, if given: lower-case a-z, digits and single hyphens, at most 200 characters."""
+        if value is None:
+            return
+        if len(value) > 200 or not is_valid_slug(value):
+            self.fail(
+                path,
+                "must be lower-case letters a-z, digits and single hyphens (æ/ø/å as ae/oe/aa)",
+                Code.INVALID_SLUG,
+            )
+
+    def future(self, path: Path, value: dt.datetime | None, now: dt.datetime) -> None:
+        """A time that must lie ahead of `now`."""
+        if value is not None and value <= now:
+            self.fail(path, "must be in the future", Code.IN_PAST)
+
+    def count(self, path: Path, items: Sequence[Any], maximum: int) -> None:
+        """A list of at most `maximum` items."""
+        if len(items) > maximum:
+            self.fail(path, f"must have at most {maximum} entries", Code.TOO_MANY)
+
+    def done(self) -> None:
+        """Raise ValidationFailed listing every problem found, if there was one."""
+        if self.errors:
+            raise ValidationFailed(self.errors)

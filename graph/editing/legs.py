@@ -1,0 +1,29 @@
+"""Legs: a relay's published posts numbered 1, 2, 3 … in publication order."""
+
+from __future__ import annotations
+
+from graph import db
+
+# Correlated subqueries rather than UPDATE … FROM: the same statement runs on SQLite and
+# PostgreSQL, and a relay has tens to hundreds of posts, not millions.
+_NUMBER_PUBLISHED = """
+UPDATE post SET leg = (
+    SELECT COUNT(*) FROM post q
+    WHERE q.relay_id = post.relay_id AND q.status = 'published'
+      AND (q.published_at < post.published_at
+           OR (q.published_at = post.published_at AND q.id <= post.id))
+)
+WHERE relay_id = {mark} AND status = 'published'
+"""
+_CLEAR_UNPUBLISHED = (
+    "UPDATE post SET leg = NULL WHERE relay_id = {mark} AND status <> 'published' "
+    "AND leg IS NOT NULL"
+)
+
+
+async def renumber_legs(relay_id: int) -> None:
+    """Give the relay's published posts legs 1..n by publication time; others none."""
+    connection = db.connection()
+    mark = "%s" if db.dialect() == "postgres" else "?"
+    for statement in (_NUMBER_PUBLISHED, _CLEAR_UNPUBLISHED):
+        await connection.execute_query(statement.format(mark=mark), [relay_id])

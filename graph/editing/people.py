@@ -1,0 +1,139 @@
+"""Writing authors, organisations, and the affiliations between them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from graph import models
+from graph.danish import sort_key
+from graph.editing.checks import Checks
+from graph.editing.errors import Code
+from graph.editing.records import ensure_free_slug, locked, new_slug, save_changes
+
+MAX_NAME = 300
+MAX_BIO = 5000
+MAX_SHORT_NAME = 100
+MAX_ROLE = 300
+MAX_AFFILIATIONS = 50
+
+AUTHOR_FIELDS = {"name": "name", "slug": "slug", "bio": "bio"}
+ORGANIZATION_FIELDS = {"name": "name", "slug": "slug", "shortName": "short_name", "kind": "kind"}
+
+
+def _check_person(
+    checks: Checks, fields: Mapping[str, Any], creating: bool, texts: Mapping[str, int]
+) -> None:
+    if creating or "name" in fields:
+        checks.text(["name"], fields.get("name"), MAX_NAME, required=True)
+    for name, limit in texts.items():
+        checks.text([name], fields.get(name), limit)
+    if not creating:
+        checks.slug(["slug"], fields.get("slug"))
+
+
+def _values(fields: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    values = {names[name]: value for name, value in fields.items()}
+    if values.get("name") is not None:
+        values["name"] = values["name"].strip()
+        values["sort_key"] = sort_key(values["name"])
+    return values
+
+
+async def create_author(fields: Mapping[str, Any]) -> models.Author:
+    """A new author; the slug is made from the name unless given."""
+    checks = Checks()
+    _check_person(checks, fields, True, {"bio": MAX_BIO})
+    slug = new_slug(checks, fields.get("slug"), fields.get("name"))
+    checks.done()
+    await ensure_free_slug(models.Author, "author", slug, None)
+    values = _values(fields, AUTHOR_FIELDS)
+    values["bio"] = values.get("bio") or ""
+    return await models.Author.create(**{**values, "slug": slug})
+
+
+async def update_author(
+    author_id: int, expected_version: int, fields: Mapping[str, Any]
+) -> models.Author:
+    """Change an author's name, slug or bio; unchanged input writes nothing."""
+    author = await locked(models.Author, "author", author_id, expected_version)
+    checks = Checks()
+    _check_person(checks, fields, False, {"bio": MAX_BIO})
+    checks.done()
+    values = _values(fields, AUTHOR_FIELDS)
+    if values.get("slug") is not None:
+        await ensure_free_slug(models.Author, "author", values["slug"], author.id)
+    if "bio" in values:
+        values["bio"] = values["bio"] or ""
+    return await save_changes(author, {k: v for k, v in values.items() if v is not None})
+
+
+async def create_organization(fields: Mapping[str, Any]) -> models.Organization:
+    """A new organisation; the slug is made from the name unless given."""
+    checks = Checks()
+    _check_person(checks, fields, True, {"shortName": MAX_SHORT_NAME})
+    slug = new_slug(checks, fields.get("slug"), fields.get("name"))
+    checks.done()
+    await ensure_free_slug(models.Organization, "organisation", slug, None)
+    values = _values(fields, ORGANIZATION_FIELDS)
+    values["kind"] = values.get("kind") or models.OrganizationKind.OTHER
+    return await models.Organization.create(**{**values, "slug": slug})
+
+
+async def update_organization(
+    organization_id: int, expected_version: int, fields: Mapping[str, Any]
+) -> models.Organization:
+    """Change an organisation; unchanged input writes nothing."""
+    organization = await locked(
+        models.Organization, "organisation", organization_id, expected_version
+    )
+    checks = Checks()
+    _check_person(checks, fields, False, {"shortName": MAX_SHORT_NAME})
+    if fields.get("kind", "") is None:
+        checks.fail(["kind"], "must not be null", Code.REQUIRED)
+    checks.done()
+    values = _values(fields, ORGANIZATION_FIELDS)
+    if values.get("slug") is not None:
+        await ensure_free_slug(models.Organization, "organisation", values["slug"], organization.id)
+    # short_name may be cleared with null; name and slug may not.
+    values = {k: v for k, v in values.items() if v is not None or k == "short_name"}
+    return await save_changes(organization, values)
+
+
+async def set_affiliations(
+    author_id: int, expected_version: int, affiliations: list[tuple[str, str | None]]
+) -> models.Author:
+    """Replace an author's affiliations with (organisation slug, role) pairs, in order."""
+    author = await locked(models.Author, "author", author_id, expected_version)
+    checks = Checks()
+    checks.count(["affiliations"], affiliations, MAX_AFFILIATIONS)
+    slugs = [slug for slug, _ in affiliations]
+    found = dict(await models.Organization.filter(slug__in=slugs).values_list("slug", "id"))
+    for index, (slug, role) in enumerate(affiliations):
+        path: list[str | int] = ["affiliations", index]
+        if slug not in found:
+            checks.fail([*path, "organization"], f"no organisation {slug!r}", Code.UNKNOWN)
+        if slug in slugs[:index]:
+            checks.fail([*path, "organization"], "names the organisation twice", Code.DUPLICATE)
+        checks.text([*path, "role"], role, MAX_ROLE)
+    checks.done()
+    current = (
+        await models.Affiliation.filter(author_id=author.id)
+        .order_by("position")
+        .values_list("organization_id", "role")
+    )
+    wanted = [(found[slug], role or None) for slug, role in affiliations]
+    if [tuple(row) for row in current] == wanted:
+        return author
+    await models.Affiliation.filter(author_id=author.id).delete()
+    await models.Affiliation.bulk_create(
+        [
+            models.Affiliation(
+                author_id=author.id, organization_id=org_id, role=role, position=position
+            )
+            for position, (org_id, role) in enumerate(wanted)
+        ]
+    )
+    author.version += 1
+    await author.save()
+    return author

@@ -1,0 +1,303 @@
+"""Writing posts: drafts, edits, bylines, the publishing life cycle and revisions.
+
+Every function here runs inside the caller's transaction (one per mutation) and either
+writes everything it was asked to or raises an EditError having written nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise import timezone
+
+from graph import models
+from graph.content import derive_teaser, render_markdown
+from graph.editing import revisions
+from graph.editing.checks import Checks
+from graph.editing.errors import Code, NotFound, VersionConflict
+from graph.editing.legs import renumber_legs
+from graph.editing.records import ensure_free_slug
+from graph.search_index import reindex_posts
+from graph.settings import get_settings
+from graph.slugs import unique_post_slug
+
+MAX_BYLINES = 20
+MAX_TITLE = 300
+MAX_TEASER = 1000
+MAX_ROLE = 300
+
+
+@dataclass(frozen=True)
+class BylineSpec:
+    """One byline as an editor gives it: slugs of the author and (optionally) organisation."""
+
+    author: str
+    role: str | None = None
+    organization: str | None = None
+
+
+# Editable post fields by API name: title, slug, teaser, body, category (a slug or None)
+# and bylines (a list of BylineSpec). An absent key leaves the field as it is.
+PostFields = Mapping[str, Any]
+
+
+@dataclass
+class _Resolved:
+    """The rows an input's slugs name, looked up before anything is written."""
+
+    category_id: int | None = None
+    bylines: list[tuple[int, str | None, int | None]] | None = None
+
+
+async def create_post(actor: str, relay: str, fields: PostFields) -> models.Post:
+    """A new draft in the relay with this slug."""
+    checks = Checks()
+    relay_row = await models.Relay.get_or_none(slug=relay)
+    if relay_row is None:
+        checks.fail(["relay"], f"no relay with the slug {relay!r}", Code.UNKNOWN)
+    _check_fields(checks, fields, creating=True)
+    resolved = await _resolve(checks, fields)
+    checks.done()
+    assert relay_row is not None
+    slug = fields.get("slug") or await unique_post_slug(fields["title"])
+    await ensure_free_slug(models.Post, "post", slug, None)
+    post = models.Post(relay=relay_row, slug=slug, title=fields["title"].strip())
+    _apply_text(post, fields)
+    post.category_id = resolved.category_id
+    await post.save()
+    if resolved.bylines is not None:
+        await _replace_bylines(post, resolved.bylines)
+    await _finish(post, actor, {})
+    return post
+
+
+async def update_post(
+    actor: str, post_id: int, expected_version: int, fields: PostFields
+) -> models.Post:
+    """Change a post's content fields and bylines; unchanged input writes nothing."""
+    post = await locked_post(post_id, expected_version)
+    checks = Checks()
+    _check_fields(checks, fields, creating=False)
+    resolved = await _resolve(checks, fields)
+    checks.done()
+    if "slug" in fields and fields["slug"] != post.slug:
+        await ensure_free_slug(models.Post, "post", fields["slug"], post.id)
+    before = await revisions.snapshot(post)
+    if "title" in fields:
+        post.title = fields["title"].strip()
+    if "slug" in fields:
+        post.slug = fields["slug"]
+    _apply_text(post, fields)
+    if "category" in fields:
+        post.category_id = resolved.category_id
+    if resolved.bylines is not None and _byline_state(fields["bylines"]) != before["bylines"]:
+        await _replace_bylines(post, resolved.bylines)
+    return await _save_if_changed(post, actor, before)
+
+
+async def publish_post(
+    actor: str, post_id: int, expected_version: int, published_at: dt.datetime | None = None
+) -> models.Post:
+    """Make a post public now (or at the given past time), with its leg in the relay."""
+    post = await locked_post(post_id, expected_version)
+    checks = Checks()
+    _check_publishable(checks, post)
+    if published_at is not None and published_at > timezone.now():
+        checks.fail(["publishedAt"], "must not be in the future; use schedulePost", Code.INVALID)
+    checks.done()
+    before = await revisions.snapshot(post)
+    post.published_at = published_at or post.published_at or timezone.now()
+    post.status = models.PostStatus.PUBLISHED
+    post.publish_at = None
+    return await _save_if_changed(post, actor, before)
+
+
+async def schedule_post(
+    actor: str, post_id: int, expected_version: int, publish_at: dt.datetime
+) -> models.Post:
+    """Store when a draft goes live; the scheduling worker publishes it then."""
+    post = await locked_post(post_id, expected_version)
+    checks = Checks()
+    _check_publishable(checks, post)
+    checks.future(["publishAt"], publish_at, timezone.now())
+    if post.status is models.PostStatus.PUBLISHED:
+        checks.fail(["id"], "the post is already published; unpublish it first", Code.INVALID)
+    checks.done()
+    before = await revisions.snapshot(post)
+    post.status = models.PostStatus.SCHEDULED
+    post.publish_at = publish_at
+    return await _save_if_changed(post, actor, before)
+
+
+async def unpublish_post(actor: str, post_id: int, expected_version: int) -> models.Post:
+    """Take a post (published or scheduled) back to draft; it keeps its first publish date."""
+    return await _move(actor, post_id, expected_version, models.PostStatus.DRAFT)
+
+
+async def archive_post(actor: str, post_id: int, expected_version: int) -> models.Post:
+    """Withdraw a post for good without deleting it; it can be published again."""
+    return await _move(actor, post_id, expected_version, models.PostStatus.ARCHIVED)
+
+
+async def restore_revision(actor: str, revision_id: int, expected_version: int) -> models.Post:
+    """Bring back a revision's content (not its status) as a new revision."""
+    revision = await models.PostRevision.get_or_none(id=revision_id)
+    if revision is None:
+        raise NotFound("revision", revision_id)
+    state = revision.state
+    fields: dict[str, Any] = {name: state[name] for name in ("title", "slug", "body", "category")}
+    fields["bylines"] = [BylineSpec(**byline) for byline in state["bylines"]]
+    # A derived teaser is derived again from the restored body; a written one comes back.
+    fields["teaser"] = None if state["teaserDerived"] else state["teaser"]
+    return await update_post(actor, revision.post_id, expected_version, fields)  # type: ignore[attr-defined]
+
+
+async def locked_post(post_id: int, expected_version: int) -> models.Post:
+    """The post, locked for this transaction, if the caller saw its current version."""
+    post = await models.Post.select_for_update().get_or_none(id=post_id)
+    if post is None:
+        raise NotFound("post", post_id)
+    if post.version != expected_version:
+        raise VersionConflict("post", post.version)
+    return post
+
+
+async def _move(
+    actor: str, post_id: int, expected_version: int, status: models.PostStatus
+) -> models.Post:
+    post = await locked_post(post_id, expected_version)
+    before = await revisions.snapshot(post)
+    post.status = status
+    post.publish_at = None
+    return await _save_if_changed(post, actor, before)
+
+
+def _check_fields(checks: Checks, fields: PostFields, creating: bool) -> None:
+    """Field-level rules that need no database."""
+    if creating or "title" in fields:
+        checks.text(["title"], fields.get("title"), MAX_TITLE, required=True)
+    if "slug" in fields and fields["slug"] is None and not creating:
+        checks.fail(["slug"], "must not be null", Code.REQUIRED)
+    checks.slug(["slug"], fields.get("slug"))
+    checks.text(["teaser"], fields.get("teaser"), MAX_TEASER)
+    checks.text(["body"], fields.get("body"), get_settings().max_body_chars)
+    bylines = fields.get("bylines") or []
+    checks.count(["bylines"], bylines, MAX_BYLINES)
+    authors = [byline.author for byline in bylines]
+    for index, byline in enumerate(bylines):
+        checks.text(["bylines", index, "role"], byline.role, MAX_ROLE)
+        if byline.author in authors[:index]:
+            checks.fail(["bylines", index, "author"], "names the author twice", Code.DUPLICATE)
+
+
+async def _resolve(checks: Checks, fields: PostFields) -> _Resolved:
+    """Look up the category and byline slugs, recording unknown ones."""
+    resolved = _Resolved()
+    if fields.get("category") is not None:
+        category = await models.Category.get_or_none(slug=fields["category"])
+        if category is None:
+            checks.fail(["category"], f"no category {fields['category']!r}", Code.UNKNOWN)
+        else:
+            resolved.category_id = category.id
+    if fields.get("bylines") is not None:
+        resolved.bylines = await _resolve_bylines(checks, fields["bylines"])
+    return resolved
+
+
+async def _resolve_bylines(
+    checks: Checks, bylines: list[BylineSpec]
+) -> list[tuple[int, str | None, int | None]]:
+    authors = await _ids_by_slug(models.Author, [b.author for b in bylines])
+    organizations = await _ids_by_slug(
+        models.Organization, [b.organization for b in bylines if b.organization]
+    )
+    rows: list[tuple[int, str | None, int | None]] = []
+    for index, byline in enumerate(bylines):
+        if byline.author not in authors:
+            checks.fail(["bylines", index, "author"], f"no author {byline.author!r}", Code.UNKNOWN)
+        if byline.organization and byline.organization not in organizations:
+            checks.fail(
+                ["bylines", index, "organization"],
+                f"no organisation {byline.organization!r}",
+                Code.UNKNOWN,
+            )
+        organization = organizations.get(byline.organization) if byline.organization else None
+        rows.append((authors.get(byline.author, 0), byline.role or None, organization))
+    return rows
+
+
+async def _ids_by_slug(
+    model: type[models.Author | models.Organization], slugs: list[str]
+) -> dict[str, int]:
+    if not slugs:
+        return {}
+    rows = await model.filter(slug__in=slugs).values_list("slug", "id")
+    return {slug: pk for slug, pk in rows}
+
+
+def _check_publishable(checks: Checks, post: models.Post) -> None:
+    if not post.body.strip():
+        checks.fail(["body"], "a post needs a body before it can be published", Code.REQUIRED)
+
+
+def _apply_text(post: models.Post, fields: PostFields) -> None:
+    """Body, HTML and teaser; a teaser not given is cut from the body (and kept in step)."""
+    if "body" in fields:
+        post.body = fields["body"] or ""
+        post.html = render_markdown(post.body)
+    if "teaser" in fields:
+        teaser = (fields["teaser"] or "").strip()
+        post.teaser_derived = not teaser
+        post.teaser = teaser
+    elif post.id is None:
+        post.teaser_derived = True
+    if post.teaser_derived:
+        post.teaser = derive_teaser(post.body)
+
+
+def _byline_state(bylines: list[BylineSpec]) -> list[dict[str, str | None]]:
+    """Bylines as a revision records them, to tell whether an edit changes them."""
+    return [
+        {"author": b.author, "role": b.role or None, "organization": b.organization or None}
+        for b in bylines
+    ]
+
+
+async def _replace_bylines(
+    post: models.Post, bylines: list[tuple[int, str | None, int | None]]
+) -> None:
+    await models.Byline.filter(post_id=post.id).delete()
+    await models.Byline.bulk_create(
+        [
+            models.Byline(
+                post_id=post.id,
+                position=position,
+                author_id=author_id,
+                role=role,
+                organization_id=organization_id,
+            )
+            for position, (author_id, role, organization_id) in enumerate(bylines, start=1)
+        ]
+    )
+
+
+async def _save_if_changed(post: models.Post, actor: str, before: revisions.State) -> models.Post:
+    """Save and record a revision if anything changed; otherwise write nothing."""
+    after = await revisions.snapshot(post)
+    if not revisions.changes(before, after):
+        return post
+    post.version += 1
+    await post.save()
+    await _finish(post, actor, before)
+    return post
+
+
+async def _finish(post: models.Post, actor: str, before: revisions.State) -> None:
+    """What every post write ends with: legs, the search index and the revision."""
+    await renumber_legs(post.relay_id)  # type: ignore[attr-defined]
+    await reindex_posts([post.id])
+    await post.refresh_from_db()
+    await revisions.record(post, actor, before, await revisions.snapshot(post))

@@ -1,0 +1,85 @@
+"""Writing relays and categories."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from graph import models
+from graph.danish import sort_key
+from graph.editing.checks import Checks
+from graph.editing.errors import Code
+from graph.editing.records import ensure_free_slug, locked, new_slug, save_changes
+
+MAX_TITLE = 300
+MAX_INTRO = 10_000
+MAX_NAME = 200
+
+# API field name -> model attribute, for the fields an editor may set on a relay.
+RELAY_FIELDS = {
+    "title": "title",
+    "slug": "slug",
+    "intro": "intro",
+    "status": "status",
+    "startedOn": "started_on",
+    "endedOn": "ended_on",
+}
+
+
+def _check_relay(checks: Checks, fields: Mapping[str, Any], creating: bool) -> None:
+    if creating or "title" in fields:
+        checks.text(["title"], fields.get("title"), MAX_TITLE, required=True)
+    checks.text(["intro"], fields.get("intro"), MAX_INTRO)
+
+
+def _check_dates(checks: Checks, relay: models.Relay) -> None:
+    if relay.started_on and relay.ended_on and relay.ended_on < relay.started_on:
+        checks.fail(["endedOn"], "must not be before startedOn", Code.INVALID)
+
+
+async def create_relay(fields: Mapping[str, Any]) -> models.Relay:
+    """A new relay; its slug is made from the title unless given."""
+    checks = Checks()
+    _check_relay(checks, fields, creating=True)
+    slug = new_slug(checks, fields.get("slug"), fields.get("title"))
+    values = {RELAY_FIELDS[name]: value for name, value in fields.items() if value is not None}
+    relay = models.Relay(**{**values, "slug": slug, "title": fields["title"].strip()})
+    _check_dates(checks, relay)
+    checks.done()
+    await ensure_free_slug(models.Relay, "relay", slug, None)
+    await relay.save()
+    return relay
+
+
+async def update_relay(
+    relay_id: int, expected_version: int, fields: Mapping[str, Any]
+) -> models.Relay:
+    """Change a relay's fields; unchanged input writes nothing."""
+    relay = await locked(models.Relay, "relay", relay_id, expected_version)
+    checks = Checks()
+    _check_relay(checks, fields, creating=False)
+    checks.slug(["slug"], fields.get("slug"))
+    if fields.get("status", "") is None:
+        checks.fail(["status"], "must not be null", Code.REQUIRED)
+    values = {RELAY_FIELDS[name]: value for name, value in fields.items()}
+    if "title" in values:
+        values["title"] = values["title"].strip()
+    for name in ("started_on", "ended_on"):
+        setattr(relay, name, values.get(name, getattr(relay, name)))
+    _check_dates(checks, relay)
+    checks.done()
+    if values.get("slug") is not None:
+        await ensure_free_slug(models.Relay, "relay", values["slug"], relay.id)
+    values.setdefault("intro", relay.intro)
+    values["intro"] = values["intro"] or ""
+    return await save_changes(relay, values)
+
+
+async def create_category(name: str, slug: str | None) -> models.Category:
+    """A new category; its slug is made from the name unless given."""
+    checks = Checks()
+    checks.text(["name"], name, MAX_NAME, required=True)
+    slug = new_slug(checks, slug, name)
+    checks.done()
+    await ensure_free_slug(models.Category, "category", slug, None)
+    return await models.Category.create(slug=slug, name=name.strip(), sort_key=sort_key(name))
