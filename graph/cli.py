@@ -1,12 +1,14 @@
-"""The `graph` command: serve, migrate, load-demo, export-schema."""
+"""The `graph` command: serve, migrate, load-demo, export-schema, token."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from tortoise import Tortoise
 
@@ -83,6 +85,61 @@ def export_schema(args: argparse.Namespace) -> None:
     print(f"wrote {path}")
 
 
+async def _token_create(args: argparse.Namespace) -> None:
+    from graph import models
+    from graph.tokens import TokenError, create_token
+
+    try:
+        token = await create_token(args.name, models.Role(args.role))
+    except TokenError as error:
+        sys.exit(f"graph token create: {error}")
+    print(f"created {args.role} token {args.name!r}; it is shown only this once:", file=sys.stderr)
+    print(token)
+
+
+async def _token_list(_args: argparse.Namespace) -> None:
+    from graph.tokens import list_tokens
+
+    print(f"{'NAME':<24} {'ROLE':<7} {'CREATED':<20} {'LAST USED':<20} REVOKED")
+    for token in await list_tokens():
+        print(
+            f"{token.name:<24} {token.role:<7} {_when(token.created_at):<20} "
+            f"{_when(token.last_used_at):<20} {_when(token.revoked_at)}"
+        )
+
+
+async def _token_revoke(args: argparse.Namespace) -> None:
+    from graph.tokens import TokenError, revoke_token
+
+    try:
+        await revoke_token(args.name)
+    except TokenError as error:
+        sys.exit(f"graph token revoke: {error}")
+    print(f"revoked token {args.name!r}")
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return "-" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _run(work: Callable[[argparse.Namespace], Awaitable[None]]) -> Callable[..., None]:
+    return lambda args: asyncio.run(_with_database(lambda: work(args)))
+
+
+def _add_token_commands(commands: Any) -> None:
+    token = commands.add_parser("token", help="create, list or revoke API tokens")
+    actions = token.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="create a token and print it (once)")
+    create.add_argument("--name", required=True, help="who or what uses it, e.g. anne-laptop")
+    create.add_argument("--role", required=True, choices=["editor", "admin"])
+    create.set_defaults(handler=_run(_token_create))
+    listing = actions.add_parser("list", help="list tokens: name, role, created, last used")
+    listing.set_defaults(handler=_run(_token_list))
+    revoke = actions.add_parser("revoke", help="revoke a token by name")
+    revoke.add_argument("name")
+    revoke.set_defaults(handler=_run(_token_revoke))
+
+
 def _parser() -> argparse.ArgumentParser:
     settings = get_settings()
     parser = argparse.ArgumentParser(prog="graph", description=__doc__)
@@ -100,6 +157,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--path", default=str(SCHEMA_PATH))
     export.add_argument("--check", action="store_true", help="fail if the file is stale")
     export.set_defaults(handler=export_schema)
+    _add_token_commands(commands)
     return parser
 
 

@@ -22,7 +22,7 @@ import psycopg
 import pytest
 from tortoise import Tortoise
 
-from graph import db
+from graph import db, models, tokens
 from graph.app import create_app
 from graph.demo.load import load_demo
 from graph.settings import Settings
@@ -117,6 +117,30 @@ class GraphQL:
 def gql(client: httpx.AsyncClient) -> GraphQL:
     """Run a GraphQL operation as an anonymous frontend would."""
     return GraphQL(client)
+
+
+@pytest.fixture(scope="session")
+async def editor_token(database: str) -> str:
+    """An editor API token, created once per run."""
+    return await tokens.create_token("test-editor", models.Role.EDITOR)
+
+
+@pytest.fixture(scope="session")
+async def admin_token(database: str) -> str:
+    """An admin API token, created once per run."""
+    return await tokens.create_token("test-admin", models.Role.ADMIN)
+
+
+@pytest.fixture
+def editor(client: httpx.AsyncClient, editor_token: str) -> GraphQL:
+    """Run a GraphQL operation as an editor (Authorization: Bearer <editor token>)."""
+    return GraphQL(client, {"Authorization": f"Bearer {editor_token}"})
+
+
+@pytest.fixture
+def admin(client: httpx.AsyncClient, admin_token: str) -> GraphQL:
+    """Run a GraphQL operation with an admin token."""
+    return GraphQL(client, {"Authorization": f"Bearer {admin_token}"})
 
 
 class StatementCounter(logging.Handler):

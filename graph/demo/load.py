@@ -12,14 +12,24 @@ from zoneinfo import ZoneInfo
 from tortoise.transactions import in_transaction
 
 from graph import models
-from graph.content import render_markdown
-from graph.danish import slugify, sort_key
+from graph.danish import slugify
 from graph.demo.listing import Listing, ListingEntry, parse_listing
-from graph.search_index import reindex_posts
-from graph.slugs import unique_post_slug
+from graph.editing.imports import (
+    AuthorSpec,
+    CategorySpec,
+    ImportSpec,
+    OrganizationSpec,
+    PostSpec,
+    RelaySpec,
+    import_relay,
+)
+from graph.editing.posts import BylineSpec
+from graph.slugs import FALLBACK
 
 DATA = Path(__file__).parent / "data"
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+# Revisions of demo posts name this as their author.
+DEMO_ACTOR = "demo-loader"
 
 
 class DemoDataError(ValueError):
@@ -73,91 +83,104 @@ def published_at(entry: ListingEntry) -> dt.datetime:
     return dt.datetime.combine(entry.published_on, dt.time(), tzinfo=COPENHAGEN)
 
 
+def listing_spec(listing: Listing, bylines: dict[str, Any]) -> ImportSpec:
+    """The import of a listing page and its bylines file (both already validated)."""
+    organizations = {
+        org["name"]: OrganizationSpec(
+            slug=slugify(org["name"]),
+            name=org["name"],
+            short_name=org.get("short"),
+            kind=models.OrganizationKind(org["kind"]),
+        )
+        for org in bylines["organizations"]
+    }
+    return ImportSpec(
+        relay=RelaySpec(
+            slug=slugify(listing.title),
+            title=listing.title,
+            intro=listing.intro,
+            started_on=min(entry.published_on for entry in listing.entries),
+        ),
+        categories=tuple(
+            CategorySpec(slug=slugify(name), name=name)
+            for name in dict.fromkeys(entry.category for entry in listing.entries)
+        ),
+        organizations=tuple(organizations.values()),
+        authors=_authors(bylines["bylines"], organizations),
+        posts=_posts(listing, bylines["bylines"], organizations),
+    )
+
+
+def _authors(
+    bylines: dict[str, dict[str, Any]], organizations: dict[str, OrganizationSpec]
+) -> tuple[AuthorSpec, ...]:
+    """One author per byline name, affiliated with the organisations their bylines give."""
+    affiliations: dict[str, dict[str, str | None]] = {}
+    for byline in bylines.values():
+        if byline["author"] is None:
+            continue
+        orgs = affiliations.setdefault(byline["author"], {})
+        if byline["organization"] is not None:
+            orgs.setdefault(organizations[byline["organization"]].slug, byline["role"])
+    return tuple(
+        AuthorSpec(slug=slugify(name), name=name, affiliations=tuple(orgs.items()))
+        for name, orgs in affiliations.items()
+    )
+
+
+def _posts(
+    listing: Listing,
+    bylines: dict[str, dict[str, Any]],
+    organizations: dict[str, OrganizationSpec],
+) -> tuple[PostSpec, ...]:
+    # The page lists newest first; posts are created oldest first, so ids follow legs.
+    oldest_first = sorted(listing.entries, key=lambda entry: entry.published_on)
+    slugs: set[str] = set()
+    specs = []
+    for entry in oldest_first:
+        byline = bylines.get(entry.title, {"author": None})
+        specs.append(
+            PostSpec(
+                slug=_free(slugify(entry.title) or FALLBACK, slugs),
+                title=entry.title,
+                body=entry.teaser,
+                teaser=entry.teaser,
+                category=slugify(entry.category),
+                bylines=_byline(byline, organizations),
+                published_at=published_at(entry),
+            )
+        )
+    return tuple(specs)
+
+
+def _byline(
+    byline: dict[str, Any], organizations: dict[str, OrganizationSpec]
+) -> tuple[BylineSpec, ...]:
+    if byline["author"] is None:
+        return ()
+    organization = organizations.get(byline["organization"] or "")
+    return (
+        BylineSpec(
+            author=slugify(byline["author"]),
+            role=byline["role"],
+            organization=organization.slug if organization else None,
+        ),
+    )
+
+
+def _free(slug: str, taken: set[str]) -> str:
+    """`slug`, or `slug-2`, `slug-3` … if the import uses it already."""
+    candidate, suffix = slug, 1
+    while candidate in taken:
+        suffix += 1
+        candidate = f"{slug}-{suffix}"
+    taken.add(candidate)
+    return candidate
+
+
 async def load_demo(page: Path = PAGE, bylines_file: Path = BYLINES) -> LoadResult:
     """Load the demo relay unless it is there already; all or nothing."""
     listing, bylines = read_demo(page, bylines_file)
-    slug = slugify(listing.title)
     async with in_transaction():
-        if await models.Relay.exists(slug=slug):
-            return LoadResult(slug, 0)
-        relay = await models.Relay.create(
-            slug=slug,
-            title=listing.title,
-            intro=listing.intro,
-            status=models.RelayStatus.ACTIVE,
-            started_on=min(entry.published_on for entry in listing.entries),
-        )
-        organizations = await _organizations(bylines["organizations"])
-        posts = await _posts(relay, listing)
-        await _bylines(posts, bylines["bylines"], organizations)
-        await reindex_posts(post.id for post in posts.values())
-    return LoadResult(slug, len(posts))
-
-
-async def _organizations(entries: list[dict[str, Any]]) -> dict[str, models.Organization]:
-    found: dict[str, models.Organization] = {}
-    for entry in entries:
-        organization, _ = await models.Organization.get_or_create(
-            slug=slugify(entry["name"]),
-            defaults={
-                "name": entry["name"],
-                "short_name": entry.get("short"),
-                "kind": models.OrganizationKind(entry["kind"]),
-                "sort_key": sort_key(entry["name"]),
-            },
-        )
-        found[entry["name"]] = organization
-    return found
-
-
-async def _category(name: str) -> models.Category:
-    category, _ = await models.Category.get_or_create(
-        slug=slugify(name), defaults={"name": name, "sort_key": sort_key(name)}
-    )
-    return category
-
-
-async def _posts(relay: models.Relay, listing: Listing) -> dict[str, models.Post]:
-    # The page lists newest first; legs count from the oldest post.
-    oldest_first = sorted(listing.entries, key=lambda entry: entry.published_on)
-    posts: dict[str, models.Post] = {}
-    for leg, entry in enumerate(oldest_first, start=1):
-        posts[entry.title] = await models.Post.create(
-            relay=relay,
-            slug=await unique_post_slug(entry.title),
-            title=entry.title,
-            teaser=entry.teaser,
-            body=entry.teaser,
-            html=render_markdown(entry.teaser),
-            category=await _category(entry.category),
-            status=models.PostStatus.PUBLISHED,
-            published_at=published_at(entry),
-            leg=leg,
-        )
-    return posts
-
-
-async def _bylines(
-    posts: dict[str, models.Post],
-    bylines: dict[str, dict[str, Any]],
-    organizations: dict[str, models.Organization],
-) -> None:
-    for title, byline in bylines.items():
-        if byline["author"] is None:
-            continue
-        author, _ = await models.Author.get_or_create(
-            slug=slugify(byline["author"]),
-            defaults={"name": byline["author"], "sort_key": sort_key(byline["author"])},
-        )
-        organization = organizations.get(byline["organization"] or "")
-        await models.Byline.create(
-            post=posts[title],
-            position=1,
-            author=author,
-            role=byline["role"],
-            organization=organization,
-        )
-        if organization is not None:
-            await models.Affiliation.get_or_create(
-                author=author, organization=organization, defaults={"role": byline["role"]}
-            )
+        result = await import_relay(DEMO_ACTOR, listing_spec(listing, bylines))
+    return LoadResult(result.relay.slug, result.created["posts"])

@@ -15,12 +15,18 @@ Path = Sequence[str | int]
 class Checks:
     """A list of field errors; `done()` raises ValidationFailed if there are any."""
 
-    def __init__(self) -> None:
-        self.errors: list[FieldError] = []
+    def __init__(self, prefix: Path = (), errors: list[FieldError] | None = None) -> None:
+        self.prefix = tuple(str(part) for part in prefix)
+        self.errors: list[FieldError] = [] if errors is None else errors
+
+    def at(self, *prefix: str | int) -> Checks:
+        """Checks for a nested input (e.g. `posts.3`), recording into the same list."""
+        return Checks((*self.prefix, *map(str, prefix)), self.errors)
 
     def fail(self, path: Path, message: str, code: Code) -> None:
-        """Record one problem at `path`."""
-        self.errors.append(FieldError(tuple(str(part) for part in path), message, code))
+        """Record one problem at `path` (below this checker's prefix)."""
+        full = (*self.prefix, *(str(part) for part in path))
+        self.errors.append(FieldError(full, message, code))
 
     def text(self, path: Path, value: str | None, max_length: int, required: bool = False) -> None:
         """A text field: present and non-blank when required, never longer than `max_length`."""

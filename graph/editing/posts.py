@@ -58,8 +58,8 @@ async def create_post(actor: str, relay: str, fields: PostFields) -> models.Post
     relay_row = await models.Relay.get_or_none(slug=relay)
     if relay_row is None:
         checks.fail(["relay"], f"no relay with the slug {relay!r}", Code.UNKNOWN)
-    _check_fields(checks, fields, creating=True)
-    resolved = await _resolve(checks, fields)
+    check_post_fields(checks, fields, creating=True)
+    resolved = await resolve_references(checks, fields)
     checks.done()
     assert relay_row is not None
     slug = fields.get("slug") or await unique_post_slug(fields["title"])
@@ -80,8 +80,8 @@ async def update_post(
     """Change a post's content fields and bylines; unchanged input writes nothing."""
     post = await locked_post(post_id, expected_version)
     checks = Checks()
-    _check_fields(checks, fields, creating=False)
-    resolved = await _resolve(checks, fields)
+    check_post_fields(checks, fields, creating=False)
+    resolved = await resolve_references(checks, fields)
     checks.done()
     if "slug" in fields and fields["slug"] != post.slug:
         await ensure_free_slug(models.Post, "post", fields["slug"], post.id)
@@ -104,7 +104,7 @@ async def publish_post(
     """Make a post public now (or at the given past time), with its leg in the relay."""
     post = await locked_post(post_id, expected_version)
     checks = Checks()
-    _check_publishable(checks, post)
+    check_publishable(checks, post.body)
     if published_at is not None and published_at > timezone.now():
         checks.fail(["publishedAt"], "must not be in the future; use schedulePost", Code.INVALID)
     checks.done()
@@ -121,7 +121,7 @@ async def schedule_post(
     """Store when a draft goes live; the scheduling worker publishes it then."""
     post = await locked_post(post_id, expected_version)
     checks = Checks()
-    _check_publishable(checks, post)
+    check_publishable(checks, post.body)
     checks.future(["publishAt"], publish_at, timezone.now())
     if post.status is models.PostStatus.PUBLISHED:
         checks.fail(["id"], "the post is already published; unpublish it first", Code.INVALID)
@@ -175,7 +175,7 @@ async def _move(
     return await _save_if_changed(post, actor, before)
 
 
-def _check_fields(checks: Checks, fields: PostFields, creating: bool) -> None:
+def check_post_fields(checks: Checks, fields: PostFields, creating: bool) -> None:
     """Field-level rules that need no database."""
     if creating or "title" in fields:
         checks.text(["title"], fields.get("title"), MAX_TITLE, required=True)
@@ -193,7 +193,7 @@ def _check_fields(checks: Checks, fields: PostFields, creating: bool) -> None:
             checks.fail(["bylines", index, "author"], "names the author twice", Code.DUPLICATE)
 
 
-async def _resolve(checks: Checks, fields: PostFields) -> _Resolved:
+async def resolve_references(checks: Checks, fields: PostFields) -> _Resolved:
     """Look up the category and byline slugs, recording unknown ones."""
     resolved = _Resolved()
     if fields.get("category") is not None:
@@ -238,8 +238,9 @@ async def _ids_by_slug(
     return {slug: pk for slug, pk in rows}
 
 
-def _check_publishable(checks: Checks, post: models.Post) -> None:
-    if not post.body.strip():
+def check_publishable(checks: Checks, body: str) -> None:
+    """A post goes public only with a body."""
+    if not body.strip():
         checks.fail(["body"], "a post needs a body before it can be published", Code.REQUIRED)
 
 
