@@ -38,7 +38,15 @@ class GraphQLApp(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        return await make_context(request, response if isinstance(response, Response) else None)
+        http_response = response if isinstance(response, Response) else None
+        context = await make_context(request, http_response)
+        if http_response is not None:
+            # A response depends on who asks: shared caches (CDNs, proxies) must key on the
+            # token, and must never keep an answer given to one.
+            http_response.headers["Vary"] = "Authorization"
+            if context.presented_token:
+                http_response.headers["Cache-Control"] = "private, no-store"
+        return context
 
 
 async def healthz(request: Request) -> Response:

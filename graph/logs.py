@@ -27,6 +27,8 @@ def configure(level: str) -> None:
         logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
     )
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    # Tortoise announces every shutdown at INFO, which is noise at the end of each command.
+    logging.getLogger("tortoise").setLevel(max(logging.WARNING, logging.root.level))
 
 
 class RequestIdMiddleware:
