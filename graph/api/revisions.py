@@ -11,6 +11,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from graph.api.ids import to_global_id
+from graph.editing.revisions import TRACKED
 from graph.read import sql
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -46,9 +47,14 @@ class PostRevision:
             created_at=created.astimezone(COPENHAGEN),
             changes=[
                 FieldChange(field=name, old=change["old"], new=change["new"])
-                for name, change in _json(row["changes"]).items()
+                for name, change in sorted(_json(row["changes"]).items(), key=_field_order)
             ],
         )
+
+
+def _field_order(item: tuple[str, Any]) -> int:
+    # JSONB does not keep key order; show changes in the post's field order on every backend.
+    return TRACKED.index(item[0]) if item[0] in TRACKED else len(TRACKED)
 
 
 def _json(value: Any) -> Any:
