@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graph.danish import is_valid_slug
@@ -47,6 +47,12 @@ class Checks:
                 "must be lower-case letters a-z, digits and single hyphens (æ/ø/å as ae/oe/aa)",
                 Code.INVALID_SLUG,
             )
+
+    def not_null(self, fields: Mapping[str, Any], *names: str) -> None:
+        """Fields an update may leave out but not set to null."""
+        for name in names:
+            if name in fields and fields[name] is None:
+                self.fail([name], "must not be null", Code.REQUIRED)
 
     def future(self, path: Path, value: dt.datetime | None, now: dt.datetime) -> None:
         """A time that must lie ahead of `now`."""

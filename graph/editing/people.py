@@ -30,6 +30,7 @@ def _check_person(
         checks.text([name], fields.get(name), limit)
     if not creating:
         checks.slug(["slug"], fields.get("slug"))
+        checks.not_null(fields, "slug")
 
 
 def _values(fields: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
@@ -89,8 +90,7 @@ async def update_organization(
     )
     checks = Checks()
     _check_person(checks, fields, False, {"shortName": MAX_SHORT_NAME})
-    if fields.get("kind", "") is None:
-        checks.fail(["kind"], "must not be null", Code.REQUIRED)
+    checks.not_null(fields, "kind")
     checks.done()
     values = _values(fields, ORGANIZATION_FIELDS)
     if values.get("slug") is not None:

@@ -179,8 +179,7 @@ def check_post_fields(checks: Checks, fields: PostFields, creating: bool) -> Non
     """Field-level rules that need no database."""
     if creating or "title" in fields:
         checks.text(["title"], fields.get("title"), MAX_TITLE, required=True)
-    if "slug" in fields and fields["slug"] is None and not creating:
-        checks.fail(["slug"], "must not be null", Code.REQUIRED)
+    checks.not_null(fields, "slug")
     checks.slug(["slug"], fields.get("slug"))
     checks.text(["teaser"], fields.get("teaser"), MAX_TEASER)
     checks.text(["body"], fields.get("body"), get_settings().max_body_chars)

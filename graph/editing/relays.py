@@ -59,8 +59,7 @@ async def update_relay(
     checks = Checks()
     _check_relay(checks, fields, creating=False)
     checks.slug(["slug"], fields.get("slug"))
-    if fields.get("status", "") is None:
-        checks.fail(["status"], "must not be null", Code.REQUIRED)
+    checks.not_null(fields, "slug", "status")
     values = {RELAY_FIELDS[name]: value for name, value in fields.items()}
     if "title" in values:
         values["title"] = values["title"].strip()

@@ -9,35 +9,26 @@ import strawberry
 
 from graph import models
 from graph.api.context import Info
-from graph.api.mutations.errors import (
-    Forbidden,
-    NotFound,
-    SlugTaken,
-    ValidationFailed,
-    VersionConflict,
-    mutate,
-    pk_of,
-)
+from graph.api.mutations.errors import AnyError, mutate, pk_of
 from graph.api.types import Author, Category, Organization, OrganizationKind, Relay, RelayStatus
 from graph.editing import people, relays
 from graph.read import lookups
 
 UNSET: Any = strawberry.UNSET
 VERSION_FIELD = "The `version` you read; if the object has changed since, nothing is written."
-Errors = NotFound | ValidationFailed | VersionConflict | SlugTaken | Forbidden
 
 RelayResult = Annotated[
-    Relay | Errors, strawberry.union("RelayResult", description="The relay, or why not.")
+    Relay | AnyError, strawberry.union("RelayResult", description="The relay, or why not.")
 ]
 AuthorResult = Annotated[
-    Author | Errors, strawberry.union("AuthorResult", description="The author, or why not.")
+    Author | AnyError, strawberry.union("AuthorResult", description="The author, or why not.")
 ]
 OrganizationResult = Annotated[
-    Organization | Errors,
+    Organization | AnyError,
     strawberry.union("OrganizationResult", description="The organisation, or why not."),
 ]
 CategoryResult = Annotated[
-    Category | Errors,
+    Category | AnyError,
     strawberry.union("CategoryResult", description="The category, or why not."),
 ]
 

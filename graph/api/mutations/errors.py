@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from enum import StrEnum
 from typing import TypeVar
 
 import strawberry
@@ -29,16 +28,10 @@ class NotFound(MutationError):
     pass
 
 
-@strawberry.enum(description="Why an input field was refused.")
-class ValidationCode(StrEnum):
-    REQUIRED = "required"
-    TOO_LONG = "too_long"
-    TOO_MANY = "too_many"
-    INVALID = "invalid"
-    INVALID_SLUG = "invalid_slug"
-    UNKNOWN = "unknown"
-    DUPLICATE = "duplicate"
-    IN_PAST = "in_past"
+# The domain's codes are already the API's words; one enum serves both.
+ValidationCode = strawberry.enum(
+    domain.Code, name="ValidationCode", description="Why an input field was refused."
+)
 
 
 @strawberry.type(description="One refused input field.")
@@ -47,7 +40,7 @@ class FieldError:
         description='Where in the input, e.g. ["bylines", "2", "author"].'
     )
     message: str = strawberry.field(description="What is wrong with it.")
-    code: ValidationCode = strawberry.field(description="Machine-readable reason.")
+    code: domain.Code = strawberry.field(description="Machine-readable reason.")
 
 
 @strawberry.type(description="The input broke one or more rules; every problem is listed.")
@@ -80,8 +73,7 @@ def to_graphql(error: domain.EditError) -> AnyError:
     message = str(error)
     if isinstance(error, domain.ValidationFailed):
         field_errors = [
-            FieldError(path=list(e.path), message=e.message, code=ValidationCode(e.code.value))
-            for e in error.errors
+            FieldError(path=list(e.path), message=e.message, code=e.code) for e in error.errors
         ]
         return ValidationFailed(message=message, field_errors=field_errors)
     if isinstance(error, domain.VersionConflict):

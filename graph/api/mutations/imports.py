@@ -10,14 +10,7 @@ import strawberry
 from graph import models
 from graph.api.context import Info
 from graph.api.mutations.catalog import AffiliationInput
-from graph.api.mutations.errors import (
-    Forbidden,
-    NotFound,
-    SlugTaken,
-    ValidationFailed,
-    VersionConflict,
-    mutate,
-)
+from graph.api.mutations.errors import AnyError, mutate
 from graph.api.mutations.posts import BylineInput
 from graph.api.types import OrganizationKind, Relay, RelayStatus, aware
 from graph.editing import imports
@@ -145,7 +138,7 @@ class ImportSummary:
 
 
 ImportRelayResult = Annotated[
-    ImportSummary | NotFound | ValidationFailed | VersionConflict | SlugTaken | Forbidden,
+    ImportSummary | AnyError,
     strawberry.union("ImportRelayResult", description="What was imported, or why nothing was."),
 ]
 

@@ -9,22 +9,14 @@ import strawberry
 
 from graph import models
 from graph.api.context import Info
-from graph.api.mutations.errors import (
-    Forbidden,
-    NotFound,
-    SlugTaken,
-    ValidationFailed,
-    VersionConflict,
-    mutate,
-    pk_of,
-)
+from graph.api.mutations.errors import AnyError, mutate, pk_of
 from graph.api.types import Post, aware
 from graph.editing import posts as editing
 from graph.read import posts
 from graph.read.access import EDITOR
 
 PostResult = Annotated[
-    Post | NotFound | ValidationFailed | VersionConflict | SlugTaken | Forbidden,
+    Post | AnyError,
     strawberry.union("PostResult", description="The post as it is now, or why nothing changed."),
 ]
 
