@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     max_tokens: int = 2000
     health_timeout_s: float = 2.0
     max_body_chars: int = 100_000
+    max_request_bytes: int = 10_000_000
     load_demo_on_empty: bool = True
     log_level: str = "INFO"
 
