@@ -90,3 +90,26 @@ async def test_relay_list_nesting_is_one_statement_per_level(
     assert len(result["relays"]["edges"]) == 8
     # relays, relay count, posts, post counts, categories, bylines, authors, organisations
     assert count <= 8, sql_statements.statements
+
+
+EDITOR_POSTS = """
+query EditorPosts($first: Int!) {
+  posts(first: $first, filter: {status: [DRAFT, PUBLISHED]}) {
+    edges { node { slug status revisions { version actor } bylines { author { name } } } }
+  }
+}
+"""
+
+
+async def test_editor_lists_with_revisions_do_not_grow_with_page_size(
+    data: synthetic.Synthetic, editor: GraphQL, sql_statements: StatementCounter
+) -> None:
+    # Warm up: a token's first request in a minute also records when it was last used.
+    await editor.data(EDITOR_POSTS, first=1)
+    counts = []
+    for first in (5, 50):
+        sql_statements.statements.clear()
+        result = await editor.data(EDITOR_POSTS, first=first)
+        assert len(result["posts"]["edges"]) == first
+        counts.append(len(sql_statements.statements))
+    assert counts[0] == counts[1], sql_statements.statements
