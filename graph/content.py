@@ -27,10 +27,22 @@ def render_markdown(source: str) -> str:
 TEASER_LENGTH = 280
 
 
+def strip_markup(text: str) -> str:
+    """Text with every tag removed and entities decoded, on one line.
+
+    Decoding can uncover new tags (`&lt;script&gt;`), so strip and decode until nothing
+    changes; a plain `a < b` survives.
+    """
+    while True:
+        stripped = html.unescape(nh3.clean(text, tags=set()))
+        if stripped == text:
+            return " ".join(text.split())
+        text = stripped
+
+
 def plain_text(source: str) -> str:
     """The words of a Markdown text, without markup, on one line."""
-    text = nh3.clean(_MARKDOWN.render(source), tags=set())
-    return " ".join(html.unescape(text).split())
+    return strip_markup(_MARKDOWN.render(source))
 
 
 def derive_teaser(body: str, length: int = TEASER_LENGTH) -> str:

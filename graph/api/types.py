@@ -318,6 +318,9 @@ class Post(Node):
     slug: str = strawberry.field(description="URL name, unique across the site.")
     title: str = strawberry.field(description="Headline.")
     teaser: str = strawberry.field(description="Short summary in plain text.")
+    teaser_derived: bool = strawberry.field(
+        description="True when the teaser was cut from the body and follows its edits."
+    )
     body: str = strawberry.field(description="Markdown source of the post.")
     html: str = strawberry.field(description="The body rendered to sanitised HTML.")
     published_at: dt.datetime | None = strawberry.field(
@@ -343,6 +346,7 @@ class Post(Node):
             slug=row["slug"],
             title=row["title"],
             teaser=row["teaser"],
+            teaser_derived=bool(row["teaser_derived"]),
             body=row["body"],
             html=row["html"],
             published_at=_copenhagen(row["published_at"]),

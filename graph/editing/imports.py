@@ -14,7 +14,7 @@ from tortoise import timezone
 
 from graph import models
 from graph.danish import sort_key
-from graph.editing import posts
+from graph.editing import people, posts, relays
 from graph.editing.checks import Checks
 from graph.editing.errors import Code
 
@@ -136,7 +136,17 @@ def _check_records(checks: Checks, spec: ImportSpec) -> None:
     relay = checks.at("relay")
     relay.text(["title"], spec.relay.title, 300, required=True)
     relay.slug(["slug"], spec.relay.slug)
+    relay.text(["intro"], spec.relay.intro, relays.MAX_INTRO)
     checks.count(["posts"], spec.posts, MAX_POSTS)
+    for index, organization in enumerate(spec.organizations):
+        item = checks.at("organizations", index)
+        item.text(["shortName"], organization.short_name, people.MAX_SHORT_NAME)
+    for index, author in enumerate(spec.authors):
+        item = checks.at("authors", index)
+        item.text(["bio"], author.bio, people.MAX_BIO)
+        item.count(["affiliations"], author.affiliations, people.MAX_AFFILIATIONS)
+        for position, (_, role) in enumerate(author.affiliations):
+            item.text(["affiliations", position, "role"], role, people.MAX_ROLE)
     named = {
         "categories": [(c.slug, c.name) for c in spec.categories],
         "organizations": [(o.slug, o.name) for o in spec.organizations],

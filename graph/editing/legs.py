@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph import db
+from graph import db, models
 
 # Correlated subqueries rather than UPDATE … FROM: the same statement runs on SQLite and
 # PostgreSQL, and a relay has tens to hundreds of posts, not millions.
@@ -23,6 +23,10 @@ _CLEAR_UNPUBLISHED = (
 
 async def renumber_legs(relay_id: int) -> None:
     """Give the relay's published posts legs 1..n by publication time; others none."""
+    # Two publishes in one relay at once would each count without the other's row: the
+    # relay's row lock makes the second wait until the first has committed (PostgreSQL;
+    # SQLite runs one write transaction at a time anyway).
+    await models.Relay.select_for_update().filter(id=relay_id).first()
     connection = db.connection()
     mark = "%s" if db.dialect() == "postgres" else "?"
     for statement in (_NUMBER_PUBLISHED, _CLEAR_UNPUBLISHED):

@@ -14,7 +14,7 @@ from typing import Any
 from tortoise import timezone
 
 from graph import models
-from graph.content import derive_teaser, render_markdown
+from graph.content import derive_teaser, render_markdown, strip_markup
 from graph.editing import revisions
 from graph.editing.checks import Checks
 from graph.editing.errors import Code, NotFound, VersionConflict
@@ -109,7 +109,7 @@ async def publish_post(
         checks.fail(["publishedAt"], "must not be in the future; use schedulePost", Code.INVALID)
     checks.done()
     before = await revisions.snapshot(post)
-    post.published_at = published_at or post.published_at or timezone.now()
+    post.published_at = _utc(published_at) or post.published_at or timezone.now()
     post.status = models.PostStatus.PUBLISHED
     post.publish_at = None
     return await _save_if_changed(post, actor, before)
@@ -128,7 +128,7 @@ async def schedule_post(
     checks.done()
     before = await revisions.snapshot(post)
     post.status = models.PostStatus.SCHEDULED
-    post.publish_at = publish_at
+    post.publish_at = _utc(publish_at)
     return await _save_if_changed(post, actor, before)
 
 
@@ -153,6 +153,12 @@ async def restore_revision(actor: str, revision_id: int, expected_version: int) 
     # A derived teaser is derived again from the restored body; a written one comes back.
     fields["teaser"] = None if state["teaserDerived"] else state["teaser"]
     return await update_post(actor, revision.post_id, expected_version, fields)  # type: ignore[attr-defined]
+
+
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    # SQLite keeps a timestamp as the text it was given, offset and all, and the read layer
+    # compares that text: store every time in UTC so text order is time order.
+    return None if moment is None else moment.astimezone(dt.UTC)
 
 
 async def locked_post(post_id: int, expected_version: int) -> models.Post:
@@ -249,7 +255,8 @@ def _apply_text(post: models.Post, fields: PostFields) -> None:
         post.body = fields["body"] or ""
         post.html = render_markdown(post.body)
     if "teaser" in fields:
-        teaser = (fields["teaser"] or "").strip()
+        # A teaser is plain text; frontends may still drop it into HTML unescaped.
+        teaser = strip_markup(fields["teaser"] or "")
         post.teaser_derived = not teaser
         post.teaser = teaser
     elif post.id is None:
@@ -287,7 +294,7 @@ async def _replace_bylines(
 async def _save_if_changed(post: models.Post, actor: str, before: revisions.State) -> models.Post:
     """Save and record a revision if anything changed; otherwise write nothing."""
     after = await revisions.snapshot(post)
-    if not revisions.changes(before, after):
+    if after == before:
         return post
     post.version += 1
     await post.save()
@@ -297,7 +304,8 @@ async def _save_if_changed(post: models.Post, actor: str, before: revisions.Stat
 
 async def _finish(post: models.Post, actor: str, before: revisions.State) -> None:
     """What every post write ends with: legs, the search index and the revision."""
-    await renumber_legs(post.relay_id)  # type: ignore[attr-defined]
+    after = await revisions.snapshot(post)
+    if any(before.get(name) != after[name] for name in ("status", "publishedAt")):
+        await renumber_legs(post.relay_id)  # type: ignore[attr-defined]
     await reindex_posts([post.id])
-    await post.refresh_from_db()
-    await revisions.record(post, actor, before, await revisions.snapshot(post))
+    await revisions.record(post, actor, before, after)

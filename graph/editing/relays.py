@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -32,8 +33,8 @@ def _check_relay(checks: Checks, fields: Mapping[str, Any], creating: bool) -> N
     checks.text(["intro"], fields.get("intro"), MAX_INTRO)
 
 
-def _check_dates(checks: Checks, relay: models.Relay) -> None:
-    if relay.started_on and relay.ended_on and relay.ended_on < relay.started_on:
+def _check_dates(checks: Checks, started_on: dt.date | None, ended_on: dt.date | None) -> None:
+    if started_on and ended_on and ended_on < started_on:
         checks.fail(["endedOn"], "must not be before startedOn", Code.INVALID)
 
 
@@ -44,7 +45,7 @@ async def create_relay(fields: Mapping[str, Any]) -> models.Relay:
     slug = new_slug(checks, fields.get("slug"), fields.get("title"))
     values = {RELAY_FIELDS[name]: value for name, value in fields.items() if value is not None}
     relay = models.Relay(**{**values, "slug": slug, "title": fields["title"].strip()})
-    _check_dates(checks, relay)
+    _check_dates(checks, relay.started_on, relay.ended_on)
     checks.done()
     await ensure_free_slug(models.Relay, "relay", slug, None)
     await relay.save()
@@ -61,12 +62,11 @@ async def update_relay(
     checks.slug(["slug"], fields.get("slug"))
     checks.not_null(fields, "slug", "status")
     values = {RELAY_FIELDS[name]: value for name, value in fields.items()}
+    started_on = values.get("started_on", relay.started_on)
+    _check_dates(checks, started_on, values.get("ended_on", relay.ended_on))
+    checks.done()
     if "title" in values:
         values["title"] = values["title"].strip()
-    for name in ("started_on", "ended_on"):
-        setattr(relay, name, values.get(name, getattr(relay, name)))
-    _check_dates(checks, relay)
-    checks.done()
     if values.get("slug") is not None:
         await ensure_free_slug(models.Relay, "relay", values["slug"], relay.id)
     values.setdefault("intro", relay.intro)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from graph import models
 
-# The fields a revision tracks, as the API names them.
+# The fields a revision shows as changed, as the API names them.
 TRACKED = (
     "title",
     "slug",
     "teaser",
-    "teaserDerived",
     "body",
     "category",
     "bylines",
@@ -19,10 +20,10 @@ TRACKED = (
     "publishedAt",
     "publishAt",
 )
-# What restoring a revision brings back: the content, not the post's place in its life cycle.
-RESTORED = ("title", "slug", "teaser", "teaserDerived", "body", "category", "bylines")
 
+# `state` also keeps `teaserDerived`, which restoring needs and editors need not see.
 State = dict[str, Any]
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 
 async def snapshot(post: models.Post) -> State:
@@ -52,10 +53,15 @@ async def snapshot(post: models.Post) -> State:
             }
             for b in bylines
         ],
-        "status": str(post.status),
-        "publishedAt": post.published_at.isoformat() if post.published_at else None,
-        "publishAt": post.publish_at.isoformat() if post.publish_at else None,
+        "status": str(post.status).upper(),
+        "publishedAt": _copenhagen(post.published_at),
+        "publishAt": _copenhagen(post.publish_at),
     }
+
+
+def _copenhagen(moment: dt.datetime | None) -> str | None:
+    # As the API shows times: ISO 8601 in Copenhagen time.
+    return None if moment is None else moment.astimezone(COPENHAGEN).isoformat()
 
 
 def changes(before: State, after: State) -> dict[str, dict[str, Any]]:

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import strawberry
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from graph import models
@@ -122,8 +123,24 @@ async def mutate(
     """
     try:
         actor = authorize(info.context, role)
-        async with in_transaction():
-            result = await work(actor)
+        result = await _in_transaction(work, actor)
     except domain.EditError as error:
         return to_graphql(error)
     return await present(result)
+
+
+# A unique index can refuse a row that looked free when checked, if a concurrent request
+# took it in between. Running the work again sees that row: a derived slug then gets the
+# next suffix, a given one becomes SlugTaken.
+UNIQUE_RACE_ATTEMPTS = 3
+
+
+async def _in_transaction(work: Callable[[str], Awaitable[T]], actor: str) -> T:
+    for attempt in range(1, UNIQUE_RACE_ATTEMPTS + 1):
+        try:
+            async with in_transaction():
+                return await work(actor)
+        except IntegrityError:
+            if attempt == UNIQUE_RACE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
