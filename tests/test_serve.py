@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,16 +11,9 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
+from fixtures.processes import serving
 
-START_TIMEOUT_S = 30
 SERVER_APPLICATION_NAME = "graph-serve-under-test"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +25,6 @@ def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(database: str, database_url: str, server_log: Path) -> Iterator[str]:
     """A `graph serve` process on the test database; its base URL."""
-    port = free_port()
     # A short pool timeout, so requests during a database outage fail in seconds, not 30.
     # application_name lets the outage below cut only the server's connections, not the
     # in-process test pool's.
@@ -44,35 +32,8 @@ def server(database: str, database_url: str, server_log: Path) -> Iterator[str]:
     if database_url.startswith("psycopg"):
         url = f"{database_url}?timeout=3&application_name={SERVER_APPLICATION_NAME}"
     env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
-    log = server_log
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "graph", "serve", "--port", str(port)],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base, process, log)
+    with serving(env, server_log) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = log.read_text(errors="replace")
-            pytest.fail(f"graph serve exited with {process.returncode}:\n{output}")
-        try:
-            httpx.get(f"{base}/healthz", timeout=1)
-            return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    pytest.fail(f"graph serve did not answer within {START_TIMEOUT_S} s")
 
 
 QUERY = '{ post(slug: "politi-med-bloed-hat") { title leg } }'

@@ -9,12 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,51 +17,18 @@ import pytest
 from conftest import GraphQL
 from fixtures import editing
 from fixtures.editing import Desk, mutation
+from fixtures.processes import serving
 
 ROUNDS = 5
-START_TIMEOUT_S = 30
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
 def server(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A `graph serve` process on the test database; its base URL."""
-    port = free_port()
     log = tmp_path_factory.mktemp("concurrency") / "serve.log"
     env = {**os.environ, "DATABASE_URL": database, "LOG_LEVEL": "WARNING"}
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "graph", "serve", "--port", str(port)],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base, process, log)
+    with serving(env, log) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"graph serve exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            httpx.get(f"{base}/healthz", timeout=1)
-            return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    pytest.fail(f"graph serve did not answer within {START_TIMEOUT_S} s")
 
 
 @pytest.fixture

@@ -7,10 +7,8 @@ HTTP to a server of their own, so these tests run the same under either TEST_DAT
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
+from fixtures.processes import serving
 
 ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT_S = 30
 SCRIPT_TIMEOUT_S = 120
 MODULES = {
     "push-post": "push",
@@ -87,13 +84,6 @@ class Server:
         )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def running_server(folder: Path, demo: bool) -> Iterator[Server]:
     """Migrate a fresh SQLite file, make an editor token, serve; stop the server afterwards."""
@@ -113,36 +103,8 @@ def running_server(folder: Path, demo: bool) -> Iterator[Server]:
         check=True,
     )
     token = created.stdout.strip().splitlines()[-1]
-    port = _free_port()
-    log = folder / "serve.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [*python, "serve", "--port", str(port)],
-            cwd=folder,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_up(f"http://127.0.0.1:{port}", process, log)
-        yield Server(f"http://127.0.0.1:{port}/graphql", token)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def _wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"graph serve exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"graph serve did not answer within {START_TIMEOUT_S} s")
+    with serving(env, folder / "serve.log", cwd=folder) as base:
+        yield Server(f"{base}/graphql", token)
 
 
 def write_post(folder: Path, name: str, front_matter: str, body: str = "Brødtekst.") -> Path:
