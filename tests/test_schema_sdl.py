@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from graph import models
+from graph.api.enums import OrganizationKind, RelayStatus
 from graph.api.schema import schema
-from graph.api.types import OrganizationKind, RelayStatus
 
 
 def test_committed_sdl_matches_code(project_root: Path) -> None:

@@ -8,7 +8,9 @@ from typing import Annotated, Any, TypeVar
 import strawberry
 
 from graph.api.context import Info
+from graph.api.enums import RelayStatus
 from graph.api.errors import ClientError
+from graph.api.filters import PostFilterInput, to_filter
 from graph.api.ids import from_global_id
 from graph.api.pagination import (
     Connection,
@@ -28,11 +30,8 @@ from graph.api.types import (
     Node,
     Organization,
     Post,
-    PostFilterInput,
     Relay,
-    RelayStatus,
     post_connection,
-    to_filter,
 )
 from graph.read import lists, lookups, search, sql
 from graph.read.posts import Scope

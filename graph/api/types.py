@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import strawberry
 
 from graph.api.context import Info
+from graph.api.enums import OrganizationKind, PostStatus, RelayStatus
+from graph.api.filters import COPENHAGEN, PostFilterInput, to_filter
 from graph.api.ids import to_global_id
 from graph.api.pagination import (
     Connection,
@@ -23,38 +23,6 @@ from graph.api.revisions import PostRevision
 from graph.read import sql
 from graph.read.posts import NO_FILTER, PageRequest, PostFilter, Scope
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
-
-
-# The API's own enums (same values as graph.models): the schema contract must not change
-# just because a table does.
-@strawberry.enum(description="Whether a relay still takes new posts.")
-class RelayStatus(StrEnum):
-    ACTIVE = "active"
-    ENDED = "ended"
-
-
-@strawberry.enum(description="What sort of body an organisation is.")
-class OrganizationKind(StrEnum):
-    MUNICIPALITY = "municipality"
-    REGION = "region"
-    AGENCY = "agency"
-    MINISTRY = "ministry"
-    ASSOCIATION = "association"
-    NGO = "ngo"
-    RESEARCH = "research"
-    COMPANY = "company"
-    OTHER = "other"
-
-
-@strawberry.enum(description="Where a post is in its life; only PUBLISHED is public.")
-class PostStatus(StrEnum):
-    DRAFT = "draft"
-    SCHEDULED = "scheduled"
-    PUBLISHED = "published"
-    ARCHIVED = "archived"
-
-
 FIRST = strawberry.argument(description="Page size: 0 up to the server's limit (100 by default).")
 AFTER = strawberry.argument(description="Return items after this cursor (an `endCursor`).")
 FILTER = strawberry.argument(description="Only posts matching every given field.")
@@ -64,55 +32,6 @@ VERSION = "Bumped by every write; pass it as `expectedVersion` to update this ob
 @strawberry.interface(description="An object with a global id, fetchable with `node(id:)`.")
 class Node:
     id: strawberry.ID = strawberry.field(description="Opaque global id, stable for the object.")
-
-
-@strawberry.input(
-    name="PostFilter", description="Narrows a post list. Slugs; every given field must hold (AND)."
-)
-class PostFilterInput:
-    relay: str | None = strawberry.field(default=None, description="Relay slug.")
-    category: str | None = strawberry.field(default=None, description="Category slug.")
-    author: str | None = strawberry.field(default=None, description="Slug of a byline author.")
-    organization: str | None = strawberry.field(
-        default=None, description="Slug of a byline organisation (at the time of writing)."
-    )
-    published_after: dt.datetime | None = strawberry.field(
-        default=None, description="Published at or after this time (no offset: Copenhagen)."
-    )
-    published_before: dt.datetime | None = strawberry.field(
-        default=None, description="Published strictly before this time (no offset: Copenhagen)."
-    )
-    status: list[PostStatus] | None = strawberry.field(
-        default=None,
-        description=(
-            "Only posts in these states. Without a token only PUBLISHED posts exist; with one, "
-            "lists show every state but ARCHIVED unless asked."
-        ),
-    )
-
-    def to_filter(self) -> PostFilter:
-        """The read layer's filter, with naive times read as Copenhagen time."""
-        return PostFilter(
-            relay=self.relay,
-            category=self.category,
-            author=self.author,
-            organization=self.organization,
-            published_after=aware(self.published_after),
-            published_before=aware(self.published_before),
-            statuses=None if self.status is None else tuple(sorted(s.value for s in self.status)),
-        )
-
-
-def aware(value: dt.datetime | None) -> dt.datetime | None:
-    """The time with Copenhagen as its zone when the client gave none."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=COPENHAGEN)
-
-
-def to_filter(filter_input: PostFilterInput | None) -> PostFilter:
-    """A PostFilter from an optional input (no input: no filter)."""
-    return NO_FILTER if filter_input is None else filter_input.to_filter()
 
 
 async def post_connection(

@@ -9,8 +9,9 @@ import strawberry
 
 from graph import models
 from graph.api.context import Info
+from graph.api.enums import OrganizationKind, RelayStatus
 from graph.api.mutations.errors import AnyError, mutate, pk_of
-from graph.api.types import Author, Category, Organization, OrganizationKind, Relay, RelayStatus
+from graph.api.types import Author, Category, Organization, Relay
 from graph.editing import people, relays
 from graph.read import lookups
 

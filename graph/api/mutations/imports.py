@@ -9,10 +9,12 @@ import strawberry
 
 from graph import models
 from graph.api.context import Info
+from graph.api.enums import OrganizationKind, RelayStatus
+from graph.api.filters import aware
 from graph.api.mutations.catalog import AffiliationInput
 from graph.api.mutations.errors import AnyError, mutate
 from graph.api.mutations.posts import BylineInput
-from graph.api.types import OrganizationKind, Relay, RelayStatus, aware
+from graph.api.types import Relay
 from graph.editing import imports
 from graph.read import lookups
 

@@ -9,8 +9,9 @@ import strawberry
 
 from graph import models
 from graph.api.context import Info
+from graph.api.filters import aware
 from graph.api.mutations.errors import AnyError, mutate, pk_of
-from graph.api.types import Post, aware
+from graph.api.types import Post
 from graph.editing import posts as editing
 from graph.read import posts
 from graph.read.access import EDITOR
