@@ -157,8 +157,7 @@ def content_fields(post: PostFile) -> dict[str, Any]:
 
 def status_step(post: PostFile, current: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
     """The status mutation the file asks for, if the post is not in that state already."""
-    # Not only thrift: publishPost counts the same instant given in another UTC offset as a
-    # change (it compares ISO strings), so re-publishing would bump the version.
+    # The server would write nothing for these either; skipping them saves a round trip.
     status = current["status"]
     if post.publish is True:
         if status == "PUBLISHED" and _same_time(current["publishedAt"], post.published_at):
