@@ -107,14 +107,18 @@ def filter_conditions(post_filter: PostFilter) -> tuple[list[str], list[Any]]:
     return conditions, params
 
 
+def listed_condition(post_filter: PostFilter, access: Access) -> str:
+    """Which posts a list shows: the asked-for statuses, or the access's default."""
+    return access.visible_posts() if post_filter.statuses else access.listed_posts()
+
+
 def _where(
     scope: Scope, parent_ids: Sequence[int], post_filter: PostFilter, access: Access
 ) -> tuple[str, str, str, list[Any]]:
     source, parent_key, parent_where = _scope_source(scope, len(parent_ids))
     conditions, params = filter_conditions(post_filter)
     scope_params: list[Any] = [] if scope is Scope.ALL else list(parent_ids)
-    listed = access.visible_posts() if post_filter.statuses else access.listed_posts()
-    where = " AND ".join([parent_where, listed, *conditions])
+    where = " AND ".join([parent_where, listed_condition(post_filter, access), *conditions])
     # The parent ids sit in the FROM clause for byline scopes and in WHERE otherwise;
     # either way they come before the filter parameters.
     return source, parent_key, where, scope_params + params

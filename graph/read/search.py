@@ -11,7 +11,7 @@ from graph import db
 from graph.danish import stems
 from graph.read import sql
 from graph.read.access import Access
-from graph.read.posts import POST_COLUMNS, PostFilter, filter_conditions
+from graph.read.posts import POST_COLUMNS, PostFilter, filter_conditions, listed_condition
 
 # FTS5 bm25 column weights, in the same proportion as PostgreSQL's A/B/C (1.0, 0.4, 0.2).
 _BM25 = "bm25(post_search, 10.0, 4.0, 2.0)"
@@ -27,7 +27,7 @@ def _source(query: str, post_filter: PostFilter, access: Access) -> tuple[str, l
     if not words:
         return None
     conditions, params = filter_conditions(post_filter)
-    where = " AND ".join([access.visible_posts(), *conditions])
+    where = " AND ".join([listed_condition(post_filter, access), *conditions])
     if db.dialect() == "postgres":
         source = (
             f"FROM post p, plainto_tsquery('danish', ?) q WHERE p.search_vector @@ q AND {where}"

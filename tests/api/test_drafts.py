@@ -111,3 +111,23 @@ async def test_scheduled_post_is_an_editors_only(
     assert await gql.data(BY_SLUG, slug=draft["slug"]) == {"post": None}
     seen = await desk.editor.data(BY_SLUG, slug=draft["slug"])
     assert seen == {"post": {"slug": draft["slug"], "status": "SCHEDULED"}}
+
+
+SEARCH = """query ($word: String!, $status: [PostStatus!]) {
+  search(query: $word, filter: {status: $status}) { edges { node { slug status } } }
+}"""
+
+
+async def test_editor_search_leaves_archived_posts_out_unless_asked(
+    desk: Desk, editor: GraphQL
+) -> None:
+    relay = await desk.relay()
+    word = letters()
+    published = await desk.published(relay, body=f"Arkiveret om {word}.")
+    await desk.ok("archivePost", id=published["id"], expectedVersion=published["version"])
+
+    found = await editor.data(SEARCH, word=word, status=None)
+    asked = await editor.data(SEARCH, word=word, status=["ARCHIVED"])
+
+    assert slugs(found["search"]) == []
+    assert [edge["node"]["status"] for edge in asked["search"]["edges"]] == ["ARCHIVED"]
