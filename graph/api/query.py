@@ -112,7 +112,9 @@ class Query:
     async def relay(self, info: Info, slug: Annotated[str, SLUG]) -> Relay | None:
         return _or_none(await info.context.loaders.relay_by_slug.load(slug), Relay.from_row)
 
-    @strawberry.field(description="Published posts across all relays, newest first.")
+    @strawberry.field(
+        description="Posts across all relays, newest first; only published ones without a token."
+    )
     async def posts(
         self,
         info: Info,

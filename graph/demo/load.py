@@ -24,7 +24,7 @@ from graph.editing.imports import (
     import_relay,
 )
 from graph.editing.posts import BylineSpec
-from graph.slugs import FALLBACK
+from graph.slugs import FALLBACK, candidates
 
 DATA = Path(__file__).parent / "data"
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -170,12 +170,9 @@ def _byline(
 
 def _free(slug: str, taken: set[str]) -> str:
     """`slug`, or `slug-2`, `slug-3` … if the import uses it already."""
-    candidate, suffix = slug, 1
-    while candidate in taken:
-        suffix += 1
-        candidate = f"{slug}-{suffix}"
-    taken.add(candidate)
-    return candidate
+    free = next(candidate for candidate in candidates(slug) if candidate not in taken)
+    taken.add(free)
+    return free
 
 
 async def load_demo(page: Path = PAGE, bylines_file: Path = BYLINES) -> LoadResult:

@@ -17,6 +17,7 @@ from graph.danish import sort_key
 from graph.editing import people, posts, relays
 from graph.editing.checks import Checks
 from graph.editing.errors import Code
+from graph.editing.records import ids_by_slug
 
 MAX_POSTS = 5000
 
@@ -212,7 +213,7 @@ async def _organizations(specs: tuple[OrganizationSpec, ...]) -> int:
 async def _authors(checks: Checks, specs: tuple[AuthorSpec, ...]) -> int:
     """Create new authors with their affiliations; existing authors are left as they are."""
     slugs = {slug for spec in specs for slug, _ in spec.affiliations}
-    organizations = dict(await models.Organization.filter(slug__in=slugs).values_list("slug", "id"))
+    organizations = await ids_by_slug(models.Organization, slugs)
     created = 0
     for index, spec in enumerate(specs):
         author, made = await models.Author.get_or_create(

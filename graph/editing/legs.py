@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from graph import db, models
+from graph import models
+from graph.read import sql
 
 # Correlated subqueries rather than UPDATE … FROM: the same statement runs on SQLite and
 # PostgreSQL, and a relay has tens to hundreds of posts, not millions.
@@ -13,11 +14,10 @@ UPDATE post SET leg = (
       AND (q.published_at < post.published_at
            OR (q.published_at = post.published_at AND q.id <= post.id))
 )
-WHERE relay_id = {mark} AND status = 'published'
+WHERE relay_id = ? AND status = 'published'
 """
 _CLEAR_UNPUBLISHED = (
-    "UPDATE post SET leg = NULL WHERE relay_id = {mark} AND status <> 'published' "
-    "AND leg IS NOT NULL"
+    "UPDATE post SET leg = NULL WHERE relay_id = ? AND status <> 'published' AND leg IS NOT NULL"
 )
 
 
@@ -27,7 +27,5 @@ async def renumber_legs(relay_id: int) -> None:
     # relay's row lock makes the second wait until the first has committed (PostgreSQL;
     # SQLite runs one write transaction at a time anyway).
     await models.Relay.select_for_update().filter(id=relay_id).first()
-    connection = db.connection()
-    mark = "%s" if db.dialect() == "postgres" else "?"
     for statement in (_NUMBER_PUBLISHED, _CLEAR_UNPUBLISHED):
-        await connection.execute_query(statement.format(mark=mark), [relay_id])
+        await sql.execute(statement, [relay_id])

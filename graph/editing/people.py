@@ -9,7 +9,7 @@ from graph import models
 from graph.danish import sort_key
 from graph.editing.checks import Checks
 from graph.editing.errors import Code
-from graph.editing.records import ensure_free_slug, locked, new_slug, save_changes
+from graph.editing.records import ensure_free_slug, ids_by_slug, locked, new_slug, save_changes
 
 MAX_NAME = 300
 MAX_BIO = 5000
@@ -62,11 +62,11 @@ async def update_author(
     _check_person(checks, fields, False, {"bio": MAX_BIO})
     checks.done()
     values = _values(fields, AUTHOR_FIELDS)
-    if values.get("slug") is not None:
+    if "slug" in values:
         await ensure_free_slug(models.Author, "author", values["slug"], author.id)
     if "bio" in values:
         values["bio"] = values["bio"] or ""
-    return await save_changes(author, {k: v for k, v in values.items() if v is not None})
+    return await save_changes(author, values)
 
 
 async def create_organization(fields: Mapping[str, Any]) -> models.Organization:
@@ -93,10 +93,8 @@ async def update_organization(
     checks.not_null(fields, "kind")
     checks.done()
     values = _values(fields, ORGANIZATION_FIELDS)
-    if values.get("slug") is not None:
+    if "slug" in values:
         await ensure_free_slug(models.Organization, "organisation", values["slug"], organization.id)
-    # short_name may be cleared with null; name and slug may not.
-    values = {k: v for k, v in values.items() if v is not None or k == "short_name"}
     return await save_changes(organization, values)
 
 
@@ -108,7 +106,7 @@ async def set_affiliations(
     checks = Checks()
     checks.count(["affiliations"], affiliations, MAX_AFFILIATIONS)
     slugs = [slug for slug, _ in affiliations]
-    found = dict(await models.Organization.filter(slug__in=slugs).values_list("slug", "id"))
+    found = await ids_by_slug(models.Organization, slugs)
     for index, (slug, role) in enumerate(affiliations):
         path: list[str | int] = ["affiliations", index]
         if slug not in found:

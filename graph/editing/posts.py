@@ -19,7 +19,7 @@ from graph.editing import revisions
 from graph.editing.checks import Checks
 from graph.editing.errors import Code, NotFound, VersionConflict
 from graph.editing.legs import renumber_legs
-from graph.editing.records import ensure_free_slug
+from graph.editing.records import ensure_free_slug, ids_by_slug
 from graph.search_index import reindex_posts
 from graph.settings import get_settings
 from graph.slugs import unique_post_slug
@@ -70,7 +70,7 @@ async def create_post(actor: str, relay: str, fields: PostFields) -> models.Post
     await post.save()
     if resolved.bylines is not None:
         await _replace_bylines(post, resolved.bylines)
-    await _finish(post, actor, {})
+    await _finish(post, actor, {}, await revisions.snapshot(post))
     return post
 
 
@@ -215,8 +215,8 @@ async def resolve_references(checks: Checks, fields: PostFields) -> _Resolved:
 async def _resolve_bylines(
     checks: Checks, bylines: list[BylineSpec]
 ) -> list[tuple[int, str | None, int | None]]:
-    authors = await _ids_by_slug(models.Author, [b.author for b in bylines])
-    organizations = await _ids_by_slug(
+    authors = await ids_by_slug(models.Author, [b.author for b in bylines])
+    organizations = await ids_by_slug(
         models.Organization, [b.organization for b in bylines if b.organization]
     )
     rows: list[tuple[int, str | None, int | None]] = []
@@ -232,15 +232,6 @@ async def _resolve_bylines(
         organization = organizations.get(byline.organization) if byline.organization else None
         rows.append((authors.get(byline.author, 0), byline.role or None, organization))
     return rows
-
-
-async def _ids_by_slug(
-    model: type[models.Author | models.Organization], slugs: list[str]
-) -> dict[str, int]:
-    if not slugs:
-        return {}
-    rows = await model.filter(slug__in=slugs).values_list("slug", "id")
-    return {slug: pk for slug, pk in rows}
 
 
 def check_publishable(checks: Checks, body: str) -> None:
@@ -298,13 +289,14 @@ async def _save_if_changed(post: models.Post, actor: str, before: revisions.Stat
         return post
     post.version += 1
     await post.save()
-    await _finish(post, actor, before)
+    await _finish(post, actor, before, after)
     return post
 
 
-async def _finish(post: models.Post, actor: str, before: revisions.State) -> None:
+async def _finish(
+    post: models.Post, actor: str, before: revisions.State, after: revisions.State
+) -> None:
     """What every post write ends with: legs, the search index and the revision."""
-    after = await revisions.snapshot(post)
     if any(before.get(name) != after[name] for name in ("status", "publishedAt")):
         await renumber_legs(post.relay_id)  # type: ignore[attr-defined]
     await reindex_posts([post.id])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from graph import models
@@ -35,6 +35,14 @@ def new_slug(checks: Checks, given: str | None, name: str | None) -> str:
             ["slug"], "the name has no letters to make a slug from; give one", Code.REQUIRED
         )
     return slug
+
+
+async def ids_by_slug(model: type[Slugged], slugs: Iterable[str]) -> dict[str, int]:
+    """The ids of the rows with these slugs, by slug; unknown slugs are simply absent."""
+    wanted = set(slugs)
+    if not wanted:
+        return {}
+    return dict(await model.filter(slug__in=wanted).values_list("slug", "id"))
 
 
 async def ensure_free_slug(model: type[Slugged], kind: str, slug: str, pk: int | None) -> None:

@@ -69,8 +69,8 @@ async def update_relay(
         values["title"] = values["title"].strip()
     if values.get("slug") is not None:
         await ensure_free_slug(models.Relay, "relay", values["slug"], relay.id)
-    values.setdefault("intro", relay.intro)
-    values["intro"] = values["intro"] or ""
+    if "intro" in values:
+        values["intro"] = values["intro"] or ""
     return await save_changes(relay, values)
 
 

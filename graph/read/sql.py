@@ -27,13 +27,21 @@ def _param(value: Any, postgres: bool) -> Any:
     return value
 
 
-async def fetch(sql: str, params: Sequence[Any] = ()) -> list[Row]:
-    """Run one SELECT written with `?` placeholders; rows as dicts."""
+def _for_driver(sql: str, params: Sequence[Any]) -> tuple[str, list[Any]]:
     postgres = db.dialect() == "postgres"
     if postgres:
         sql = sql.replace("%", "%%").replace("?", "%s")
-    values = [_param(value, postgres) for value in params]
-    return await db.connection().execute_query_dict(sql, values)
+    return sql, [_param(value, postgres) for value in params]
+
+
+async def fetch(sql: str, params: Sequence[Any] = ()) -> list[Row]:
+    """Run one SELECT written with `?` placeholders; rows as dicts."""
+    return await db.connection().execute_query_dict(*_for_driver(sql, params))
+
+
+async def execute(sql: str, params: Sequence[Any] = ()) -> None:
+    """Run one statement that returns no rows (UPDATE …), written with `?` placeholders."""
+    await db.connection().execute_query(*_for_driver(sql, params))
 
 
 def placeholders(count: int) -> str:
