@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +22,8 @@ from tortoise.contrib.starlette import RegisterTortoise
 from graph import db, logs
 from graph.api.context import Context, make_context
 from graph.api.schema import build_schema
+from graph.jobs import engine
+from graph.jobs.worker import requeue_due_work, run_worker
 from graph.limits import BodySizeLimitMiddleware
 from graph.logs import RequestIdMiddleware
 from graph.settings import Settings, get_settings
@@ -62,6 +65,27 @@ async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok", "database": "up"})
 
 
+@asynccontextmanager
+async def jobs_in_process(settings: Settings) -> AsyncIterator[None]:
+    """Run a job worker inside this process: always on SQLite, on PostgreSQL if asked."""
+    runs_jobs = settings.serve_runs_jobs
+    if runs_jobs is None:
+        runs_jobs = engine.embedded()
+    if not runs_jobs:
+        yield
+        return
+    if engine.embedded():
+        # Jobs in memory did not survive the last stop; the tables say what is still due.
+        await requeue_due_work()
+    runner = asyncio.create_task(run_worker(settings, install_signal_handlers=False))
+    try:
+        yield
+    finally:
+        runner.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await runner
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """The Starlette app for one database URL (migrations are applied before, by the CLI)."""
     settings = settings or get_settings()
@@ -72,7 +96,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with RegisterTortoise(app, config=db.tortoise_config(settings.database_url)):
-            yield
+            engine.configure(settings)
+            async with engine.app.open_async(), jobs_in_process(settings):
+                yield
 
     routes: list[Any] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),

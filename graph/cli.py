@@ -1,4 +1,4 @@
-"""The `graph` command: serve, migrate, load-demo, export-schema, token."""
+"""The `graph` command: serve, worker, migrate, load-demo, export-schema, token."""
 
 from __future__ import annotations
 
@@ -68,6 +68,24 @@ def serve(args: argparse.Namespace) -> None:
         log_config=None,
         access_log=False,
     )
+
+
+def worker(args: argparse.Namespace) -> None:
+    """Run jobs from PostgreSQL until SIGINT/SIGTERM; any number may run at once."""
+    settings = get_settings()
+    if settings.database_url.startswith("sqlite"):
+        sys.exit("graph worker: on SQLite the jobs run inside `graph serve`; nothing to do")
+
+    async def work() -> None:
+        from graph.jobs import engine
+        from graph.jobs.worker import run_worker
+
+        engine.configure(settings)
+        async with engine.app.open_async():
+            print(f"worker running jobs from {engine.libpq_url(settings.database_url)}", flush=True)
+            await run_worker(settings, concurrency=args.concurrency)
+
+    asyncio.run(_with_database(work))
 
 
 def export_schema(args: argparse.Namespace) -> None:
@@ -149,6 +167,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, default=settings.port)
     run.add_argument("--workers", type=int, default=settings.workers)
     run.set_defaults(handler=serve)
+    jobs = commands.add_parser("worker", help="run jobs (PostgreSQL); start as many as needed")
+    jobs.add_argument("--concurrency", type=int, default=settings.worker_concurrency)
+    jobs.set_defaults(handler=worker)
     migrate = commands.add_parser("migrate", help="apply pending database migrations")
     migrate.set_defaults(handler=lambda _args: asyncio.run(_with_database(_migrate)))
     demo = commands.add_parser("load-demo", help="load the demo relay (idempotent)")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.migrations import api as migrations_api
 from tortoise.migrations.recorder import MigrationRecorder
+from tortoise.transactions import in_transaction
 
 MODELS_MODULE = "graph.models"
 
@@ -40,6 +43,45 @@ def dialect() -> str:
     return str(connection().capabilities.dialect)
 
 
+AfterCommit = Callable[[], Awaitable[None]]
+_after_commit: ContextVar[list[AfterCommit] | None] = ContextVar("after_commit", default=None)
+
+
+@asynccontextmanager
+async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
+    """One transaction; callbacks given to `on_commit` inside it run once it has committed.
+
+    Nested use joins the outer transaction, so the callbacks wait for the real commit.
+    """
+    if _after_commit.get() is not None:
+        async with in_transaction() as joined:
+            yield joined
+        return
+    callbacks: list[AfterCommit] = []
+    reset = _after_commit.set(callbacks)
+    try:
+        async with in_transaction() as client:
+            yield client
+    finally:
+        _after_commit.reset(reset)
+    for callback in callbacks:
+        await callback()
+
+
+async def on_commit(callback: AfterCommit) -> None:
+    """Run `callback` after the current `transaction()` commits (at once outside one)."""
+    callbacks = _after_commit.get()
+    if callbacks is None:
+        await callback()
+    else:
+        callbacks.append(callback)
+
+
+def in_our_transaction() -> bool:
+    """Whether the caller runs inside `transaction()`."""
+    return _after_commit.get() is not None
+
+
 async def init(database_url: str) -> None:
     """Initialise Tortoise outside a web app (CLI commands, scripts)."""
     await Tortoise.init(config=tortoise_config(database_url))
@@ -49,8 +91,11 @@ async def migrate(
     database_url: str, progress: Callable[[str, str, str], object] | None = None
 ) -> None:
     """Apply every pending migration (idempotent)."""
+    from graph.jobs.engine import install_schema
+
     _fix_recorder_placeholders()
     await migrations_api.migrate(config=tortoise_config(database_url), progress=progress)
+    await install_schema(database_url)
 
 
 def _fix_recorder_placeholders() -> None:

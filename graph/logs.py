@@ -29,6 +29,8 @@ def configure(level: str) -> None:
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
     # Tortoise announces every shutdown at INFO, which is noise at the end of each command.
     logging.getLogger("tortoise").setLevel(max(logging.WARNING, logging.root.level))
+    # procrastinate logs each job start and end (and every task registration) at INFO.
+    logging.getLogger("procrastinate").setLevel(max(logging.WARNING, logging.root.level))
 
 
 class RequestIdMiddleware:

@@ -107,6 +107,7 @@ class Author(Model):
     slug = fields.CharField(max_length=200, unique=True)
     name = fields.CharField(max_length=300)
     bio = fields.TextField(default="")
+    email = fields.CharField(max_length=320, null=True)
     sort_key = fields.CharField(max_length=200, db_index=True)
     version = fields.IntField(default=1)
 
@@ -218,3 +219,172 @@ class ApiToken(Model):
 
     class Meta:
         table = "api_token"
+
+
+class Webhook(Model):
+    """A frontend endpoint that is told about content changes, signed per Standard Webhooks."""
+
+    id = fields.IntField(primary_key=True)
+    url = fields.CharField(max_length=2000)
+    events: Any = fields.JSONField(default=list)
+    secret = fields.CharField(max_length=100)
+    description = fields.CharField(max_length=300, default="")
+    active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    version = fields.IntField(default=1)
+
+    class Meta:
+        table = "webhook"
+
+
+class DeliveryStatus(StrEnum):
+    """Where one webhook message stands: still trying, delivered, or given up."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+class WebhookDelivery(Model):
+    """One event for one webhook: the signed message and how its sending went."""
+
+    id = fields.IntField(primary_key=True)
+    webhook: fields.ForeignKeyRelation[Webhook] = fields.ForeignKeyField(
+        "models.Webhook", related_name="deliveries", on_delete=fields.CASCADE
+    )
+    message_id = fields.CharField(max_length=64, unique=True)
+    event = fields.CharField(max_length=64)
+    payload: Any = fields.JSONField()
+    status = fields.CharEnumField(DeliveryStatus, max_length=16, default=DeliveryStatus.PENDING)
+    attempts = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_attempt_at = fields.DatetimeField(null=True)
+    delivered_at = fields.DatetimeField(null=True)
+    last_error = fields.TextField(null=True)
+
+    class Meta:
+        table = "webhook_delivery"
+
+
+class WebhookAttempt(Model):
+    """One HTTP request of a delivery: when, the response code or error, and how long."""
+
+    id = fields.IntField(primary_key=True)
+    delivery: fields.ForeignKeyRelation[WebhookDelivery] = fields.ForeignKeyField(
+        "models.WebhookDelivery", related_name="attempt_rows", on_delete=fields.CASCADE
+    )
+    attempted_at = fields.DatetimeField()
+    status_code = fields.IntField(null=True)
+    error = fields.TextField(null=True)
+    duration_ms = fields.IntField()
+
+    class Meta:
+        table = "webhook_attempt"
+
+
+class Subscriber(Model):
+    """A newsletter reader, by e-mail. Mail goes out only after the address is confirmed."""
+
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=320, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    confirmation_sent_at = fields.DatetimeField(null=True)
+    confirmed_at = fields.DatetimeField(null=True)
+    unsubscribed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "subscriber"
+
+
+class Subscription(Model):
+    """A subscriber's wish to hear about one relay's new posts."""
+
+    id = fields.IntField(primary_key=True)
+    subscriber: fields.ForeignKeyRelation[Subscriber] = fields.ForeignKeyField(
+        "models.Subscriber", related_name="subscriptions", on_delete=fields.CASCADE
+    )
+    relay: fields.ForeignKeyRelation[Relay] = fields.ForeignKeyField(
+        "models.Relay", related_name="subscriptions", on_delete=fields.CASCADE
+    )
+
+    class Meta:
+        table = "subscription"
+        unique_together = (("subscriber", "relay"),)
+
+
+class NewsletterSend(Model):
+    """The sent ledger: one row per subscriber and post, so a post is mailed at most once."""
+
+    id = fields.IntField(primary_key=True)
+    subscriber: fields.ForeignKeyRelation[Subscriber] = fields.ForeignKeyField(
+        "models.Subscriber", related_name="sends", on_delete=fields.CASCADE
+    )
+    post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
+        "models.Post", related_name="newsletter_sends", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    sent_at = fields.DatetimeField(null=True)
+    claimed_by = fields.CharField(max_length=64, null=True)
+    claimed_until = fields.DatetimeField(null=True)
+    attempts = fields.IntField(default=0)
+    last_error = fields.TextField(null=True)
+
+    class Meta:
+        table = "newsletter_send"
+        unique_together = (("subscriber", "post"),)
+
+
+class BatonState(StrEnum):
+    """A baton is held until its author's post is published, or a newer baton replaces it."""
+
+    HELD = "held"
+    HANDED_ON = "handed_on"
+    REPLACED = "replaced"
+
+
+class Baton(Model):
+    """Who writes a relay's next post, by when, and which mails about it have gone out."""
+
+    id = fields.IntField(primary_key=True)
+    relay: fields.ForeignKeyRelation[Relay] = fields.ForeignKeyField(
+        "models.Relay", related_name="batons", on_delete=fields.CASCADE
+    )
+    author: fields.ForeignKeyRelation[Author] = fields.ForeignKeyField(
+        "models.Author", related_name="batons", on_delete=fields.CASCADE
+    )
+    due_on = fields.DateField()
+    state = fields.CharEnumField(BatonState, max_length=16, default=BatonState.HELD)
+    passed_by = fields.CharField(max_length=100)
+    passed_at = fields.DatetimeField(auto_now_add=True)
+    invitation_sent_at = fields.DatetimeField(null=True)
+    reminder_sent_at = fields.DatetimeField(null=True)
+    overdue_sent_at = fields.DatetimeField(null=True)
+    handed_on_at = fields.DatetimeField(null=True)
+    post: fields.ForeignKeyNullableRelation[Post] = fields.ForeignKeyField(
+        "models.Post", related_name="batons", null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "baton"
+
+
+class JobError(Model):
+    """The last error of a job run, kept for admins (the job engine keeps only the state)."""
+
+    job_id = fields.BigIntField(primary_key=True, generated=False)
+    task_name = fields.CharField(max_length=200)
+    error = fields.TextField()
+    failed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "job_error"
+
+
+class SiteSecret(Model):
+    """A random key made on first use when SECRET_KEY is unset: signs newsletter links."""
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=128)
+
+    class Meta:
+        table = "site_secret"

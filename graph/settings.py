@@ -29,6 +29,43 @@ class Settings(BaseSettings):
     max_request_bytes: int = 10_000_000
     load_demo_on_empty: bool = True
     log_level: str = "INFO"
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The API's public base URL, for links in mails (confirm, unsubscribe)",
+    )
+    secret_key: str = Field(
+        default="", description="Signs newsletter links; when empty, a random key kept in the DB"
+    )
+
+    # Jobs (procrastinate on PostgreSQL, in-process on SQLite).
+    serve_runs_jobs: bool | None = Field(
+        default=None, description="Run jobs inside `graph serve`; unset means only on SQLite"
+    )
+    worker_concurrency: int = 4
+    worker_poll_s: float = 1.0
+    worker_heartbeat_s: float = 10.0
+    stalled_after_s: float = 30.0
+
+    # Webhooks.
+    webhook_timeout_s: float = 10.0
+    webhook_retry_base_s: float = 5.0
+    webhook_retry_cap_s: float = 3600.0
+    webhook_give_up_after_s: float = 86_400.0
+    webhook_allow_private: bool = Field(
+        default=False, description="Allow webhook URLs on loopback, link-local or private nets"
+    )
+
+    # Mail (newsletter, baton).
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_security: str = Field(default="none", description="none, starttls or tls")
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_timeout_s: float = 30.0
+    mail_from: str = "Stafetten <stafet@localhost>"
+    mail_retry_base_s: float = 30.0
+    mail_retry_cap_s: float = 3600.0
+    baton_reminder_days: int = 3
 
 
 @lru_cache(maxsize=1)

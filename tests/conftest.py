@@ -25,6 +25,7 @@ from tortoise import Tortoise
 from graph import db, models, tokens
 from graph.app import create_app
 from graph.demo.load import load_demo
+from graph.jobs import engine
 from graph.settings import Settings
 
 POSTGRES_TIMEOUT_S = 5
@@ -69,6 +70,9 @@ async def database(database_url: str) -> AsyncIterator[str]:
     """The test database, migrated, with the demo relay loaded and Tortoise initialised."""
     await db.migrate(database_url)
     await db.init(database_url)
+    # Jobs deferred by writes go where production puts them: on PostgreSQL into
+    # procrastinate's table in the same transaction, on SQLite into the in-process queue.
+    engine.configure(Settings(database_url=database_url))
     await load_demo()
     try:
         yield database_url

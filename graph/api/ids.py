@@ -6,11 +6,9 @@ import base64
 import binascii
 
 from graph.api.errors import ClientError
+from graph.global_ids import to_global_id
 
-
-def to_global_id(type_name: str, pk: int) -> str:
-    """The opaque global id of one object."""
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+__all__ = ["from_global_id", "to_global_id"]
 
 
 def from_global_id(global_id: str) -> tuple[str, int]:

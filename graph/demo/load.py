@@ -9,9 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tortoise.transactions import in_transaction
-
-from graph import models
+from graph import db, models
 from graph.danish import slugify
 from graph.demo.listing import Listing, ListingEntry, parse_listing
 from graph.editing.imports import (
@@ -178,6 +176,6 @@ def _free(slug: str, taken: set[str]) -> str:
 async def load_demo(page: Path = PAGE, bylines_file: Path = BYLINES) -> LoadResult:
     """Load the demo relay unless it is there already; all or nothing."""
     listing, bylines = read_demo(page, bylines_file)
-    async with in_transaction():
+    async with db.transaction():
         result = await import_relay(DEMO_ACTOR, listing_spec(listing, bylines))
     return LoadResult(result.relay.slug, result.created["posts"])

@@ -13,7 +13,7 @@ from typing import Any
 
 from tortoise import timezone
 
-from graph import models
+from graph import events, models
 from graph.content import derive_teaser, render_markdown, strip_markup
 from graph.editing import revisions
 from graph.editing.checks import Checks
@@ -301,3 +301,4 @@ async def _finish(
         await renumber_legs(post.relay_id)  # type: ignore[attr-defined]
     await reindex_posts([post.id])
     await revisions.record(post, actor, before, after)
+    await events.post_saved(post, before, after)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
-from graph import models
+from graph import events, models
 from graph.danish import slugify
 from graph.editing.checks import Checks
 from graph.editing.errors import Code, NotFound, SlugTaken, VersionConflict
@@ -59,4 +59,5 @@ async def save_changes(row: Versioned, values: Mapping[str, Any]) -> Versioned:
             setattr(row, name, value)
         row.version += 1
         await row.save()
+        await events.updated(row)
     return row

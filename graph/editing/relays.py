@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from graph import models
+from graph import events, models
 from graph.danish import sort_key
 from graph.editing.checks import Checks
 from graph.editing.errors import Code
@@ -49,6 +49,7 @@ async def create_relay(fields: Mapping[str, Any]) -> models.Relay:
     checks.done()
     await ensure_free_slug(models.Relay, "relay", slug, None)
     await relay.save()
+    await events.saved(events.EventType.RELAY_CREATED, relay)
     return relay
 
 
@@ -81,4 +82,6 @@ async def create_category(name: str, slug: str | None) -> models.Category:
     slug = new_slug(checks, slug, name)
     checks.done()
     await ensure_free_slug(models.Category, "category", slug, None)
-    return await models.Category.create(slug=slug, name=name.strip(), sort_key=sort_key(name))
+    category = await models.Category.create(slug=slug, name=name.strip(), sort_key=sort_key(name))
+    await events.saved(events.EventType.CATEGORY_CREATED, category)
+    return category

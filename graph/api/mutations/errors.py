@@ -7,9 +7,8 @@ from typing import TypeVar
 
 import strawberry
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
-from graph import models
+from graph import db, models
 from graph.api.context import Context, Info
 from graph.api.errors import ClientError
 from graph.api.ids import from_global_id
@@ -138,7 +137,7 @@ UNIQUE_RACE_ATTEMPTS = 3
 async def _in_transaction(work: Callable[[str], Awaitable[T]], actor: str) -> T:
     for attempt in range(1, UNIQUE_RACE_ATTEMPTS + 1):
         try:
-            async with in_transaction():
+            async with db.transaction():
                 return await work(actor)
         except IntegrityError:
             if attempt == UNIQUE_RACE_ATTEMPTS:

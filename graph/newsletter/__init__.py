@@ -1,0 +1,1 @@
+"""The relay newsletter: double opt-in subscriptions and one mail per published post."""

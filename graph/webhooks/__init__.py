@@ -1,0 +1,1 @@
+"""Webhooks to frontends: endpoints, signed deliveries (Standard Webhooks), retries."""
