@@ -33,6 +33,10 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:8000",
         description="The API's public base URL, for links in mails (confirm, unsubscribe)",
     )
+    post_url_template: str = Field(
+        default="https://www.denoffentlige.dk/{post}",
+        description="A post's public page, for mails: {relay} and {post} are slugs",
+    )
     secret_key: str = Field(
         default="", description="Signs newsletter links; when empty, a random key kept in the DB"
     )
