@@ -58,9 +58,21 @@ def libpq_url(database_url: str) -> str:
     return urlunsplit(("postgresql", parts.netloc, parts.path, "", ""))
 
 
-async def defer(task: Task[..., Any, ...], *, at: dt.datetime | None = None, **args: Any) -> None:
-    """Enqueue `task(**args)` (at `at`, or now) as part of the current transaction."""
+async def defer(
+    task: Task[..., Any, ...],
+    *,
+    at: dt.datetime | None = None,
+    lock: str | None = None,
+    **args: Any,
+) -> None:
+    """Enqueue `task(**args)` (at `at`, or now) as part of the current transaction.
+
+    Jobs sharing a `lock` never run at the same time. (No queueing locks: on PostgreSQL a
+    clash would abort the caller's whole transaction.)
+    """
     options: dict[str, Any] = {} if at is None else {"schedule_at": at}
+    if lock is not None:
+        options["lock"] = lock
     if embedded():
         # Nothing in memory can take part in the SQLite transaction: wait for the commit.
         async def after_commit() -> None:
