@@ -73,10 +73,12 @@ async def database(database_url: str) -> AsyncIterator[str]:
     # Jobs deferred by writes go where production puts them: on PostgreSQL into
     # procrastinate's table in the same transaction, on SQLite into the in-process queue.
     engine.configure(Settings(database_url=database_url))
+    await engine.app.open_async()
     await load_demo()
     try:
         yield database_url
     finally:
+        await engine.app.close_async()
         await Tortoise.close_connections()
 
 

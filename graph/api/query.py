@@ -12,6 +12,7 @@ from graph.api.enums import RelayStatus
 from graph.api.errors import ClientError
 from graph.api.filters import PostFilterInput, to_filter
 from graph.api.ids import from_global_id
+from graph.api.jobs import JobQueries
 from graph.api.pagination import (
     Connection,
     check_first,
@@ -77,7 +78,7 @@ def _search_offset(after: str | None) -> int:
 
 
 @strawberry.type(description="Read access to relays, posts, authors, organisations, categories.")
-class Query:
+class Query(JobQueries):
     @strawberry.field(description="Any object by its global id; null if none is visible.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         type_name, pk = from_global_id(id)

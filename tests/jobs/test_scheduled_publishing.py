@@ -1,0 +1,170 @@
+"""Scheduled publishing: a post goes live at `publishAt` with a worker running, once."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from conftest import GraphQL
+from fixtures import editing
+from fixtures.editing import Desk
+from fixtures.jobs import eventually, job_settings, running_worker
+
+from graph import db, models
+from graph.editing import posts as editing_posts
+from graph.jobs.engine import app
+from graph.publishing import TASK_NAME, publish_scheduled_post
+from graph.settings import Settings
+
+POST = """query ($slug: String!) { post(slug: $slug) { status publishedAt publishAt leg } }"""
+
+
+@pytest.fixture
+async def desk(editor: GraphQL) -> AsyncIterator[Desk]:
+    async with editing.open_desk(editor) as desk:
+        yield desk
+
+
+@pytest.fixture
+def settings_for_jobs(database: str) -> Iterator[Settings]:
+    with job_settings(database) as settings:
+        yield settings
+
+
+def soon(seconds: float) -> dt.datetime:
+    return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)
+
+
+async def scheduled(desk: Desk, at: dt.datetime) -> dict[str, object]:
+    post = await desk.post()
+    return await desk.ok(
+        "schedulePost", id=post["id"], expectedVersion=post["version"], publishAt=at.isoformat()
+    )
+
+
+async def publish_jobs(post_pk: int) -> list[str]:
+    """The states of the post's publishing jobs, oldest first."""
+    jobs = await app.job_manager.list_jobs_async(task=TASK_NAME)
+    return [
+        str(job.status)
+        for job in sorted(jobs, key=lambda job: job.id or 0)
+        if job.task_kwargs.get("post_id") == post_pk
+    ]
+
+
+def near(shown: object, moment: dt.datetime) -> bool:
+    """Whether the API's time (whole seconds, Copenhagen) is `moment`."""
+    return abs(dt.datetime.fromisoformat(str(shown)) - moment) < dt.timedelta(seconds=1)
+
+
+def pk(post: dict[str, object]) -> int:
+    return int(editing.from_global_id(str(post["id"]))[1])
+
+
+async def test_a_scheduled_post_goes_live_within_5_s_of_its_time(
+    desk: Desk, editor: GraphQL, gql: GraphQL, settings_for_jobs: Settings
+) -> None:
+    at = soon(2)
+    post = await scheduled(desk, at)
+    assert (await gql.data(POST, slug=post["slug"]))["post"] is None
+
+    async def public() -> dict[str, object] | None:
+        found: dict[str, object] | None = (await gql.data(POST, slug=post["slug"]))["post"]
+        return found
+
+    async with running_worker(settings_for_jobs):
+        seen = await eventually(public, timeout_s=10)
+        live_at = dt.datetime.now(dt.UTC)
+
+    assert live_at - at < dt.timedelta(seconds=5)
+    assert seen["status"] == "PUBLISHED"
+    assert near(seen["publishedAt"], at)
+    assert await publish_jobs(pk(post)) == ["succeeded"]
+    editor_view = await editor.data(POST, slug=post["slug"])
+    assert editor_view["post"]["publishAt"] is None
+
+
+async def test_a_rescheduled_post_is_not_published_at_its_old_time(
+    desk: Desk, editor: GraphQL, settings_for_jobs: Settings
+) -> None:
+    post = await scheduled(desk, soon(1))
+    later = soon(3600)
+    moved = await desk.ok(
+        "schedulePost",
+        id=post["id"],
+        expectedVersion=post["version"],
+        publishAt=later.isoformat(),
+    )
+    async with running_worker(settings_for_jobs):
+        await asyncio.sleep(2.5)
+
+    seen = (await editor.data(POST, slug=moved["slug"]))["post"]
+    assert seen["status"] == "SCHEDULED"
+    assert near(seen["publishAt"], later)
+    assert await publish_jobs(pk(post)) == ["cancelled", "todo"]
+
+
+async def test_an_unpublished_post_is_not_published_at_its_time(
+    desk: Desk, editor: GraphQL, settings_for_jobs: Settings
+) -> None:
+    post = await scheduled(desk, soon(1))
+    draft = await desk.ok("unpublishPost", id=post["id"], expectedVersion=post["version"])
+    async with running_worker(settings_for_jobs):
+        await asyncio.sleep(2.5)
+
+    seen = (await editor.data(POST, slug=draft["slug"]))["post"]
+    assert (seen["status"], seen["publishedAt"]) == ("DRAFT", None)
+    assert await publish_jobs(pk(post)) == ["cancelled"]
+
+
+async def test_a_publishing_job_that_runs_twice_publishes_once(desk: Desk) -> None:
+    post = await scheduled(desk, soon(0.5))
+    await asyncio.sleep(0.7)
+    row = await models.Post.get(id=pk(post))
+    assert row.publish_at is not None
+    publish_at = row.publish_at.astimezone(dt.UTC).isoformat()
+
+    await publish_scheduled_post(post_id=row.id, publish_at=publish_at)
+    await publish_scheduled_post(post_id=row.id, publish_at=publish_at)
+
+    row = await models.Post.get(id=row.id)
+    assert row.status is models.PostStatus.PUBLISHED
+    revisions = await models.PostRevision.filter(post_id=row.id).order_by("version")
+    assert [revision.actor for revision in revisions][-1] == "scheduler"
+    assert (
+        sum(revision.changes.get("status", {}).get("new") == "PUBLISHED" for revision in revisions)
+        == 1
+    )
+
+
+async def test_a_job_for_a_deleted_post_ends_quietly(desk: Desk) -> None:
+    post = await scheduled(desk, soon(0.2))
+    await asyncio.sleep(0.3)
+    row = await models.Post.get(id=pk(post))
+    assert row.publish_at is not None
+    await desk.clear()
+    await publish_scheduled_post(post_id=row.id, publish_at=row.publish_at.isoformat())
+    assert not await models.Post.exists(id=row.id)
+
+
+async def test_a_rolled_back_schedule_leaves_no_job_and_a_committed_one_exactly_one(
+    desk: Desk,
+) -> None:
+    post = await desk.post()
+    post_pk = pk(post)
+
+    class Abandon(Exception):
+        pass
+
+    with pytest.raises(Abandon):
+        async with db.transaction():
+            await editing_posts.schedule_post("test", post_pk, post["version"], soon(3600))
+            raise Abandon
+    assert await publish_jobs(post_pk) == []
+    assert (await models.Post.get(id=post_pk)).status is models.PostStatus.DRAFT
+
+    async with db.transaction():
+        await editing_posts.schedule_post("test", post_pk, post["version"], soon(3600))
+    assert await publish_jobs(post_pk) == ["todo"]
