@@ -7,6 +7,7 @@ import logging
 
 from procrastinate import RetryStrategy
 from tortoise import timezone
+from tortoise.exceptions import DBConnectionError, OperationalError
 
 from graph import db, models
 from graph.editing.posts import publish_post
@@ -19,8 +20,14 @@ ACTOR = "scheduler"
 TASK_NAME = "publish_scheduled_post"
 
 
-# A database hiccup is worth a few quick retries; a missing or moved post is not an error.
-@app.task(name=TASK_NAME, retry=RetryStrategy(max_attempts=10, exponential_wait=2))
+# A database hiccup is worth a few quick retries; a missing or moved post is not an error,
+# and a bug (a TypeError, say) fails at once so admins see it in `jobs.failed`.
+RETRY = RetryStrategy(
+    max_attempts=10, exponential_wait=2, retry_exceptions={DBConnectionError, OperationalError}
+)
+
+
+@app.task(name=TASK_NAME, retry=RETRY)
 async def publish_scheduled_post(post_id: int, publish_at: str) -> None:
     """Publish the post if it is still scheduled for `publish_at` (ISO, UTC).
 
