@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     worker_poll_s: float = 1.0
     worker_heartbeat_s: float = 10.0
     stalled_after_s: float = 30.0
+    job_retention_hours: int = 24 * 14
 
     # Webhooks.
     webhook_timeout_s: float = 10.0

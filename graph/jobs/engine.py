@@ -28,6 +28,7 @@ TASK_MODULES = [
     "graph.webhooks.jobs",
     "graph.newsletter.jobs",
     "graph.baton.jobs",
+    "graph.jobs.maintenance",
 ]
 
 app = App(connector=InMemoryConnector(), import_paths=TASK_MODULES)
