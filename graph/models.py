@@ -250,12 +250,14 @@ class WebhookDelivery(Model):
 
     id = fields.IntField(primary_key=True)
     webhook: fields.ForeignKeyRelation[Webhook] = fields.ForeignKeyField(
-        "models.Webhook", related_name="deliveries", on_delete=fields.CASCADE
+        "models.Webhook", related_name="deliveries", on_delete=fields.CASCADE, db_index=True
     )
     message_id = fields.CharField(max_length=64, unique=True)
     event = fields.CharField(max_length=64)
     payload: Any = fields.JSONField()
-    status = fields.CharEnumField(DeliveryStatus, max_length=16, default=DeliveryStatus.PENDING)
+    status = fields.CharEnumField(
+        DeliveryStatus, max_length=16, default=DeliveryStatus.PENDING, db_index=True
+    )
     attempts = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_attempt_at = fields.DatetimeField(null=True)
@@ -271,7 +273,10 @@ class WebhookAttempt(Model):
 
     id = fields.IntField(primary_key=True)
     delivery: fields.ForeignKeyRelation[WebhookDelivery] = fields.ForeignKeyField(
-        "models.WebhookDelivery", related_name="attempt_rows", on_delete=fields.CASCADE
+        "models.WebhookDelivery",
+        related_name="attempt_rows",
+        on_delete=fields.CASCADE,
+        db_index=True,
     )
     attempted_at = fields.DatetimeField()
     status_code = fields.IntField(null=True)
@@ -304,7 +309,7 @@ class Subscription(Model):
         "models.Subscriber", related_name="subscriptions", on_delete=fields.CASCADE
     )
     relay: fields.ForeignKeyRelation[Relay] = fields.ForeignKeyField(
-        "models.Relay", related_name="subscriptions", on_delete=fields.CASCADE
+        "models.Relay", related_name="subscriptions", on_delete=fields.CASCADE, db_index=True
     )
 
     class Meta:
@@ -320,7 +325,7 @@ class NewsletterSend(Model):
         "models.Subscriber", related_name="sends", on_delete=fields.CASCADE
     )
     post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
-        "models.Post", related_name="newsletter_sends", on_delete=fields.CASCADE
+        "models.Post", related_name="newsletter_sends", on_delete=fields.CASCADE, db_index=True
     )
     created_at = fields.DatetimeField(auto_now_add=True)
     sent_at = fields.DatetimeField(null=True)
@@ -347,7 +352,7 @@ class Baton(Model):
 
     id = fields.IntField(primary_key=True)
     relay: fields.ForeignKeyRelation[Relay] = fields.ForeignKeyField(
-        "models.Relay", related_name="batons", on_delete=fields.CASCADE
+        "models.Relay", related_name="batons", on_delete=fields.CASCADE, db_index=True
     )
     author: fields.ForeignKeyRelation[Author] = fields.ForeignKeyField(
         "models.Author", related_name="batons", on_delete=fields.CASCADE

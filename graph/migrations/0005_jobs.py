@@ -25,6 +25,7 @@ class Migration(migrations.Migration):
                     fields.ForeignKeyField(
                         "models.Relay",
                         source_field="relay_id",
+                        db_index=True,
                         db_constraint=True,
                         to_field="id",
                         related_name="batons",
@@ -177,6 +178,7 @@ class Migration(migrations.Migration):
                     fields.ForeignKeyField(
                         "models.Post",
                         source_field="post_id",
+                        db_index=True,
                         db_constraint=True,
                         to_field="id",
                         related_name="newsletter_sends",
@@ -225,6 +227,7 @@ class Migration(migrations.Migration):
                     fields.ForeignKeyField(
                         "models.Relay",
                         source_field="relay_id",
+                        db_index=True,
                         db_constraint=True,
                         to_field="id",
                         related_name="subscriptions",
@@ -276,6 +279,7 @@ class Migration(migrations.Migration):
                     fields.ForeignKeyField(
                         "models.Webhook",
                         source_field="webhook_id",
+                        db_index=True,
                         db_constraint=True,
                         to_field="id",
                         related_name="deliveries",
@@ -289,6 +293,7 @@ class Migration(migrations.Migration):
                     "status",
                     fields.CharEnumField(
                         default=DeliveryStatus.PENDING,
+                        db_index=True,
                         description="PENDING: pending\nDELIVERED: delivered\nFAILED: failed",
                         enum_type=DeliveryStatus,
                         max_length=16,
@@ -326,6 +331,7 @@ class Migration(migrations.Migration):
                     fields.ForeignKeyField(
                         "models.WebhookDelivery",
                         source_field="delivery_id",
+                        db_index=True,
                         db_constraint=True,
                         to_field="id",
                         related_name="attempt_rows",
