@@ -20,6 +20,7 @@ from strawberry.asgi import GraphQL
 from tortoise.contrib.starlette import RegisterTortoise
 
 from graph import db, logs
+from graph.api import newsletter_http
 from graph.api.context import Context, make_context
 from graph.api.schema import build_schema
 from graph.jobs import engine
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz, methods=["GET"]),
+        *newsletter_http.routes,
     ]
     middleware = [
         Middleware(RequestIdMiddleware),

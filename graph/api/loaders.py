@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from graph.read import lookups, posts, sql
+from graph.read import batons, lookups, posts, sql
 from graph.read.access import Access
 from graph.read.posts import PageRequest, PostFilter, Scope
 
@@ -75,6 +75,8 @@ class Loaders:
             lookups.authors_for_organizations, "organization_id"
         )
         self.contributors_by_relay = _many_each(self._contributors, "relay_id")
+        self.baton_by_relay = _one_each(batons.current_batons_for_relays, "relay_id")
+        self.baton_by_id = _one_each(batons.batons_by_ids, "id")
         self.post_page: DataLoader[PageKey, list[sql.Row]] = DataLoader(load_fn=self._pages)
         self.post_count: DataLoader[CountKey, int] = DataLoader(load_fn=self._counts)
 

@@ -34,6 +34,7 @@ from graph.api.types import (
     Relay,
     post_connection,
 )
+from graph.api.webhooks import WebhookQueries
 from graph.read import lists, lookups, search, sql
 from graph.read.posts import Scope
 
@@ -78,7 +79,7 @@ def _search_offset(after: str | None) -> int:
 
 
 @strawberry.type(description="Read access to relays, posts, authors, organisations, categories.")
-class Query(JobQueries):
+class Query(JobQueries, WebhookQueries):
     @strawberry.field(description="Any object by its global id; null if none is visible.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         type_name, pk = from_global_id(id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -22,6 +22,9 @@ from graph.api.pagination import (
 from graph.api.revisions import PostRevision
 from graph.read import sql
 from graph.read.posts import NO_FILTER, PageRequest, PostFilter, Scope
+
+if TYPE_CHECKING:
+    from graph.api.baton import Baton
 
 FIRST = strawberry.argument(description="Page size: 0 up to the server's limit (100 by default).")
 AFTER = strawberry.argument(description="Return items after this cursor (an `endCursor`).")
@@ -101,6 +104,18 @@ class Relay(Node):
         rows = await info.context.loaders.contributors_by_relay.load(self.pk)
         return await _authors(info, [row["author_id"] for row in rows])
 
+    @strawberry.field(
+        description="Who writes next: the held baton, or if none is held the last one passed. "
+        "Null without a token, and for a relay that never passed one."
+    )
+    async def baton(
+        self, info: Info
+    ) -> Annotated[Baton, strawberry.lazy("graph.api.baton")] | None:
+        # Imported here: the baton module builds on the types in this one.
+        from graph.api.baton import current_baton
+
+        return await current_baton(info, self.pk)
+
 
 @strawberry.type(description="A subject heading such as Ledelse or Politik.")
 class Category:
@@ -165,6 +180,7 @@ class Author(Node):
     pk: strawberry.Private[int]
     slug: str = strawberry.field(description="URL name, unique among authors.")
     name: str = strawberry.field(description="Full name.")
+    email_address: strawberry.Private[str | None]
     bio: str = strawberry.field(description="Short biography; may be empty.")
     version: int = strawberry.field(description=VERSION)
 
@@ -176,9 +192,16 @@ class Author(Node):
             pk=row["id"],
             slug=row["slug"],
             name=row["name"],
+            email_address=row["email"],
             bio=row["bio"],
             version=row["version"],
         )
+
+    @strawberry.field(
+        description="E-mail address for baton mails. Null without a token, or when none is set."
+    )
+    def email(self, info: Info) -> str | None:
+        return None if info.context.viewer is None else self.email_address
 
     @strawberry.field(description="Where the author works, and as what.")
     async def affiliations(self, info: Info) -> list[Affiliation]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from graph import models
 from graph.danish import sort_key
-from graph.editing.checks import Checks
+from graph.editing.checks import Checks, Path
 from graph.editing.errors import Code
 from graph.editing.records import ensure_free_slug, ids_by_slug, locked, new_slug, save_changes
 
@@ -16,9 +17,17 @@ MAX_BIO = 5000
 MAX_SHORT_NAME = 100
 MAX_ROLE = 300
 MAX_AFFILIATIONS = 50
+MAX_EMAIL = 320
 
-AUTHOR_FIELDS = {"name": "name", "slug": "slug", "bio": "bio"}
+AUTHOR_FIELDS = {"name": "name", "slug": "slug", "bio": "bio", "email": "email"}
 ORGANIZATION_FIELDS = {"name": "name", "slug": "slug", "shortName": "short_name", "kind": "kind"}
+
+# Deliberately plain ASCII: a dot-atom local part and a dotted host name. Nothing that could
+# end or extend a mail header (spaces, commas, angle brackets, quotes) gets through.
+_EMAIL_RE = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}"
+)
 
 
 def _check_person(
@@ -33,6 +42,22 @@ def _check_person(
         checks.not_null(fields, "slug")
 
 
+def checked_email(checks: Checks, path: Path, value: str | None) -> str | None:
+    """The address as stored (trimmed, domain in lower case), or None to clear it.
+
+    A bad address is recorded in `checks`; an empty one clears the address like null.
+    """
+    address = (value or "").strip()
+    if not address:
+        return None
+    local, _, domain = address.rpartition("@")
+    if len(address) > MAX_EMAIL:
+        checks.fail(path, f"must be at most {MAX_EMAIL} characters", Code.TOO_LONG)
+    elif len(local) > 64 or not _EMAIL_RE.fullmatch(address):
+        checks.fail(path, "must be an e-mail address such as navn@eksempel.dk", Code.INVALID)
+    return f"{local}@{domain.lower()}"
+
+
 def _values(fields: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
     values = {names[name]: value for name, value in fields.items()}
     if values.get("name") is not None:
@@ -45,23 +70,28 @@ async def create_author(fields: Mapping[str, Any]) -> models.Author:
     """A new author; the slug is made from the name unless given."""
     checks = Checks()
     _check_person(checks, fields, True, {"bio": MAX_BIO})
+    email = checked_email(checks, ["email"], fields.get("email"))
     slug = new_slug(checks, fields.get("slug"), fields.get("name"))
     checks.done()
     await ensure_free_slug(models.Author, "author", slug, None)
     values = _values(fields, AUTHOR_FIELDS)
     values["bio"] = values.get("bio") or ""
+    values["email"] = email
     return await models.Author.create(**{**values, "slug": slug})
 
 
 async def update_author(
     author_id: int, expected_version: int, fields: Mapping[str, Any]
 ) -> models.Author:
-    """Change an author's name, slug or bio; unchanged input writes nothing."""
+    """Change an author's name, slug, bio or e-mail; unchanged input writes nothing."""
     author = await locked(models.Author, "author", author_id, expected_version)
     checks = Checks()
     _check_person(checks, fields, False, {"bio": MAX_BIO})
+    email = checked_email(checks, ["email"], fields.get("email"))
     checks.done()
     values = _values(fields, AUTHOR_FIELDS)
+    if "email" in values:
+        values["email"] = email
     if "slug" in values:
         await ensure_free_slug(models.Author, "author", values["slug"], author.id)
     if "bio" in values:

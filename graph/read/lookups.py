@@ -10,7 +10,7 @@ from graph.read.access import Access
 
 COLUMNS = {
     "relay": "id, slug, title, intro, status, started_on, ended_on, version",
-    "author": "id, slug, name, bio, sort_key, version",
+    "author": "id, slug, name, bio, email, sort_key, version",
     "organization": "id, slug, name, short_name, kind, sort_key, version",
     "category": "id, slug, name, sort_key",
 }

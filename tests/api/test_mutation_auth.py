@@ -1,11 +1,13 @@
 """Who may write: every mutation refuses a caller without a valid token, and writes nothing.
 
 A refusal is a typed `Forbidden`, never an HTTP or GraphQL error, and it looks the same
-whether or not the object named exists, so it reveals nothing about drafts.
+whether or not the object named exists, so it reveals nothing about drafts. Admin-only
+mutations also refuse editors; the newsletter's three mutations are public on purpose.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -15,6 +17,8 @@ import pytest
 from conftest import GraphQL
 from fixtures import editing
 from fixtures.editing import Desk, global_id, later, run
+
+from graph import models
 
 Read = Callable[[], Awaitable[Any]]
 Prepare = Callable[[Desk], Awaitable[tuple[dict[str, Any], Read]]]
@@ -156,6 +160,18 @@ async def import_relay(desk: Desk) -> tuple[dict[str, Any], Read]:
     )
 
 
+async def pass_baton(desk: Desk) -> tuple[dict[str, Any], Read]:
+    relay = await desk.relay()
+    author = await desk.author(email=f"skribent.{desk.tag}@eksempel.dk")
+    due = (dt.date.today() + dt.timedelta(days=14)).isoformat()
+
+    async def read() -> Any:
+        document = "query ($slug: String!) { relay(slug: $slug) { baton { state } } }"
+        return (await desk.editor.data(document, slug=relay["slug"]))["relay"]["baton"]
+
+    return {"relay": relay["id"], "author": author["id"], "dueOn": due}, read
+
+
 # Each mutation, with a valid input an editor could send and how to read back its target.
 MUTATIONS: dict[str, Prepare] = {
     "createRelay": create_relay,
@@ -175,12 +191,117 @@ MUTATIONS: dict[str, Prepare] = {
     "updateOrganization": update_organization,
     "createCategory": create_category,
     "importRelay": import_relay,
+    "passBaton": pass_baton,
 }
+
+
+async def webhook_row(desk: Desk) -> models.Webhook:
+    """A webhook for the test, subscribed to nothing, so no other test's writes reach it."""
+    return await models.Webhook.create(
+        url="https://example.org/hook",
+        events=[],
+        secret="whsec_" + "A" * 32,
+        description=desk.tag,
+    )
+
+
+def webhook_state(webhook_pk: int) -> Read:
+    async def read() -> Any:
+        webhook = await models.Webhook.get_or_none(id=webhook_pk)
+        deliveries = await models.WebhookDelivery.filter(webhook_id=webhook_pk).values(
+            "status", "attempts"
+        )
+        return (
+            None
+            if webhook is None
+            else (
+                webhook.url,
+                webhook.events,
+                webhook.secret,
+                webhook.active,
+                webhook.version,
+                deliveries,
+            )
+        )
+
+    return read
+
+
+async def create_webhook(desk: Desk) -> tuple[dict[str, Any], Read]:
+    async def read() -> Any:
+        return await models.Webhook.filter(url__contains=desk.tag).count()
+
+    # A loopback URL: refused for admins too, unless WEBHOOK_ALLOW_PRIVATE; nothing resolves.
+    return {"url": f"http://127.0.0.1/{desk.tag}", "events": ["POST_PUBLISHED"]}, read
+
+
+async def update_webhook(desk: Desk) -> tuple[dict[str, Any], Read]:
+    webhook = await webhook_row(desk)
+    input = {"id": global_id("Webhook", webhook.id), "expectedVersion": 1, "active": False}
+    return input, webhook_state(webhook.id)
+
+
+async def webhook_by_id(desk: Desk) -> tuple[dict[str, Any], Read]:
+    webhook = await webhook_row(desk)
+    return {"id": global_id("Webhook", webhook.id)}, webhook_state(webhook.id)
+
+
+async def redeliver_webhook_delivery(desk: Desk) -> tuple[dict[str, Any], Read]:
+    webhook = await webhook_row(desk)
+    delivery = await models.WebhookDelivery.create(
+        webhook=webhook,
+        message_id=f"msg_{desk.tag}",
+        event="post.published",
+        payload={},
+        status=models.DeliveryStatus.FAILED,
+        attempts=1,
+    )
+    return {"id": global_id("WebhookDelivery", delivery.id)}, webhook_state(webhook.id)
+
+
+async def retry_job(desk: Desk) -> tuple[dict[str, Any], Read]:
+    async def read() -> Any:
+        return None
+
+    return {"id": "999999999"}, read
+
+
+# Mutations only an admin token may run; an editor is refused like a stranger, and both
+# are told apart by `authenticated`.
+ADMIN_MUTATIONS: dict[str, Prepare] = {
+    "createWebhook": create_webhook,
+    "updateWebhook": update_webhook,
+    "deleteWebhook": webhook_by_id,
+    "rotateWebhookSecret": webhook_by_id,
+    "redeliverWebhookDelivery": redeliver_webhook_delivery,
+    "retryJob": retry_job,
+}
+
+# Readers sign up for, confirm and leave the newsletter without any token.
+PUBLIC_MUTATIONS = {"subscribe", "confirmSubscription", "unsubscribe"}
+
+
+@pytest.fixture
+async def webhooks_cleared(desk: Desk) -> AsyncIterator[None]:
+    yield
+    await models.Webhook.filter(description=desk.tag).delete()
+
+
+async def run_admin(caller: GraphQL, name: str, input: dict[str, Any]) -> dict[str, Any]:
+    """Run an admin mutation; its result's type name, and `authenticated` if Forbidden."""
+    input_type = f"{name[0].upper()}{name[1:]}Input"
+    document = (
+        f"mutation ($input: {input_type}!) {{ result: {name}(input: $input) {{ __typename "
+        "... on Forbidden { authenticated } } }"
+    )
+    result: dict[str, Any] = (await caller.data(document, input=input))["result"]
+    return result
 
 
 async def test_every_mutation_in_the_schema_is_covered_here(gql: GraphQL) -> None:
     data = await gql.data("{ __schema { mutationType { fields { name } } } }")
-    assert {field["name"] for field in data["__schema"]["mutationType"]["fields"]} == set(MUTATIONS)
+    names = {field["name"] for field in data["__schema"]["mutationType"]["fields"]}
+    assert names == set(MUTATIONS) | set(ADMIN_MUTATIONS) | PUBLIC_MUTATIONS
 
 
 @pytest.mark.parametrize("name", MUTATIONS)
@@ -212,6 +333,29 @@ async def test_an_admin_token_may_do_what_an_editor_may(
     input, _read = await MUTATIONS[name](desk)
     result = await run(admin, name, **input)
     assert result["__typename"] == editing.MUTATIONS[name][1], result
+
+
+@pytest.mark.parametrize("name", ADMIN_MUTATIONS)
+@pytest.mark.usefixtures("webhooks_cleared")
+async def test_an_admin_mutation_refuses_strangers_and_editors_and_writes_nothing(
+    desk: Desk, gql: GraphQL, editor: GraphQL, name: str
+) -> None:
+    input, read = await ADMIN_MUTATIONS[name](desk)
+    before = await read()
+    assert await run_admin(gql, name, input) == {"__typename": "Forbidden", "authenticated": False}
+    assert await run_admin(editor, name, input) == {
+        "__typename": "Forbidden",
+        "authenticated": True,
+    }
+    assert await read() == before
+
+
+@pytest.mark.parametrize("name", ADMIN_MUTATIONS)
+@pytest.mark.usefixtures("webhooks_cleared")
+async def test_an_admin_token_passes_admin_mutations(desk: Desk, admin: GraphQL, name: str) -> None:
+    input, _read = await ADMIN_MUTATIONS[name](desk)
+    result = await run_admin(admin, name, input)
+    assert result["__typename"] != "Forbidden", result
 
 
 async def test_forbidden_for_a_draft_looks_the_same_as_for_no_post(

@@ -17,6 +17,7 @@ from graph.read import lookups
 
 UNSET: Any = strawberry.UNSET
 VERSION_FIELD = "The `version` you read; if the object has changed since, nothing is written."
+EMAIL_FIELD = "E-mail address for baton mails (at most 320 characters); never shown publicly."
 
 RelayResult = Annotated[
     Relay | AnyError, strawberry.union("RelayResult", description="The relay, or why not.")
@@ -90,6 +91,7 @@ class CreateAuthorInput:
     name: str = strawberry.field(description="Full name.")
     slug: str | None = strawberry.field(default=UNSET, description="URL name; default from name.")
     bio: str | None = strawberry.field(default=UNSET, description="Short biography.")
+    email: str | None = strawberry.field(default=UNSET, description=EMAIL_FIELD)
 
 
 @strawberry.input(description="Changes to an author; fields left out stay as they are.")
@@ -99,6 +101,9 @@ class UpdateAuthorInput:
     name: str | None = strawberry.field(default=UNSET, description="Full name.")
     slug: str | None = strawberry.field(default=UNSET, description="URL name.")
     bio: str | None = strawberry.field(default=UNSET, description="Short biography.")
+    email: str | None = strawberry.field(
+        default=UNSET, description=f"{EMAIL_FIELD} Null or empty removes it."
+    )
 
 
 @strawberry.input(description="A new organisation.")
@@ -176,12 +181,12 @@ class CatalogMutations:
 
     @strawberry.mutation(description="Create an author. Editors only.")
     async def create_author(self, info: Info, input: CreateAuthorInput) -> AuthorResult:
-        fields = _given(name=input.name, slug=input.slug, bio=input.bio)
+        fields = _given(name=input.name, slug=input.slug, bio=input.bio, email=input.email)
         return await mutate(info, lambda _actor: people.create_author(fields), present_author)
 
-    @strawberry.mutation(description="Change an author's name, slug or bio.")
+    @strawberry.mutation(description="Change an author's name, slug, bio or e-mail address.")
     async def update_author(self, info: Info, input: UpdateAuthorInput) -> AuthorResult:
-        fields = _given(name=input.name, slug=input.slug, bio=input.bio)
+        fields = _given(name=input.name, slug=input.slug, bio=input.bio, email=input.email)
         return await mutate(
             info,
             lambda _actor: people.update_author(

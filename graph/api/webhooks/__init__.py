@@ -1,0 +1,7 @@
+"""Webhooks in the API, for admins only: endpoints, their deliveries, and managing both."""
+
+from graph.api.webhooks.mutations import WebhookMutations
+from graph.api.webhooks.queries import WebhookQueries
+from graph.api.webhooks.types import DeliveryStatus, WebhookEvent
+
+__all__ = ["DeliveryStatus", "WebhookEvent", "WebhookMutations", "WebhookQueries"]

@@ -1,0 +1,103 @@
+"""Where webhooks may send: http(s) URLs whose host resolves to public addresses only.
+
+Without this check an admin token (or a stolen one) could make the server post to its own
+loopback services, the cloud metadata address or the office network (SSRF).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from dataclasses import dataclass
+from urllib.parse import SplitResult, urlsplit
+
+from graph.settings import get_settings
+
+MAX_URL = 2000
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+@dataclass(frozen=True)
+class Target:
+    """A URL and what checking it found: why it may not be used (`refusal` None: it may)."""
+
+    url: str
+    refusal: str | None = None
+    # The name did not resolve. At delivery time that may pass (a DNS hiccup), so it is retried.
+    unresolved: bool = False
+
+
+async def check(url: str) -> Target:
+    """Check `url` as it stands now: its form, then every address its host resolves to."""
+    parts, problem = _parse(url)
+    if parts is None:
+        return Target(url, problem)
+    host = parts.hostname or ""
+    try:
+        addresses = await _resolve(host, parts.port or DEFAULT_PORTS[parts.scheme])
+    except (OSError, UnicodeError, TimeoutError):
+        return Target(url, f"the host {host} cannot be resolved", unresolved=True)
+    if get_settings().webhook_allow_private:
+        return Target(url)
+    for address in addresses:
+        kind = restricted_kind(address)
+        if kind is not None:
+            where = f"{address} is" if host == str(address) else f"{host} resolves to {address},"
+            return Target(url, f"{where} {kind}; webhooks may only call public addresses")
+    return Target(url)
+
+
+def _parse(url: str) -> tuple[SplitResult | None, str | None]:
+    """The URL's parts if its form is acceptable, else why not."""
+    if len(url) > MAX_URL:
+        return None, f"must be at most {MAX_URL} characters"
+    if any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in url):
+        return None, "must not contain spaces or control characters"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- reading it validates the port
+    except ValueError:
+        return None, "is not a valid URL"
+    if parts.scheme not in DEFAULT_PORTS:
+        shown = f"the scheme {parts.scheme!r}" if parts.scheme else "no scheme"
+        return None, f"has {shown}; only http:// and https:// URLs can receive webhooks"
+    if not parts.hostname:
+        return None, "has no host"
+    return parts, None
+
+
+async def _resolve(host: str, port: int) -> list[Address]:
+    """Every address `host` resolves to (an IP literal resolves to itself)."""
+    timeout_s = get_settings().webhook_timeout_s
+    async with asyncio.timeout(timeout_s):
+        found = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    # sockaddr[0] is the address text; IPv6 may carry a `%scope`, which ip_address accepts.
+    return [ipaddress.ip_address(sockaddr[0]) for *_, sockaddr in found]
+
+
+# Checked in this order: 127.0.0.1 is also "private" to Python, but "loopback" says more.
+KINDS: list[tuple[str, str]] = [
+    ("is_unspecified", "an unspecified address"),
+    ("is_loopback", "a loopback address"),
+    ("is_link_local", "a link-local address"),
+    ("is_multicast", "a multicast address"),
+    ("is_reserved", "a reserved address"),
+    ("is_private", "a private address"),
+]
+
+
+def restricted_kind(address: Address) -> str | None:
+    """What sort of non-public address this is ("a loopback address"), or None if public."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        inner = restricted_kind(address.ipv4_mapped)
+        return None if inner is None else f"an IPv4-mapped form of {inner}"
+    for attribute, kind in KINDS:
+        if getattr(address, attribute):
+            return kind
+    if not address.is_global:
+        # E.g. 100.64.0.0/10 (carrier-grade NAT): neither private nor reachable from outside.
+        return "a non-public address"
+    return None

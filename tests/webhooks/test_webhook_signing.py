@@ -1,0 +1,106 @@
+"""Signing per Standard Webhooks, and which addresses a webhook may call."""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+import time
+from collections.abc import Iterator
+
+import pytest
+from fixtures.jobs import job_settings
+from standardwebhooks.webhooks import Webhook as Verifier
+from standardwebhooks.webhooks import WebhookVerificationError
+
+from graph.webhooks import signing, targets
+
+
+@pytest.fixture
+def private_refused(database_url: str) -> Iterator[None]:
+    with job_settings(database_url, WEBHOOK_ALLOW_PRIVATE="false"):
+        yield
+
+
+def test_the_signature_matches_the_specifications_example() -> None:
+    # The example the Standard Webhooks libraries test against.
+    assert (
+        signing.signature(
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265330,
+            b'{"test": 2432232314}',
+        )
+        == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+    )
+
+
+def test_a_new_secret_is_whsec_and_24_random_bytes() -> None:
+    secret = signing.new_secret()
+    assert secret.startswith("whsec_")
+    assert len(base64.b64decode(secret.removeprefix("whsec_"), validate=True)) == 24
+    assert signing.new_secret() != secret
+
+
+def test_signed_headers_verify_with_the_reference_library_and_only_with_that_secret() -> None:
+    secret, body = signing.new_secret(), '{"type":"post.published","data":{"slug":"æøå"}}'.encode()
+    headers = signing.headers(secret, signing.new_message_id(), int(time.time()), body)
+    assert Verifier(secret).verify(body, headers)["data"] == {"slug": "æøå"}
+    with pytest.raises(WebhookVerificationError):
+        Verifier(signing.new_secret()).verify(body, headers)
+    with pytest.raises(WebhookVerificationError):
+        Verifier(secret).verify(body + b" ", headers)
+
+
+@pytest.mark.parametrize(
+    ("address", "kind"),
+    [
+        ("127.0.0.1", "a loopback address"),
+        ("::1", "a loopback address"),
+        ("10.1.2.3", "a private address"),
+        ("192.168.1.10", "a private address"),
+        ("172.16.0.5", "a private address"),
+        ("fd12::1", "a private address"),
+        ("169.254.169.254", "a link-local address"),
+        ("fe80::1", "a link-local address"),
+        ("0.0.0.0", "an unspecified address"),
+        ("224.0.0.1", "a multicast address"),
+        ("240.0.0.1", "a reserved address"),
+        ("100.64.0.1", "a non-public address"),
+        ("::ffff:127.0.0.1", "an IPv4-mapped form of a loopback address"),
+        ("::ffff:10.0.0.1", "an IPv4-mapped form of a private address"),
+        ("93.184.216.34", None),
+        ("2a00:1450:4001:830::200e", None),
+    ],
+)
+def test_each_kind_of_non_public_address_is_named(address: str, kind: str | None) -> None:
+    assert targets.restricted_kind(ipaddress.ip_address(address)) == kind
+
+
+@pytest.mark.usefixtures("private_refused")
+async def test_a_public_address_passes_the_check() -> None:
+    assert await targets.check("https://93.184.216.34/hooks?site=1") == targets.Target(
+        "https://93.184.216.34/hooks?site=1"
+    )
+
+
+@pytest.mark.usefixtures("private_refused")
+async def test_a_name_is_judged_by_what_it_resolves_to() -> None:
+    target = await targets.check("http://localhost:8080/hooks")
+    assert target.refusal is not None
+    assert target.refusal.startswith("localhost resolves to ")
+    assert "a loopback address" in target.refusal
+
+
+@pytest.mark.usefixtures("private_refused")
+async def test_a_name_that_does_not_resolve_is_refused_as_unresolved() -> None:
+    target = await targets.check("https://no-such-host.invalid/hooks")
+    assert target.refusal == "the host no-such-host.invalid cannot be resolved"
+    assert target.unresolved
+
+
+async def test_allowing_private_addresses_still_needs_a_name_that_resolves(
+    database_url: str,
+) -> None:
+    with job_settings(database_url, WEBHOOK_ALLOW_PRIVATE="true"):
+        assert (await targets.check("http://127.0.0.1:9/")).refusal is None
+        assert (await targets.check("http://no-such-host.invalid/")).unresolved
