@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,7 +23,7 @@ from graph.api import newsletter_http
 from graph.api.context import Context, make_context
 from graph.api.schema import build_schema
 from graph.jobs import engine
-from graph.jobs.worker import requeue_due_work, run_worker
+from graph.jobs.worker import requeue_due_work, worker_running
 from graph.limits import BodySizeLimitMiddleware
 from graph.logs import RequestIdMiddleware
 from graph.settings import Settings, get_settings
@@ -78,13 +77,8 @@ async def jobs_in_process(settings: Settings) -> AsyncIterator[None]:
     if engine.embedded():
         # Jobs in memory did not survive the last stop; the tables say what is still due.
         await requeue_due_work()
-    runner = asyncio.create_task(run_worker(settings, install_signal_handlers=False))
-    try:
+    async with worker_running(settings):
         yield
-    finally:
-        runner.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await runner
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

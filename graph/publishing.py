@@ -54,14 +54,7 @@ async def on_event(event: Event) -> None:
     """A post scheduled (or rescheduled) gets a job at its time."""
     if event.type is not EventType.POST_SCHEDULED:
         return
-    post = await models.Post.get(id=event.pk)
-    assert post.publish_at is not None
-    await defer(
-        publish_scheduled_post,
-        at=post.publish_at,
-        post_id=post.id,
-        publish_at=_utc_iso(post.publish_at),
-    )
+    await _defer_publishing(await models.Post.get(id=event.pk))
 
 
 async def cancel_scheduled(post_id: int) -> None:
@@ -89,16 +82,19 @@ async def cancel_scheduled(post_id: int) -> None:
 
 async def requeue_due() -> None:
     """Defer a job for every scheduled post (the embedded mode's start-up)."""
-    for post in await models.Post.filter(
-        status=models.PostStatus.SCHEDULED, publish_at__isnull=False
-    ):
-        assert post.publish_at is not None
-        await defer(
-            publish_scheduled_post,
-            at=post.publish_at,
-            post_id=post.id,
-            publish_at=_utc_iso(post.publish_at),
-        )
+    scheduled = models.Post.filter(status=models.PostStatus.SCHEDULED, publish_at__isnull=False)
+    for post in await scheduled:
+        await _defer_publishing(post)
+
+
+async def _defer_publishing(post: models.Post) -> None:
+    assert post.publish_at is not None
+    await defer(
+        publish_scheduled_post,
+        at=post.publish_at,
+        post_id=post.id,
+        publish_at=_utc_iso(post.publish_at),
+    )
 
 
 def _utc_iso(moment: dt.datetime) -> str:

@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 from graph import models
 from graph.api.context import Info
 from graph.api.errors import ClientError
-from graph.api.mutations.errors import AnyError, authorize, mutate
+from graph.api.mutations.errors import AnyError, mutate, require_admin
 from graph.editing import errors as domain
 from graph.jobs import admin
 
@@ -77,10 +77,7 @@ class JobQueries:
         "token; anyone else gets an error."
     )
     def jobs(self, info: Info) -> JobOverview:
-        try:
-            authorize(info.context, models.Role.ADMIN)
-        except domain.Forbidden as refused:
-            raise ClientError(str(refused)) from refused
+        require_admin(info)
         return JobOverview()
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from importlib import import_module
 from typing import Any
 
@@ -38,6 +39,18 @@ async def run_worker(
         )
     finally:
         rescuer.cancel()
+
+
+@contextlib.asynccontextmanager
+async def worker_running(settings: Settings) -> AsyncIterator[None]:
+    """A worker inside this process (`graph serve` on SQLite, tests) until the block ends."""
+    runner = asyncio.create_task(run_worker(settings, install_signal_handlers=False))
+    try:
+        yield
+    finally:
+        runner.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await runner
 
 
 async def record_errors(

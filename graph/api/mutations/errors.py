@@ -99,6 +99,14 @@ def authorize(context: Context, role: models.Role) -> str:
     return viewer.name
 
 
+def require_admin(info: Info) -> None:
+    """For admin-only queries: a GraphQL error (shown to the caller) unless an admin asks."""
+    try:
+        authorize(info.context, models.Role.ADMIN)
+    except domain.Forbidden as error:
+        raise ClientError(str(error)) from error
+
+
 def pk_of(global_id: str, type_name: str) -> int:
     """The primary key in a global id of `type_name`; anything else is not found."""
     try:

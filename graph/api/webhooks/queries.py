@@ -6,10 +6,8 @@ from typing import Annotated
 
 import strawberry
 
-from graph import models
 from graph.api.context import Info
-from graph.api.errors import ClientError
-from graph.api.mutations.errors import authorize, pk_of
+from graph.api.mutations.errors import pk_of, require_admin
 from graph.api.webhooks.types import Webhook
 from graph.editing import errors as domain
 from graph.webhooks import reads
@@ -18,14 +16,6 @@ ADMINS_ONLY = (
     "Admins only: any other caller gets no data but a GraphQL error saying which token is "
     "needed (`This needs the admin role.`)."
 )
-
-
-def require_admin(info: Info) -> None:
-    """A GraphQL error (shown to the caller) unless the token has the admin role."""
-    try:
-        authorize(info.context, models.Role.ADMIN)
-    except domain.Forbidden as error:
-        raise ClientError(str(error)) from error
 
 
 @strawberry.type
