@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +23,10 @@ from graph import db, logs
 from graph.api import newsletter_http
 from graph.api.context import Context, make_context
 from graph.api.schema import build_schema
+from graph.cache import invalidation
+from graph.cache.middleware import CachedGraphQL
+from graph.cache.persisted import OPERATIONS_DIR, PersistedQueries, named_operations
+from graph.cache.store import ResponseCache
 from graph.jobs import engine
 from graph.jobs.worker import requeue_due_work, worker_running
 from graph.limits import BodySizeLimitMiddleware
@@ -88,23 +93,88 @@ def create_app(settings: Settings | None = None) -> Starlette:
     logs.configure(settings.log_level)
     graphql = GraphQLApp(build_schema(settings))
 
+    cache = response_cache(settings)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with RegisterTortoise(app, config=db.tortoise_config(settings.database_url)):
             engine.configure(settings)
-            async with engine.app.open_async(), jobs_in_process(settings):
+            async with (
+                engine.app.open_async(),
+                jobs_in_process(settings),
+                invalidation_feed(settings, cache),
+            ):
                 yield
 
     routes: list[Any] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
         *newsletter_http.routes,
     ]
     middleware = [
         Middleware(RequestIdMiddleware),
         Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes),
+        Middleware(
+            CachedGraphQL,
+            settings=settings,
+            cache=cache,
+            persisted=PersistedQueries(named_operations([OPERATIONS_DIR])),
+        ),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.settings = settings
+    app.state.cache = cache
     return app
+
+
+def response_cache(settings: Settings) -> ResponseCache | None:
+    """This process's cache, or None when it is off or could go stale unseen."""
+    if not settings.response_cache:
+        return None
+    if settings.database_url.startswith("sqlite") and settings.workers > 1:
+        # Several processes on one SQLite file have no invalidation feed between them.
+        log.warning("response cache off: SQLite with %s workers", settings.workers)
+        return None
+    cache = ResponseCache(settings.cache_max_entries, settings.cache_max_bytes)
+    invalidation.local.add(cache)
+    return cache
+
+
+@asynccontextmanager
+async def invalidation_feed(settings: Settings, cache: ResponseCache | None) -> AsyncIterator[None]:
+    """On PostgreSQL, listen for every process's invalidations while serving."""
+    if cache is None or settings.database_url.startswith("sqlite"):
+        yield
+        return
+    cache.enabled = False  # until the feed is connected
+    listener = asyncio.create_task(invalidation.listen(settings.database_url, cache))
+    try:
+        yield
+    finally:
+        listener.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await listener
+
+
+async def metrics(request: Request) -> Response:
+    """Counters in Prometheus' text format: the response cache of this process."""
+    cache: ResponseCache | None = request.app.state.cache
+    lines = []
+    if cache is not None:
+        counters = cache.counters
+        entries, size = cache.size
+        for name, value, kind in (
+            ("graph_cache_hits_total", counters.hits, "counter"),
+            ("graph_cache_misses_total", counters.misses, "counter"),
+            ("graph_cache_coalesced_total", counters.coalesced, "counter"),
+            ("graph_cache_evictions_total", counters.evictions, "counter"),
+            ("graph_cache_invalidations_total", counters.invalidations, "counter"),
+            ("graph_cache_dropped_total", counters.dropped, "counter"),
+            ("graph_cache_entries", entries, "gauge"),
+            ("graph_cache_bytes", size, "gauge"),
+            ("graph_cache_enabled", int(cache.enabled), "gauge"),
+        ):
+            lines += [f"# TYPE {name} {kind}", f"{name} {value}"]
+    return Response("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")

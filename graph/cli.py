@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -58,6 +59,8 @@ def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     asyncio.run(_with_database(_prepare_to_serve))
+    # Each uvicorn process reads its settings afresh: tell them how many there are.
+    os.environ["WORKERS"] = str(args.workers)
     print(f"serving GraphQL at http://{args.host}:{args.port}/graphql")
     uvicorn.run(
         "graph.app:create_app",

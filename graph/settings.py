@@ -41,6 +41,21 @@ class Settings(BaseSettings):
         default="", description="Signs newsletter links; when empty, a random key kept in the DB"
     )
 
+    # The response cache for anonymous queries, and persisted queries.
+    response_cache: bool = Field(default=True, description="Cache anonymous query answers")
+    cache_max_entries: int = 20_000
+    cache_max_bytes: int = 128 * 1024 * 1024
+    cache_control: str = Field(
+        default="public, max-age=0, must-revalidate",
+        description="Cache-Control on anonymous GET answers (CDNs revalidate with the ETag)",
+    )
+    cache_tag_header: str = Field(
+        default="Cache-Tag", description="Header listing an answer's content tags for purges"
+    )
+    apq_only_known: bool = Field(
+        default=False, description="Anonymous callers may run only the named operations"
+    )
+
     # Jobs (procrastinate on PostgreSQL, in-process on SQLite).
     serve_runs_jobs: bool | None = Field(
         default=None, description="Run jobs inside `graph serve`; unset means only on SQLite"

@@ -35,12 +35,14 @@ from graph.api.types import (
     post_connection,
 )
 from graph.api.webhooks import WebhookQueries
+from graph.cache import tags
 from graph.read import lists, lookups, search, sql
 from graph.read.posts import Scope
 
 T = TypeVar("T")
 
 SLUG = strawberry.argument(description="The object's URL name.")
+LIST_TAGS = {"relay": tags.RELAYS, "author": tags.AUTHORS, "organization": tags.ORGANIZATIONS}
 
 
 async def _list_connection(
@@ -53,6 +55,7 @@ async def _list_connection(
     params: list[Any] | None = None,
 ) -> Connection[T]:
     conditions, params = conditions or [], params or []
+    tags.add(LIST_TAGS[spec.table])
     key = decode_keyed_cursor(after, parse)
     rows = await lists.page(spec, check_first(first), key, conditions, params)
     items = [(encode_cursor([str(row["sort_value"]), row["id"]]), build(row)) for row in rows]
@@ -63,8 +66,12 @@ async def _list_connection(
     return connection(items, first, after, count)
 
 
-def _or_none(row: sql.Row | None, build: Callable[[sql.Row], T]) -> T | None:
-    return None if row is None else build(row)
+def _or_none(row: sql.Row | None, build: Callable[[sql.Row], T], kind: str) -> T | None:
+    if row is None:
+        # Nothing now; creating or publishing one with this key changes the list of its kind.
+        tags.add(tags.LIST_OF[kind])
+        return None
+    return build(row)
 
 
 # Search pages by offset; deeper than this is a crawler, not a reader.
@@ -93,7 +100,7 @@ class Query(JobQueries, WebhookQueries):
         if type_name not in builders:
             return None
         loader, build = builders[type_name]
-        return _or_none(await loader.load(pk), build)
+        return _or_none(await loader.load(pk), build, type_name)
 
     @strawberry.field(description="Relays, newest first (not yet started ones first of all).")
     async def relays(
@@ -112,7 +119,8 @@ class Query(JobQueries, WebhookQueries):
 
     @strawberry.field(description="One relay by slug.")
     async def relay(self, info: Info, slug: Annotated[str, SLUG]) -> Relay | None:
-        return _or_none(await info.context.loaders.relay_by_slug.load(slug), Relay.from_row)
+        row = await info.context.loaders.relay_by_slug.load(slug)
+        return _or_none(row, Relay.from_row, "Relay")
 
     @strawberry.field(
         description="Posts across all relays, newest first; only published ones without a token."
@@ -128,7 +136,7 @@ class Query(JobQueries, WebhookQueries):
 
     @strawberry.field(description="One post by slug; drafts are invisible without a token.")
     async def post(self, info: Info, slug: Annotated[str, SLUG]) -> Post | None:
-        return _or_none(await info.context.loaders.post_by_slug.load(slug), Post.from_row)
+        return _or_none(await info.context.loaders.post_by_slug.load(slug), Post.from_row, "Post")
 
     @strawberry.field(description="Authors by name, in Danish alphabetical order (æ, ø, å last).")
     async def authors(
@@ -140,7 +148,8 @@ class Query(JobQueries, WebhookQueries):
 
     @strawberry.field(description="One author by slug.")
     async def author(self, info: Info, slug: Annotated[str, SLUG]) -> Author | None:
-        return _or_none(await info.context.loaders.author_by_slug.load(slug), Author.from_row)
+        row = await info.context.loaders.author_by_slug.load(slug)
+        return _or_none(row, Author.from_row, "Author")
 
     @strawberry.field(description="Organisations by name, in Danish alphabetical order.")
     async def organizations(
@@ -153,15 +162,17 @@ class Query(JobQueries, WebhookQueries):
     @strawberry.field(description="One organisation by slug.")
     async def organization(self, info: Info, slug: Annotated[str, SLUG]) -> Organization | None:
         row = await info.context.loaders.organization_by_slug.load(slug)
-        return _or_none(row, Organization.from_row)
+        return _or_none(row, Organization.from_row, "Organization")
 
     @strawberry.field(description="Every category, in Danish alphabetical order.")
     async def categories(self) -> list[Category]:
+        tags.add(tags.CATEGORIES)
         return [Category.from_row(row) for row in await lookups.all_categories()]
 
     @strawberry.field(description="One category by slug.")
     async def category(self, info: Info, slug: Annotated[str, SLUG]) -> Category | None:
-        return _or_none(await info.context.loaders.category_by_slug.load(slug), Category.from_row)
+        row = await info.context.loaders.category_by_slug.load(slug)
+        return _or_none(row, Category.from_row, "Category")
 
     @strawberry.field(
         description=(
@@ -181,6 +192,7 @@ class Query(JobQueries, WebhookQueries):
         if not query.strip():
             raise ClientError("`query` must contain at least one word.")
         post_filter, access = to_filter(filter), info.context.access
+        tags.add(tags.POSTS)
         offset = _search_offset(after)
         rows = await search.search_posts(query, post_filter, offset, check_first(first) + 1, access)
         items = [

@@ -20,6 +20,7 @@ from graph.api.pagination import (
     parse_timestamp,
 )
 from graph.api.revisions import PostRevision
+from graph.cache import tags
 from graph.read import sql
 from graph.read.posts import NO_FILTER, PageRequest, PostFilter, Scope
 
@@ -46,6 +47,7 @@ async def post_connection(
     post_filter: PostFilter = NO_FILTER,
 ) -> Connection[Post]:
     """A page of posts under one parent, newest first, through the batched page loader."""
+    tags.add(tags.relay_posts(parent_id) if scope is Scope.RELAY else tags.POSTS)
     page = PageRequest(check_first(first), decode_keyed_cursor(after, parse_timestamp))
     loaders = info.context.loaders
     rows = await loaders.post_page.load((scope, parent_id, post_filter, page))
@@ -77,6 +79,7 @@ class Relay(Node):
     @classmethod
     def from_row(cls, row: sql.Row) -> Relay:
         """The type for one `relay` row."""
+        tags.add(tags.entity("Relay", row["id"]))
         return cls(
             id=strawberry.ID(to_global_id("Relay", row["id"])),
             pk=row["id"],
@@ -101,6 +104,7 @@ class Relay(Node):
 
     @strawberry.field(description="Everyone with a byline in this relay, in leg order.")
     async def contributors(self, info: Info) -> list[Author]:
+        tags.add(tags.relay_posts(self.pk))
         rows = await info.context.loaders.contributors_by_relay.load(self.pk)
         return await _authors(info, [row["author_id"] for row in rows])
 
@@ -126,6 +130,7 @@ class Category:
     @classmethod
     def from_row(cls, row: sql.Row) -> Category:
         """The type for one `category` row."""
+        tags.add(tags.entity("Category", row["id"]))
         return cls(pk=row["id"], slug=row["slug"], name=row["name"])
 
     @strawberry.field(description="Posts in this category, newest first.")
@@ -150,6 +155,7 @@ class Organization(Node):
     @classmethod
     def from_row(cls, row: sql.Row) -> Organization:
         """The type for one `organization` row."""
+        tags.add(tags.entity("Organization", row["id"]))
         return cls(
             id=strawberry.ID(to_global_id("Organization", row["id"])),
             pk=row["id"],
@@ -187,6 +193,7 @@ class Author(Node):
     @classmethod
     def from_row(cls, row: sql.Row) -> Author:
         """The type for one `author` row."""
+        tags.add(tags.entity("Author", row["id"]))
         return cls(
             id=strawberry.ID(to_global_id("Author", row["id"])),
             pk=row["id"],
@@ -280,6 +287,8 @@ class Post(Node):
     @classmethod
     def from_row(cls, row: sql.Row) -> Post:
         """The type for one `post` row."""
+        # A post shows its leg, which the relay's other posts decide.
+        tags.add(tags.entity("Post", row["id"]), tags.relay_posts(row["relay_id"]))
         return cls(
             id=strawberry.ID(to_global_id("Post", row["id"])),
             pk=row["id"],

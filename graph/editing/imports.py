@@ -13,6 +13,7 @@ from typing import Any
 from tortoise import timezone
 
 from graph import models
+from graph.cache import invalidation, tags
 from graph.danish import sort_key
 from graph.editing import people, posts, relays
 from graph.editing.checks import Checks
@@ -129,6 +130,8 @@ async def import_relay(actor: str, spec: ImportSpec) -> ImportResult:
         await _create_post(actor, result.relay, post)
     result.created["posts"] = len(new_posts)
     result.posts_existing = len(existing)
+    # New relays, categories, people join their lists; each post invalidated its own.
+    await invalidation.invalidate([tags.RELAYS, tags.CATEGORIES, tags.ORGANIZATIONS, tags.AUTHORS])
     return result
 
 

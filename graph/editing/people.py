@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from graph import models
+from graph.cache import invalidation
 from graph.danish import sort_key
 from graph.editing.checks import Checks, Path
 from graph.editing.errors import Code
@@ -77,7 +78,9 @@ async def create_author(fields: Mapping[str, Any]) -> models.Author:
     values = _values(fields, AUTHOR_FIELDS)
     values["bio"] = values.get("bio") or ""
     values["email"] = email
-    return await models.Author.create(**{**values, "slug": slug})
+    author = await models.Author.create(**{**values, "slug": slug})
+    await invalidation.row_created(author)
+    return author
 
 
 async def update_author(
@@ -108,7 +111,9 @@ async def create_organization(fields: Mapping[str, Any]) -> models.Organization:
     await ensure_free_slug(models.Organization, "organisation", slug, None)
     values = _values(fields, ORGANIZATION_FIELDS)
     values["kind"] = values.get("kind") or models.OrganizationKind.OTHER
-    return await models.Organization.create(**{**values, "slug": slug})
+    organization = await models.Organization.create(**{**values, "slug": slug})
+    await invalidation.row_created(organization)
+    return organization
 
 
 async def update_organization(
@@ -164,4 +169,6 @@ async def set_affiliations(
     )
     author.version += 1
     await author.save()
+    changed = {org_id for org_id, _ in current} | {org_id for org_id, _ in wanted}
+    await invalidation.affiliations_changed(author.id, changed)
     return author

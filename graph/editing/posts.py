@@ -14,6 +14,7 @@ from typing import Any
 from tortoise import timezone
 
 from graph import events, models
+from graph.cache import invalidation
 from graph.content import derive_teaser, render_markdown, strip_markup
 from graph.editing import revisions
 from graph.editing.checks import Checks
@@ -302,3 +303,4 @@ async def _finish(
     await reindex_posts([post.id])
     await revisions.record(post, actor, before, after)
     await events.post_saved(post, before, after)
+    await invalidation.post_written(post, before, after)

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from graph import events, models
+from graph.cache import invalidation
 from graph.danish import slugify
 from graph.editing.checks import Checks
 from graph.editing.errors import Code, NotFound, SlugTaken, VersionConflict
@@ -60,4 +61,5 @@ async def save_changes(row: Versioned, values: Mapping[str, Any]) -> Versioned:
         row.version += 1
         await row.save()
         await events.updated(row)
+        await invalidation.row_updated(row)
     return row

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from graph import events, models
+from graph.cache import invalidation
 from graph.danish import sort_key
 from graph.editing.checks import Checks
 from graph.editing.errors import Code
@@ -50,6 +51,7 @@ async def create_relay(fields: Mapping[str, Any]) -> models.Relay:
     await ensure_free_slug(models.Relay, "relay", slug, None)
     await relay.save()
     await events.saved(events.EventType.RELAY_CREATED, relay)
+    await invalidation.row_created(relay)
     return relay
 
 
@@ -84,4 +86,5 @@ async def create_category(name: str, slug: str | None) -> models.Category:
     await ensure_free_slug(models.Category, "category", slug, None)
     category = await models.Category.create(slug=slug, name=name.strip(), sort_key=sort_key(name))
     await events.saved(events.EventType.CATEGORY_CREATED, category)
+    await invalidation.row_created(category)
     return category

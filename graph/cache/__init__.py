@@ -1,0 +1,1 @@
+"""The response cache for anonymous queries: tags, the store, invalidation, persisted queries."""

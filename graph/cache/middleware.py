@@ -1,0 +1,337 @@
+"""The HTTP edge of the cache: anonymous GraphQL queries answered from memory.
+
+Pure ASGI in front of the GraphQL app, so a hit costs no routing, no request object and no
+GraphQL execution. It also resolves persisted-query hashes for every caller, answers
+`If-None-Match` with 304, and labels answers with `ETag`, `Cache-Control` and the content
+tags a CDN can purge by. Requests with credentials go straight through, uncached.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import orjson
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse, print_ast
+
+from graph.cache import tags as content
+from graph.cache.persisted import PersistedQueries, sha256_hex
+from graph.cache.store import Entry, ResponseCache
+from graph.settings import Settings
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+ASGIApp = Any
+
+MAX_DOCUMENTS = 2048
+
+
+@dataclass(frozen=True)
+class Document:
+    """What the cache needs of a query text: its normalised id and its operations' kinds."""
+
+    id: bytes
+    operations: dict[str | None, OperationType]
+
+    def is_query(self, operation_name: str | None) -> bool:
+        """Whether the operation that would run reads only."""
+        if operation_name is None and len(self.operations) == 1:
+            (kind,) = self.operations.values()
+        else:
+            kind = self.operations.get(operation_name)  # type: ignore[assignment]
+        return kind is OperationType.QUERY
+
+
+@dataclass
+class GraphQLRequest:
+    """The parts of a GraphQL HTTP request that decide its answer."""
+
+    query: str | None
+    operation_name: str | None
+    variables: Any
+    extensions: Any
+
+
+class Refusal(Exception):
+    """A persisted-query problem answered at the edge: HTTP status and GraphQL error."""
+
+    def __init__(self, status: int, message: str, code: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+    def body(self) -> bytes:
+        """The GraphQL error document."""
+        error = {"message": str(self), "extensions": {"code": self.code}}
+        return orjson.dumps({"errors": [error]})
+
+
+class CachedGraphQL:
+    """ASGI middleware for `/graphql`: persisted queries, the response cache, ETags."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        settings: Settings,
+        cache: ResponseCache | None,
+        persisted: PersistedQueries,
+    ) -> None:
+        self.app = app
+        self.cache = cache
+        self.persisted = persisted
+        self.only_known = settings.apq_only_known
+        self.cache_control = settings.cache_control.encode()
+        self.tag_header = settings.cache_tag_header.lower().encode()
+        self.tag_separator = "," if self.tag_header == b"cache-tag" else " "
+        self._documents: OrderedDict[str, Document | None] = OrderedDict()
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] != "/graphql":
+            await self.app(scope, receive, send)
+            return
+        method = scope["method"]
+        headers = dict(scope["headers"])
+        anonymous = b"authorization" not in headers
+        if method == "GET":
+            request = _from_query_string(scope["query_string"])
+            body = b""
+        elif method == "POST" and b"json" in headers.get(b"content-type", b""):
+            body = await _read_body(receive)
+            request = _from_json(body)
+        else:
+            await self.app(scope, receive, send)
+            return
+        if request is None:
+            await self.app(scope, _replay(body), send)
+            return
+        try:
+            rewritten = self._resolve_persisted(request, anonymous)
+        except Refusal as refusal:
+            await _respond(send, refusal.status, [], refusal.body())
+            return
+        if rewritten:
+            scope, body = _rewrite(scope, request)
+        if not anonymous or self.cache is None or not self.cache.enabled:
+            await self.app(scope, _replay(body), send)
+            return
+        await self._cached(scope, body, request, headers, send)
+
+    def _resolve_persisted(self, request: GraphQLRequest, anonymous: bool) -> bool:
+        """Fill in the query text from its hash; whether the request had to be rewritten."""
+        extensions = request.extensions if isinstance(request.extensions, dict) else {}
+        persisted = extensions.get("persistedQuery")
+        digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+        if digest is None:
+            if request.query is not None:
+                self._allow(anonymous, sha256_hex(request.query))
+            return False
+        if not isinstance(digest, str):
+            raise Refusal(400, "persistedQuery.sha256Hash must be a string.", "BAD_REQUEST")
+        if request.query is not None:
+            if sha256_hex(request.query) != digest:
+                raise Refusal(400, "provided sha does not match query", "BAD_REQUEST")
+            self._allow(anonymous, digest)
+            self.persisted.register(digest, request.query)
+            return False
+        text = self.persisted.lookup(digest)
+        if text is None or (anonymous and self.only_known and digest not in self.persisted.known):
+            # Apollo clients answer this by sending the text with the hash.
+            raise Refusal(200, "PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
+        request.query = text
+        return True
+
+    def _allow(self, anonymous: bool, digest: str) -> None:
+        """With APQ_ONLY_KNOWN, anonymous callers run only the named operations."""
+        if anonymous and self.only_known and digest not in self.persisted.known:
+            raise Refusal(
+                400, "Only the named operations are accepted.", "PERSISTED_QUERY_NOT_ALLOWED"
+            )
+
+    async def _cached(
+        self,
+        scope: Scope,
+        body: bytes,
+        request: GraphQLRequest,
+        headers: dict[bytes, bytes],
+        send: Any,
+    ) -> None:
+        assert self.cache is not None and request.query is not None
+        document = self._document(request.query)
+        if document is None or not document.is_query(request.operation_name):
+            await self.app(scope, _replay(body), send)
+            return
+        key = _key(document, request)
+        is_get = scope["method"] == "GET"
+        entry = self.cache.get(key)
+        if entry is not None:
+            await self._send_entry(send, entry, is_get, headers, b"HIT")
+            return
+        ran: list[bool] = []
+
+        async def produce() -> Entry | None:
+            ran.append(True)
+            return await self._run(scope, body, send, is_get)
+
+        entry = await self.cache.compute(key, produce)
+        if ran:
+            return  # this request computed it and has answered already
+        if entry is None:
+            await self.app(scope, _replay(body), send)
+        else:
+            await self._send_entry(send, entry, is_get, headers, b"HIT")
+
+    async def _run(self, scope: Scope, body: bytes, send: Any, is_get: bool) -> Entry | None:
+        """Answer through the GraphQL app, keeping the answer if it is a clean result."""
+        messages: list[Message] = []
+
+        async def capture(message: Message) -> None:
+            messages.append(message)
+
+        with content.collecting() as collected:
+            await self.app(scope, _replay(body), capture)
+        start = messages[0]
+        response = b"".join(m.get("body", b"") for m in messages[1:])
+        entry = None
+        if start["status"] == 200 and _is_clean(response):
+            entry = Entry.of(response, collected)
+            start = {
+                **start,
+                "headers": [*start["headers"], *self._labels(entry, is_get), (b"x-cache", b"MISS")],
+            }
+        await send(start)
+        await send({"type": "http.response.body", "body": response})
+        return entry
+
+    async def _send_entry(
+        self, send: Any, entry: Entry, is_get: bool, headers: dict[bytes, bytes], state: bytes
+    ) -> None:
+        labels = [*self._labels(entry, is_get), (b"vary", b"Authorization"), (b"x-cache", state)]
+        if is_get and headers.get(b"if-none-match") == entry.etag.encode():
+            await _respond(send, 304, labels, b"")
+            return
+        await _respond(send, 200, labels, entry.body)
+
+    def _labels(self, entry: Entry, is_get: bool) -> list[tuple[bytes, bytes]]:
+        labels = [(b"etag", entry.etag.encode())]
+        if entry.tags:
+            value = self.tag_separator.join(sorted(entry.tags)).encode()
+            labels.append((self.tag_header, value))
+        if is_get:
+            labels.append((b"cache-control", self.cache_control))
+        return labels
+
+    def _document(self, query: str) -> Document | None:
+        """The parsed facts of a query text (cached); None if it does not parse."""
+        if query in self._documents:
+            self._documents.move_to_end(query)
+            return self._documents[query]
+        try:
+            ast = parse(query)
+        except GraphQLError:
+            document = None
+        else:
+            operations = {
+                (node.name.value if node.name else None): node.operation
+                for node in ast.definitions
+                if isinstance(node, OperationDefinitionNode)
+            }
+            document = Document(sha256_hex(print_ast(ast)).encode(), operations)
+        self._documents[query] = document
+        if len(self._documents) > MAX_DOCUMENTS:
+            self._documents.popitem(last=False)
+        return document
+
+
+def _key(document: Document, request: GraphQLRequest) -> bytes:
+    variables = (
+        orjson.dumps(request.variables, option=orjson.OPT_SORT_KEYS) if request.variables else b""
+    )
+    return b"\x00".join([document.id, (request.operation_name or "").encode(), variables])
+
+
+def _is_clean(body: bytes) -> bool:
+    try:
+        parsed = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(parsed, dict) and "errors" not in parsed and "data" in parsed
+
+
+def _from_json(body: bytes) -> GraphQLRequest | None:
+    try:
+        parsed = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(parsed, dict):
+        return None  # a batch, or nonsense: the GraphQL app answers it
+    query = parsed.get("query")
+    name = parsed.get("operationName")
+    if (query is not None and not isinstance(query, str)) or (
+        name is not None and not isinstance(name, str)
+    ):
+        return None
+    return GraphQLRequest(query, name, parsed.get("variables"), parsed.get("extensions"))
+
+
+def _from_query_string(raw: bytes) -> GraphQLRequest | None:
+    params = dict(parse_qsl(raw.decode("latin-1")))
+    if "query" not in params and "extensions" not in params:
+        return None  # the GraphiQL page, or a bad request: the GraphQL app answers it
+    try:
+        variables = orjson.loads(params["variables"]) if params.get("variables") else None
+        extensions = orjson.loads(params["extensions"]) if params.get("extensions") else None
+    except orjson.JSONDecodeError:
+        return None
+    return GraphQLRequest(params.get("query"), params.get("operationName"), variables, extensions)
+
+
+def _rewrite(scope: Scope, request: GraphQLRequest) -> tuple[Scope, bytes]:
+    """The request with the persisted query's text in it, for the GraphQL app."""
+    fields: dict[str, Any] = {"query": request.query}
+    if request.operation_name is not None:
+        fields["operationName"] = request.operation_name
+    if request.variables is not None:
+        fields["variables"] = request.variables
+    if scope["method"] == "GET":
+        if "variables" in fields:
+            fields["variables"] = orjson.dumps(fields["variables"]).decode()
+        return {**scope, "query_string": urlencode(fields).encode()}, b""
+    body = orjson.dumps(fields)
+    headers = [(k, v) for k, v in scope["headers"] if k != b"content-length"]
+    headers.append((b"content-length", str(len(body)).encode()))
+    return {**scope, "headers": headers}, body
+
+
+async def _read_body(receive: Any) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Any:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+async def _respond(send: Any, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    if status != 304:
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            *headers,
+        ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
