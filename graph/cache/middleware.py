@@ -8,6 +8,7 @@ tags a CDN can purge by. Requests with credentials go straight through, uncached
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,8 @@ Message = dict[str, Any]
 ASGIApp = Any
 
 MAX_DOCUMENTS = 2048
+# Longer texts are parsed each time rather than remembered (bounds this memo's memory).
+MAX_REMEMBERED_TEXT = 20_000
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ class CachedGraphQL:
         self.cache_control = settings.cache_control.encode()
         self.tag_header = settings.cache_tag_header.lower().encode()
         self.tag_separator = "," if self.tag_header == b"cache-tag" else " "
+        self.max_tokens = settings.max_tokens
         self._documents: OrderedDict[str, Document | None] = OrderedDict()
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
@@ -133,7 +137,8 @@ class CachedGraphQL:
             if sha256_hex(request.query) != digest:
                 raise Refusal(400, "provided sha does not match query", "BAD_REQUEST")
             self._allow(anonymous, digest)
-            self.persisted.register(digest, request.query)
+            if len(request.query) <= MAX_REMEMBERED_TEXT:
+                self.persisted.register(digest, request.query)
             return False
         text = self.persisted.lookup(digest)
         if text is None or (anonymous and self.only_known and digest not in self.persisted.known):
@@ -228,7 +233,8 @@ class CachedGraphQL:
             self._documents.move_to_end(query)
             return self._documents[query]
         try:
-            ast = parse(query)
+            # The same token limit as the schema's: a huge text is refused cheaply here too.
+            ast = parse(query, max_tokens=self.max_tokens)
         except GraphQLError:
             document = None
         else:
@@ -238,17 +244,20 @@ class CachedGraphQL:
                 if isinstance(node, OperationDefinitionNode)
             }
             document = Document(sha256_hex(print_ast(ast)).encode(), operations)
-        self._documents[query] = document
-        if len(self._documents) > MAX_DOCUMENTS:
-            self._documents.popitem(last=False)
+        if len(query) <= MAX_REMEMBERED_TEXT:
+            self._documents[query] = document
+            if len(self._documents) > MAX_DOCUMENTS:
+                self._documents.popitem(last=False)
         return document
 
 
 def _key(document: Document, request: GraphQLRequest) -> bytes:
+    """A fixed-size key: huge variables must not make huge keys (entries count bytes)."""
     variables = (
         orjson.dumps(request.variables, option=orjson.OPT_SORT_KEYS) if request.variables else b""
     )
-    return b"\x00".join([document.id, (request.operation_name or "").encode(), variables])
+    material = b"\x00".join([document.id, (request.operation_name or "").encode(), variables])
+    return hashlib.blake2b(material, digest_size=20).digest()
 
 
 def _is_clean(body: bytes) -> bool:
