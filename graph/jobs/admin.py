@@ -6,10 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from procrastinate.jobs import Job
+
 from graph import models
 from graph.editing.checks import Checks
 from graph.editing.errors import Code, NotFound
-from graph.jobs.engine import app
+from graph.jobs.engine import app, embedded
+from graph.read import sql
 
 STATES = ("todo", "doing", "succeeded", "failed", "cancelled", "aborted")
 
@@ -39,8 +42,18 @@ async def job_counts() -> dict[str, int]:
 
 async def failed_jobs(limit: int) -> list[JobView]:
     """The newest failed jobs, each with the error of its last run."""
-    failed = await app.job_manager.list_jobs_async(status="failed")
-    newest = sorted(failed, key=lambda job: job.id or 0, reverse=True)[:limit]
+    if embedded():
+        failed = await app.job_manager.list_jobs_async(status="failed")
+        newest = sorted(failed, key=lambda job: job.id or 0, reverse=True)[:limit]
+    else:
+        # The engine's list_jobs has no limit; a long history of failures must not be read whole.
+        rows = await sql.fetch(
+            "SELECT id, queue_name, task_name, priority, lock, queueing_lock, args, status, "
+            "scheduled_at, attempts, abort_requested, worker_id FROM procrastinate_jobs "
+            "WHERE status = 'failed' ORDER BY id DESC LIMIT ?",
+            [limit],
+        )
+        newest = [Job.from_row(row) for row in rows]
     return await _with_errors(newest)
 
 
