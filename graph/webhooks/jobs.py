@@ -81,7 +81,12 @@ async def _attempt(delivery: models.WebhookDelivery, age_s: float) -> tuple[Outc
     else:
         body = orjson.dumps(delivery.payload)
         outcome = await sending.post(
-            webhook.url, webhook.secret, delivery.message_id, body, settings.webhook_timeout_s
+            webhook.url,
+            webhook.secret,
+            delivery.message_id,
+            body,
+            settings.webhook_timeout_s,
+            target.address,
         )
     return outcome, judge(outcome, age_s, settings.webhook_give_up_after_s)
 

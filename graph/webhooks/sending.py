@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import httpx
 
 from graph.webhooks import signing
+from graph.webhooks.targets import Address
 
 USER_AGENT = "graph-webhooks/1 (Standard Webhooks)"
 
@@ -22,8 +23,20 @@ class Outcome:
     duration_ms: int
 
 
-async def post(url: str, secret: str, message_id: str, body: bytes, timeout_s: float) -> Outcome:
-    """POST `body` to `url` with Standard Webhooks headers; never raises for network trouble."""
+async def post(
+    url: str,
+    secret: str,
+    message_id: str,
+    body: bytes,
+    timeout_s: float,
+    address: Address | None = None,
+) -> Outcome:
+    """POST `body` to `url` with Standard Webhooks headers; never raises for network trouble.
+
+    With `address` (the one the target check approved) the request goes there, with the URL's
+    host in `Host` and in TLS (SNI and certificate check): a DNS answer that changed since the
+    check (DNS rebinding) cannot send it to a private address.
+    """
     headers = {
         "content-type": "application/json",
         "user-agent": USER_AGENT,
@@ -31,7 +44,7 @@ async def post(url: str, secret: str, message_id: str, body: bytes, timeout_s: f
     }
     started = time.monotonic()
     try:
-        status_code = await _send(url, headers, body, timeout_s)
+        status_code = await _send(url, headers, body, timeout_s, address)
     except (TimeoutError, httpx.TimeoutException):
         return Outcome(None, f"timed out after {timeout_s:g} s", _since(started))
     except httpx.TransportError as error:
@@ -39,7 +52,15 @@ async def post(url: str, secret: str, message_id: str, body: bytes, timeout_s: f
     return Outcome(status_code, None, _since(started))
 
 
-async def _send(url: str, headers: dict[str, str], body: bytes, timeout_s: float) -> int:
+async def _send(
+    url: str, headers: dict[str, str], body: bytes, timeout_s: float, address: Address | None
+) -> int:
+    extensions = {}
+    if address is not None:
+        original = httpx.URL(url)
+        headers = {**headers, "host": original.netloc.decode("ascii")}
+        extensions["sni_hostname"] = original.host
+        url = str(original.copy_with(host=str(address)))
     # httpx's timeout bounds each phase (connect, each read …); a server dripping its answer
     # byte by byte could hold a worker far longer, so the whole request gets a bound too.
     async with (
@@ -47,7 +68,9 @@ async def _send(url: str, headers: dict[str, str], body: bytes, timeout_s: float
         httpx.AsyncClient(timeout=timeout_s, follow_redirects=False) as client,
         # Streamed and never read: only the status matters, and an endpoint answering with
         # a huge body must not fill the worker's memory.
-        client.stream("POST", url, content=body, headers=headers) as response,
+        client.stream(
+            "POST", url, content=body, headers=headers, extensions=extensions
+        ) as response,
     ):
         return response.status_code
 

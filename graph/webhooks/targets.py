@@ -28,6 +28,8 @@ class Target:
     refusal: str | None = None
     # The name did not resolve. At delivery time that may pass (a DNS hiccup), so it is retried.
     unresolved: bool = False
+    # The checked address to connect to, so a second lookup cannot lead elsewhere.
+    address: Address | None = None
 
 
 async def check(url: str) -> Target:
@@ -40,14 +42,23 @@ async def check(url: str) -> Target:
         addresses = await _resolve(host, parts.port or DEFAULT_PORTS[parts.scheme])
     except (OSError, UnicodeError, TimeoutError):
         return Target(url, f"the host {host} cannot be resolved", unresolved=True)
+    pinned = _preferred(addresses)
     if get_settings().webhook_allow_private:
-        return Target(url)
+        return Target(url, address=pinned)
     for address in addresses:
         kind = restricted_kind(address)
         if kind is not None:
             where = f"{address} is" if host == str(address) else f"{host} resolves to {address},"
             return Target(url, f"{where} {kind}; webhooks may only call public addresses")
-    return Target(url)
+    return Target(url, address=pinned)
+
+
+def _preferred(addresses: list[Address]) -> Address | None:
+    """The address to connect to: the first IPv4 one if any (the most widely reachable)."""
+    for address in addresses:
+        if address.version == 4:
+            return address
+    return addresses[0] if addresses else None
 
 
 def _parse(url: str) -> tuple[SplitResult | None, str | None]:

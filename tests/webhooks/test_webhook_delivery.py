@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import ipaddress
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -27,7 +28,7 @@ from graph.api.ids import from_global_id
 from graph.editing import relays
 from graph.settings import Settings
 from graph.webhooks import jobs as webhook_jobs
-from graph.webhooks import signing
+from graph.webhooks import sending, signing
 
 
 @pytest.fixture
@@ -100,6 +101,34 @@ async def test_a_published_post_reaches_the_endpoint_signed(
     assert delivery["payload"] == payload
     (attempt,) = delivery["attemptLog"]
     assert (attempt["statusCode"], attempt["error"]) == (200, None)
+
+
+async def test_a_named_host_is_called_at_its_checked_address_with_its_own_host_header(
+    desk: Desk, hooks: Hooks, receiver: Receiver
+) -> None:
+    # The address is pinned at check time (no second lookup to rebind), the name kept in Host.
+    url = receiver.url.replace("127.0.0.1", "localhost")
+    hook = await hooks.create(url, ["POST_PUBLISHED"])
+    await desk.published(await desk.relay())
+    await run_due_jobs()
+
+    (request,) = receiver.requests
+    assert request.headers["host"] == url.split("/")[2]
+    verified(hook["secret"], request)
+
+
+async def test_a_request_goes_to_the_pinned_address_not_to_a_new_lookup(
+    receiver: Receiver,
+) -> None:
+    # `.invalid` never resolves: the request can only arrive through the pinned address.
+    url = receiver.url.replace("127.0.0.1", "rebound.invalid")
+    secret = "whsec_" + "A" * 32
+    outcome = await sending.post(
+        url, secret, "msg_pinned", b"{}", 2, ipaddress.ip_address("127.0.0.1")
+    )
+    assert (outcome.status_code, outcome.error) == (200, None)
+    (request,) = receiver.requests
+    assert request.headers["host"] == url.split("/")[2]
 
 
 async def test_only_subscribed_events_of_active_webhooks_are_sent(

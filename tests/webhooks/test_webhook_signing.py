@@ -78,8 +78,9 @@ def test_each_kind_of_non_public_address_is_named(address: str, kind: str | None
 
 @pytest.mark.usefixtures("private_refused")
 async def test_a_public_address_passes_the_check() -> None:
-    assert await targets.check("https://93.184.216.34/hooks?site=1") == targets.Target(
-        "https://93.184.216.34/hooks?site=1"
+    target = await targets.check("https://93.184.216.34/hooks?site=1")
+    assert target == targets.Target(
+        "https://93.184.216.34/hooks?site=1", address=ipaddress.ip_address("93.184.216.34")
     )
 
 
