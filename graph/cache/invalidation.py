@@ -87,9 +87,12 @@ async def row_updated(row: Any) -> None:
 
 
 async def affiliations_changed(author_id: int, organization_ids: Iterable[int]) -> None:
-    """An author's affiliations: the author and every organisation gained or lost."""
+    """An author's affiliations: the author and every organisation gained or lost.
+
+    The kinds' list tags go too, as with every write: long `Cache-Tag` headers name only those.
+    """
     await invalidate(
-        [content.entity("Author", author_id)]
+        [content.entity("Author", author_id), content.AUTHORS, content.ORGANIZATIONS]
         + [content.entity("Organization", pk) for pk in organization_ids]
     )
 

@@ -29,6 +29,8 @@ ASGIApp = Any
 MAX_DOCUMENTS = 2048
 # Longer texts are parsed each time rather than remembered (bounds this memo's memory).
 MAX_REMEMBERED_TEXT = 20_000
+# Proxies refuse responses whose headers pass a few KB; longer tag lists are made coarser.
+MAX_TAG_HEADER = 2_000
 
 
 @dataclass(frozen=True)
@@ -200,7 +202,8 @@ class CachedGraphQL:
         response = b"".join(m.get("body", b"") for m in messages[1:])
         entry = None
         if start["status"] == 200 and _is_clean(response):
-            entry = Entry.of(response, collected)
+            header = content.header_value(collected, self.tag_separator, MAX_TAG_HEADER)
+            entry = Entry.of(response, collected, header.encode())
             start = {
                 **start,
                 "headers": [*start["headers"], *self._labels(entry, is_get), (b"x-cache", b"MISS")],
@@ -220,9 +223,8 @@ class CachedGraphQL:
 
     def _labels(self, entry: Entry, is_get: bool) -> list[tuple[bytes, bytes]]:
         labels = [(b"etag", entry.etag.encode())]
-        if entry.tags:
-            value = self.tag_separator.join(sorted(entry.tags)).encode()
-            labels.append((self.tag_header, value))
+        if entry.tag_header:
+            labels.append((self.tag_header, entry.tag_header))
         if is_get:
             labels.append((b"cache-control", self.cache_control))
         return labels

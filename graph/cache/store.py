@@ -19,17 +19,19 @@ class Entry:
     body: bytes
     etag: str
     tags: frozenset[str]
+    # The tag header's value, made once: a hit must not sort thousands of tags.
+    tag_header: bytes = b""
 
     @classmethod
-    def of(cls, body: bytes, tags: Iterable[str]) -> Entry:
+    def of(cls, body: bytes, tags: Iterable[str], tag_header: bytes = b"") -> Entry:
         """An entry for a body, with a strong ETag from its content."""
         digest = hashlib.blake2b(body, digest_size=12).hexdigest()
-        return cls(body, f'"{digest}"', frozenset(tags))
+        return cls(body, f'"{digest}"', frozenset(tags), tag_header)
 
     @property
     def size(self) -> int:
         """Bytes this entry holds, roughly."""
-        return len(self.body) + sum(len(tag) for tag in self.tags) + 200
+        return len(self.body) + len(self.tag_header) + sum(len(tag) for tag in self.tags) + 200
 
 
 @dataclass

@@ -7,7 +7,7 @@ A lookup that finds nothing adds the list tag of its kind: creating or publishin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -37,6 +37,34 @@ def entity(type_name: str, pk: int) -> str:
 def relay_posts(relay_id: int) -> str:
     """The tag of everything that depends on one relay's published posts (lists, legs)."""
     return f"posts:relay:{relay_id}"
+
+
+def header_value(tags: Iterable[str], separator: str, limit: int) -> str:
+    """The tags for a CDN header, coarser when the full list would pass `limit` characters.
+
+    Proxies and CDNs cap header sizes (a few KB), and a relay page can be made of thousands
+    of objects. Each object's tag then gives way to its kind's list tag (`Author:7` →
+    `authors`), and, if that is still too long, a relay's list to all lists: every write
+    that names the fine tag names the coarse one too, so a purge by tag still finds it.
+    """
+    for level in (_as_is, _kinds, _lists_only):
+        value = separator.join(sorted({level(tag) for tag in tags}))
+        if len(value) <= limit:
+            return value
+    return separator.join(sorted(LIST_OF.values()))
+
+
+def _as_is(tag: str) -> str:
+    return tag
+
+
+def _kinds(tag: str) -> str:
+    kind, _, _ = tag.partition(":")
+    return LIST_OF.get(kind, tag)
+
+
+def _lists_only(tag: str) -> str:
+    return POSTS if tag.startswith(f"{POSTS}:") else _kinds(tag)
 
 
 def add(*tags: str) -> None:
