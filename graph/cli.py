@@ -1,4 +1,4 @@
-"""The `graph` command: serve, worker, migrate, load-demo, export-schema, token."""
+"""The `graph` command: serve, worker, migrate, load-demo, export-schema, token, bench."""
 
 from __future__ import annotations
 
@@ -161,6 +161,16 @@ def _add_token_commands(commands: Any) -> None:
     revoke.set_defaults(handler=_run(_token_revoke))
 
 
+def _add_bench_command(commands: Any) -> None:
+    from graph.bench.command import add_arguments, run
+
+    bench = commands.add_parser(
+        "bench", help="benchmark the frontend's operations on synthetic data (PostgreSQL, wrk)"
+    )
+    add_arguments(bench)
+    bench.set_defaults(handler=run)
+
+
 def _parser() -> argparse.ArgumentParser:
     settings = get_settings()
     parser = argparse.ArgumentParser(prog="graph", description=__doc__)
@@ -182,6 +192,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--check", action="store_true", help="fail if the file is stale")
     export.set_defaults(handler=export_schema)
     _add_token_commands(commands)
+    _add_bench_command(commands)
     return parser
 
 

@@ -1,0 +1,187 @@
+"""`graph bench`: its arguments, and the run from data to table, files and chart."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from graph.bench import database, operations, publish, report, runner, wrk
+from graph.bench.chart import ChartUnavailable, check_available, write_chart
+from graph.bench.machine import ROOT, describe, invoked_command
+from graph.bench.probe import OperationFailed
+from graph.bench.servers import ServerFailed
+from graph.bench.sizes import SIZES, Size
+from graph.settings import get_settings
+
+DEFAULT_SERVER = "psycopg://postgres@127.0.0.1:5432/postgres"
+BENCHMARKS = ROOT / "BENCHMARKS.md"
+CHARTS = ROOT / "benchmarks"
+
+
+class UsageError(Exception):
+    """An option names something the bench does not know."""
+
+
+FAILURES = (
+    UsageError,
+    database.BenchDatabaseError,
+    wrk.WrkError,
+    runner.FloorMismatch,
+    OperationFailed,
+    ServerFailed,
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `graph bench`."""
+    parser.add_argument("--size", choices=list(SIZES), default="S", help="data size (default S)")
+    parser.add_argument(
+        "--server",
+        help="PostgreSQL to use, as psycopg://user@host:port/db; the bench database is made "
+        f"beside that one (default: DATABASE_URL if PostgreSQL, else {DEFAULT_SERVER})",
+    )
+    parser.add_argument("--database", help="bench database name (default graph_bench_<size>)")
+    parser.add_argument("--workers", type=int, default=2, help="workers per server (default 2)")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds of load (10)")
+    parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds first (2)")
+    parser.add_argument("--connections", type=int, default=64, help="wrk connections (64)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
+    parser.add_argument(
+        "--runs",
+        type=_runs,
+        default=runner.RUNS,
+        help=f"which servers to measure, comma-separated (default {','.join(runner.RUNS)})",
+    )
+    parser.add_argument("--operations", help="only these operation labels, comma-separated")
+    parser.add_argument("--output", default="bench-results", help="results folder")
+    parser.add_argument(
+        "--generate-only", action="store_true", help="make the bench database, measure nothing"
+    )
+    parser.add_argument(
+        "--publish",
+        action="store_true",
+        help="also write the results into BENCHMARKS.md and benchmarks/<size>.png",
+    )
+
+
+def _runs(text: str) -> tuple[str, ...]:
+    runs = tuple(run.strip() for run in text.split(",") if run.strip())
+    unknown = sorted(set(runs) - set(runner.RUNS))
+    if unknown or not runs:
+        raise argparse.ArgumentTypeError(f"unknown runs {unknown}; choose from {runner.RUNS}")
+    return runs
+
+
+def run(args: argparse.Namespace) -> None:
+    """Entry point: a clear message and exit status 1 for everything that stops a run."""
+    # One line per request the bench itself sends would bury the progress lines.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        _run(args)
+    except FAILURES as error:
+        sys.exit(f"graph bench: {error}")
+
+
+def server_url(given: str | None) -> str:
+    """--server, else DATABASE_URL when it is PostgreSQL, else the local default."""
+    if given:
+        return given
+    configured = get_settings().database_url
+    return configured if configured.startswith(("psycopg", "postgres")) else DEFAULT_SERVER
+
+
+def _run(args: argparse.Namespace) -> None:
+    size = SIZES[args.size]
+    url = database.database_url(
+        server_url(args.server), args.database or database.default_name(size)
+    )
+    meta = database.prepare(url, size)
+    if args.generate_only:
+        return
+    wrk.executable()  # before minutes of work, not after
+    _check_chart()
+    chosen = _chosen(operations.pick(url, meta), args.operations)
+    plan = runner.Plan(
+        database_url=url,
+        workers=args.workers,
+        load=wrk.Load(args.connections, args.threads, args.duration),
+        warmup_s=args.warmup,
+        output=Path(args.output),
+        runs=args.runs,
+    )
+    plan.output.mkdir(parents=True, exist_ok=True)
+    print("probing each operation in-process (responses, SQL statements)")
+    bench = runner.start(plan, chosen)
+    results = runner.measure(bench)
+    print()
+    print(report.text_table(results))
+    for note in sorted(set(bench.notes)):
+        print(f"note: {note}")
+    _write_results(args, size, meta, plan, bench, results)
+
+
+def _chosen(found: list[operations.Operation], only: str | None) -> list[operations.Operation]:
+    if not only:
+        return found
+    wanted = {label.strip() for label in only.split(",")}
+    unknown = wanted - {operation.label for operation in found}
+    if unknown:
+        known = ", ".join(operation.label for operation in found)
+        raise UsageError(f"unknown operations {sorted(unknown)}; known: {known}")
+    return [operation for operation in found if operation.label in wanted]
+
+
+def _write_results(
+    args: argparse.Namespace,
+    size: Size,
+    meta: database.Meta,
+    plan: runner.Plan,
+    bench: runner.Bench,
+    results: list[report.OperationResult],
+) -> None:
+    machine = describe(plan.database_url, invoked_command())
+    title = (
+        f"graph bench, size {size.name}: requests/s ({plan.workers} workers, {machine.cores} cores)"
+    )
+    chart = _chart(results, plan.output / f"{size.name}.png", title)
+    data: dict[str, Any] = {
+        "size": asdict(size),
+        "meta": asdict(meta),
+        "machine": asdict(machine),
+        "results": report.as_json(results),
+        "notes": sorted(set(bench.notes)),
+    }
+    (plan.output / f"{size.name}.json").write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
+    text = publish.section(
+        size, meta, plan, machine, results, chart.name if chart else None, bench.notes
+    )
+    (plan.output / f"{size.name}.md").write_text(text, encoding="utf-8")
+    print(f"wrote {plan.output / f'{size.name}.md'} and .json" + (f", {chart}" if chart else ""))
+    if args.publish:
+        published = _chart(results, CHARTS / f"{size.name}.png", title)
+        link = f"benchmarks/{size.name}.png" if published else None
+        publish.write(
+            BENCHMARKS, size, publish.section(size, meta, plan, machine, results, link, bench.notes)
+        )
+        print(f"published to {BENCHMARKS}" + (f" and {published}" if published else ""))
+
+
+def _check_chart() -> None:
+    try:
+        check_available()
+    except ChartUnavailable as error:
+        print(f"no chart at the end: {error}")
+
+
+def _chart(results: list[report.OperationResult], path: Path, title: str) -> Path | None:
+    try:
+        return write_chart(results, path, title)
+    except ChartUnavailable as error:
+        print(f"no chart: {error}")
+        return None

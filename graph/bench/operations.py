@@ -1,0 +1,116 @@
+"""The frontend's named operations, with variables picked from the generated data.
+
+The documents are the committed ones in `schema/operations/`; the variables are chosen by
+rule (the relay with most posts, the author with most bylines …), so a size always gives the
+same requests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+import psycopg
+
+from graph.bench.database import Meta
+from graph.jobs.engine import libpq_url
+
+OPERATIONS_DIR = Path(__file__).resolve().parents[2] / "schema" / "operations"
+# The category listing is measured on its third page, reached through pages 1 and 2.
+CATEGORY_PAGE = 3
+CATEGORY_LABEL = f"CategoryPage p{CATEGORY_PAGE}"
+
+Response = dict[str, Any]
+Send = Callable[["Operation"], Awaitable[Response]]
+
+
+@cache
+def document(name: str) -> str:
+    """The text of `schema/operations/<name>.graphql`."""
+    return (OPERATIONS_DIR / f"{name}.graphql").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One measured request: a named operation and its variables."""
+
+    label: str
+    name: str
+    variables: dict[str, Any] = field(default_factory=dict)
+
+    def payload(self) -> bytes:
+        """The JSON body a frontend POSTs to /graphql for it."""
+        return orjson.dumps(
+            {"query": document(self.name), "operationName": self.name, "variables": self.variables}
+        )
+
+
+BUSIEST_RELAY = """
+SELECT r.id, r.slug FROM relay r JOIN post p ON p.relay_id = r.id AND p.status = 'published'
+GROUP BY r.id ORDER BY count(*) DESC, r.id LIMIT 1
+"""
+MIDDLE_POST = """
+SELECT slug FROM post WHERE relay_id = %s AND status = 'published'
+ORDER BY leg, id OFFSET (SELECT count(*) / 2 FROM post WHERE relay_id = %s AND status = 'published')
+LIMIT 1
+"""
+BUSIEST_CATEGORY = """
+SELECT c.slug FROM category c JOIN post p ON p.category_id = c.id AND p.status = 'published'
+GROUP BY c.id ORDER BY count(*) DESC, c.id LIMIT 1
+"""
+BUSIEST_AUTHOR = """
+SELECT a.slug FROM author a JOIN byline b ON b.author_id = a.id
+GROUP BY a.id ORDER BY count(*) DESC, a.id LIMIT 1
+"""
+BUSIEST_ORGANIZATION = """
+SELECT o.slug FROM organization o JOIN byline b ON b.organization_id = o.id
+GROUP BY o.id ORDER BY count(*) DESC, o.id LIMIT 1
+"""
+
+
+def pick(url: str, meta: Meta) -> list[Operation]:
+    """Every measured operation with its variables (the category page still lacks its cursor)."""
+    with psycopg.connect(libpq_url(url)) as connection:
+
+        def one(statement: str, *params: Any) -> Any:
+            row = connection.execute(statement, params).fetchone()
+            assert row is not None, f"no data for {statement.split()[1]}"
+            return row[-1]
+
+        relay_id, relay = connection.execute(BUSIEST_RELAY).fetchone() or (None, None)
+        assert relay is not None, "the bench database has no published posts"
+        return [
+            Operation("RelayPage", "RelayPage", {"slug": relay}),
+            Operation("RelaysWithPosts", "RelaysWithPosts"),
+            Operation("PostPage", "PostPage", {"slug": one(MIDDLE_POST, relay_id, relay_id)}),
+            Operation(CATEGORY_LABEL, "CategoryPage", {"slug": one(BUSIEST_CATEGORY)}),
+            Operation("AuthorPage", "AuthorPage", {"slug": one(BUSIEST_AUTHOR)}),
+            Operation("OrganizationPage", "OrganizationPage", {"slug": one(BUSIEST_ORGANIZATION)}),
+            Operation("Search common", "Search", {"query": meta.common_word}),
+            Operation("Search rare", "Search", {"query": meta.rare_word}),
+        ]
+
+
+async def with_cursors(operations: list[Operation], send: Send) -> list[Operation]:
+    """The operations with the category page's cursor, got by asking for the pages before it."""
+    done = []
+    for operation in operations:
+        if operation.name == "CategoryPage":
+            operation = await _page_cursor(operation, send)
+        done.append(operation)
+    return done
+
+
+async def _page_cursor(operation: Operation, send: Send) -> Operation:
+    variables = {key: value for key, value in operation.variables.items() if key != "after"}
+    for _ in range(CATEGORY_PAGE - 1):
+        response = await send(replace(operation, variables=variables))
+        posts = response["data"]["category"]["posts"]
+        if not posts["pageInfo"]["hasNextPage"]:
+            break  # a small category: measure its last page
+        variables = {**variables, "after": posts["pageInfo"]["endCursor"]}
+    return replace(operation, variables=variables)

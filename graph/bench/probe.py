@@ -1,0 +1,142 @@
+"""Each operation run once through the ASGI app in-process: its response and SQL statements.
+
+Statements are counted the way the query-count tests count them: Tortoise logs every
+statement at DEBUG on `tortoise.db_client`. The app runs with its real lifespan, so whatever
+it sets up at start (Tortoise, the job engine, a response cache) is there as in production.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
+
+import httpx
+import orjson
+
+from graph.bench.operations import Operation, Response, with_cursors
+from graph.settings import Settings
+
+CACHE_VARIABLE = "RESPONSE_CACHE"
+CACHE_ENABLED = "graph_cache_enabled 1"
+
+
+class OperationFailed(Exception):
+    """The API answered an operation with an error: nothing about it is worth measuring."""
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One operation's response body and how many statements a request ran, cold and warm."""
+
+    body: bytes
+    statements: int
+    warm_statements: int | None = None
+
+
+class StatementCounter(logging.Handler):
+    """Counts the SQL statements Tortoise sends."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # Tortoise logs each statement as ("%s: %s", sql, params); other records are not.
+        if record.msg == "%s: %s" and record.args:
+            self.count += 1
+
+
+@contextmanager
+def counting() -> Iterator[StatementCounter]:
+    """Count statements while the block runs, without printing them."""
+    counter = StatementCounter()
+    logger = logging.getLogger("tortoise.db_client")
+    saved = logger.level, logger.propagate
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+    logger.addHandler(counter)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(counter)
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
+
+
+@asynccontextmanager
+async def in_process(database_url: str, cache: bool) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the app, started with its lifespan, the response cache on or off."""
+    from graph.app import create_app
+
+    saved = os.environ.get(CACHE_VARIABLE)
+    os.environ[CACHE_VARIABLE] = "true" if cache else "false"
+    try:
+        settings = Settings(database_url=database_url, load_demo_on_empty=False)
+        app = create_app(settings)
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+                yield client
+    finally:
+        if saved is None:
+            os.environ.pop(CACHE_VARIABLE, None)
+        else:
+            os.environ[CACHE_VARIABLE] = saved
+
+
+async def send(client: httpx.AsyncClient, operation: Operation) -> tuple[bytes, Response]:
+    """POST the operation; its body and decoded JSON, or OperationFailed."""
+    response = await client.post(
+        "/graphql", content=operation.payload(), headers={"content-type": "application/json"}
+    )
+    decoded: Response = orjson.loads(response.content) if response.content else {}
+    if response.status_code != 200 or "errors" in decoded:
+        raise OperationFailed(f"{operation.label}: HTTP {response.status_code} {decoded}")
+    return response.content, decoded
+
+
+async def wait_for_cache(client: httpx.AsyncClient, timeout_s: float = 10.0) -> bool:
+    """Wait until the app says its response cache is on (it waits for its invalidation feed
+    first); False when it never does, or has no cache to report on."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        response = await client.get("/metrics")
+        if response.status_code == 404:
+            return False
+        if CACHE_ENABLED in response.text:
+            return True
+        await asyncio.sleep(0.1)
+    return False
+
+
+async def probe(
+    database_url: str, operations: list[Operation]
+) -> tuple[list[Operation], dict[str, Probe]]:
+    """The operations (cursors filled in) and, per label, the response and statement counts:
+    cold, then warm after one priming request."""
+    cold: dict[str, tuple[bytes, int]] = {}
+    async with in_process(database_url, cache=False) as client:
+
+        async def ask(operation: Operation) -> Response:
+            return (await send(client, operation))[1]
+
+        operations = await with_cursors(operations, ask)
+        for operation in operations:
+            with counting() as counter:
+                body, _ = await send(client, operation)
+            cold[operation.label] = (body, counter.count)
+    probes: dict[str, Probe] = {}
+    async with in_process(database_url, cache=True) as client:
+        await wait_for_cache(client)
+        for operation in operations:
+            await send(client, operation)
+            with counting() as counter:
+                await send(client, operation)
+            body, statements = cold[operation.label]
+            probes[operation.label] = Probe(body, statements, counter.count)
+    return operations, probes

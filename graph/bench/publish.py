@@ -1,0 +1,72 @@
+"""The results as Markdown, and their place in BENCHMARKS.md between per-size markers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+
+from graph.bench.database import Meta
+from graph.bench.machine import Machine
+from graph.bench.report import OperationResult, markdown_table
+from graph.bench.runner import Plan
+from graph.bench.sizes import Size
+
+
+def section(
+    size: Size,
+    meta: Meta,
+    plan: Plan,
+    machine: Machine,
+    results: list[OperationResult],
+    chart: str | None,
+    notes: list[str],
+) -> str:
+    """One size's results: the machine, the load, the operations, the chart and the table."""
+    load = plan.load
+    lines = [
+        f"### {size.name}: {size.posts:,} posts, {size.relays:,} relays, "
+        f"{size.authors:,} authors, {size.organizations:,} organisations",
+        "",
+        *machine.lines(),
+        f"- Load: wrk, {load.connections} connections, {load.threads} threads, "
+        f"{load.duration_s:g} s per operation and run after {plan.warmup_s:g} s of warm-up; "
+        f"{plan.workers} workers per server",
+        f"- Data: made in {meta.generated_s:.0f} s (seed {meta.seed}, generator {meta.generator})",
+        "",
+        "| operation | variables | response bytes |",
+        "| --- | --- | ---: |",
+        *(
+            f"| {result.label} | `{orjson.dumps(result.variables).decode()}` | "
+            f"{result.response_bytes:,} |"
+            for result in results
+        ),
+        "",
+    ]
+    if chart is not None:
+        lines += [f"![requests/s per operation, size {size.name}]({chart})", ""]
+    lines += [markdown_table(results), ""]
+    lines += [f"Note: {note}" for note in sorted(set(notes))]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def markers(size: Size) -> tuple[str, str]:
+    """The comments that fence one size's results in BENCHMARKS.md."""
+    return f"<!-- bench:{size.name} -->", f"<!-- /bench:{size.name} -->"
+
+
+def replace_section(document: str, size: Size, text: str) -> str:
+    """`document` with this size's fenced results replaced (appended when not there yet)."""
+    start, end = markers(size)
+    fenced = f"{start}\n{text}{end}"
+    if start in document and end in document:
+        before, rest = document.split(start, 1)
+        _, after = rest.split(end, 1)
+        return before + fenced + after
+    return document.rstrip("\n") + "\n\n" + fenced + "\n"
+
+
+def write(path: Path, size: Size, text: str) -> None:
+    """Put this size's results into the document at `path`."""
+    document = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    path.write_text(replace_section(document, size, text), encoding="utf-8")

@@ -1,0 +1,176 @@
+"""A tiny bench database behind real servers: the API shows every post, and the DB floor
+answers each operation exactly as the API does (the floor's honesty check)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import psycopg
+import pytest
+from psycopg import sql
+
+from graph.bench import database, operations, servers
+from graph.bench.runner import DB_FLOOR_APP, first_difference
+from graph.jobs.engine import libpq_url
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL"),
+    reason="the bench and its DB floor are PostgreSQL-only: set TEST_DATABASE_URL",
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+JSON = {"content-type": "application/json"}
+LABELS = [
+    "RelayPage",
+    "RelaysWithPosts",
+    "PostPage",
+    operations.CATEGORY_LABEL,
+    "AuthorPage",
+    "OrganizationPage",
+    "Search common",
+    "Search rare",
+]
+
+
+def generate(server: str, name: str) -> subprocess.CompletedProcess[str]:
+    """`graph bench --size tiny --generate-only` in its own process, as a user runs it."""
+    command = [sys.executable, "-m", "graph", "bench", "--size", "tiny", "--generate-only"]
+    return subprocess.run(
+        [*command, "--server", server, "--database", name],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def server_url() -> str:
+    return os.environ["TEST_DATABASE_URL"]
+
+
+@pytest.fixture(scope="module")
+def bench_name(server_url: str) -> Iterator[str]:
+    """A tiny bench database of its own, dropped at the end."""
+    name = f"graph_bench_test_{secrets.token_hex(4)}"
+    try:
+        made = generate(server_url, name)
+        assert made.returncode == 0, made.stdout + made.stderr
+        yield name
+    finally:
+        with psycopg.connect(libpq_url(server_url), autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+@pytest.fixture(scope="module")
+def bench_url(server_url: str, bench_name: str) -> str:
+    return database.database_url(server_url, bench_name)
+
+
+@pytest.fixture(scope="module")
+def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("bench-servers")
+
+
+@pytest.fixture(scope="module")
+def api(bench_url: str, logs: Path) -> Iterator[str]:
+    """`graph serve` on the bench database, response cache off; its base URL."""
+    command = servers.python_command("-m", "graph", "serve", "--workers", "1")
+    env = {
+        "DATABASE_URL": bench_url,
+        "LOAD_DEMO_ON_EMPTY": "false",
+        "LOG_LEVEL": "WARNING",
+        "RESPONSE_CACHE": "false",
+    }
+    with servers.running("api", command, env, "/healthz", 1, logs) as server:
+        yield server.base_url
+
+
+@pytest.fixture(scope="module")
+def floor(bench_url: str, logs: Path) -> Iterator[str]:
+    """The DB floor under uvicorn on the same database; its base URL."""
+    command = servers.python_command("-m", "uvicorn", DB_FLOOR_APP, "--factory")
+    with servers.running(
+        "db_floor", command, {"DATABASE_URL": bench_url}, "/graphql", 1, logs
+    ) as server:
+        yield server.base_url
+
+
+def post(base_url: str, body: bytes) -> Any:
+    response = httpx.post(f"{base_url}/graphql", content=body, headers=JSON, timeout=30)
+    assert response.status_code == 200, response.text
+    return orjson.loads(response.content)
+
+
+@pytest.fixture(scope="module")
+def measured(bench_url: str, api: str) -> dict[str, operations.Operation]:
+    """The operations the bench measures on this data, by label, cursors filled in."""
+    meta = database.read_meta(bench_url)
+    assert meta is not None
+
+    async def send(operation: operations.Operation) -> Any:
+        return post(api, operation.payload())
+
+    picked = asyncio.run(operations.with_cursors(operations.pick(bench_url, meta), send))
+    return {operation.label: operation for operation in picked}
+
+
+def test_a_made_database_is_reused(server_url: str, bench_name: str) -> None:
+    again = generate(server_url, bench_name)
+    assert again.returncode == 0, again.stderr
+    assert f"reusing {bench_name}" in again.stdout
+
+
+def test_legs_count_from_one_in_time_order_per_relay(bench_url: str) -> None:
+    with psycopg.connect(libpq_url(bench_url)) as connection:
+        row = connection.execute(
+            "SELECT count(*) FROM (SELECT leg, row_number() OVER "
+            "(PARTITION BY relay_id ORDER BY published_at, id) AS n FROM post) t WHERE leg <> n"
+        ).fetchone()
+    assert row == (0,)
+
+
+def test_every_post_is_visible_through_the_api(bench_url: str, api: str) -> None:
+    listed: list[str] = []
+    after = None
+    while True:
+        document = "query($after: String) { posts(first: 100, after: $after) { "
+        document += "pageInfo { hasNextPage endCursor } edges { node { slug } } } }"
+        body = orjson.dumps({"query": document, "variables": {"after": after}})
+        posts = post(api, body)["data"]["posts"]
+        listed += [edge["node"]["slug"] for edge in posts["edges"]]
+        if not posts["pageInfo"]["hasNextPage"]:
+            break
+        after = posts["pageInfo"]["endCursor"]
+    with psycopg.connect(libpq_url(bench_url)) as connection:
+        stored = [slug for (slug,) in connection.execute("SELECT slug FROM post")]
+    assert sorted(listed) == sorted(stored)
+
+
+def test_the_category_page_is_the_third(measured: dict[str, operations.Operation]) -> None:
+    # The tiny size's biggest category has more than two pages of ten.
+    assert "after" in measured[operations.CATEGORY_LABEL].variables
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_the_db_floor_answers_what_the_api_answers(
+    measured: dict[str, operations.Operation], api: str, floor: str, label: str
+) -> None:
+    operation = measured[label]
+    want = post(api, operation.payload())
+    got = post(floor, operation.payload())
+    assert "errors" not in want
+    assert all(value is not None for value in want["data"].values())  # something to compare
+    assert got == want, first_difference(want, got)
