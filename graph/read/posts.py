@@ -131,31 +131,59 @@ async def post_pages(
     page: PageRequest,
     access: Access,
 ) -> dict[int, list[sql.Row]]:
-    """Up to `first + 1` newest posts per parent, keyed by parent id (0 for ALL)."""
-    source, parent_key, where, params = _where(scope, parent_ids, post_filter, access)
+    """Up to `first + 1` newest posts per parent, keyed by parent id (0 for ALL).
+
+    One statement: per parent a subquery that walks the newest-first index and stops after
+    `first + 1` rows, all joined by UNION ALL. (Numbering every post of every parent with
+    ROW_NUMBER() costs time in proportion to the parent's size: 43 ms for a relay of 5 000.)
+    """
     sort_time = access.sort_time()
-    if page.after is not None:
-        where += f" AND ({sort_time} < ? OR ({sort_time} = ? AND p.id < ?))"
-        params += [page.after[0], page.after[0], page.after[1]]
-    limit = page.first + 1
     newest_first = f"{sort_time} DESC, p.id DESC"
     columns = f"{POST_COLUMNS}, {sort_time} AS sort_at"
-    if scope is Scope.ALL:
-        statement = (
-            f"SELECT {columns}, 0 AS parent_key FROM {source} WHERE {where} "
-            f"ORDER BY {newest_first} LIMIT ?"
+    conditions, filter_params = filter_conditions(post_filter)
+    conditions.append(listed_condition(post_filter, access))
+    cursor_params: list[Any] = []
+    if page.after is not None:
+        conditions.append(f"({sort_time} < ? OR ({sort_time} = ? AND p.id < ?))")
+        cursor_params = [page.after[0], page.after[0], page.after[1]]
+    limit = page.first + 1
+    parents = [0] if scope is Scope.ALL else list(dict.fromkeys(parent_ids))
+    parts: list[str] = []
+    params: list[Any] = []
+    for parent in parents:
+        source, parent_where = _one_parent(scope)
+        where = " AND ".join([parent_where, *conditions])
+        parts.append(
+            f"SELECT * FROM (SELECT {columns}, {parent} AS parent_key FROM {source} "
+            f"WHERE {where} ORDER BY {newest_first} LIMIT ?) t{len(parts)}"
         )
-    else:
-        statement = (
-            f"SELECT * FROM (SELECT {columns}, {parent_key} AS parent_key, "
-            f"ROW_NUMBER() OVER (PARTITION BY {parent_key} ORDER BY {newest_first}) AS rn "
-            f"FROM {source} WHERE {where}) t WHERE t.rn <= ? ORDER BY t.parent_key, t.rn"
-        )
-    rows = await sql.fetch(statement, [*params, limit])
+        params += [*([] if scope is Scope.ALL else [parent]), *filter_params, *cursor_params, limit]
+    statement = (
+        f"SELECT * FROM ({' UNION ALL '.join(parts)}) pages "
+        "ORDER BY pages.parent_key, pages.sort_at DESC, pages.id DESC"
+    )
+    rows = await sql.fetch(statement, params)
     pages: dict[int, list[sql.Row]] = defaultdict(list)
     for row in rows:
         pages[row["parent_key"]].append(row)
     return pages
+
+
+def _one_parent(scope: Scope) -> tuple[str, str]:
+    """(FROM clause, WHERE on the parent) for one parent, its id as the first placeholder."""
+    if scope is Scope.ALL:
+        return "post p", "1 = 1"
+    if scope is Scope.RELAY:
+        return "post p", "p.relay_id = ?"
+    if scope is Scope.CATEGORY:
+        return "post p", "p.category_id = ?"
+    column = "author_id" if scope is Scope.AUTHOR else "organization_id"
+    # DISTINCT: two bylines from one organisation must not list the post twice.
+    source = (
+        f"post p JOIN (SELECT DISTINCT post_id FROM byline WHERE {column} = ?) k "
+        "ON k.post_id = p.id"
+    )
+    return source, "1 = 1"
 
 
 async def post_counts(
@@ -191,6 +219,21 @@ async def neighbours(post_ids: Sequence[int], access: Access) -> list[sql.Row]:
     """(id, prev_id, next_id) for each post: its visible neighbours by leg in its relay."""
     marks = sql.placeholders(len(post_ids))
     visible = access.visible_posts()
+    if not access.drafts:
+        # Published posts all have legs: each neighbour is one step along the (relay_id,
+        # leg) index, however long the relay.
+        step = (
+            "(SELECT q.id FROM post q WHERE q.relay_id = p.relay_id AND {visible} "
+            "AND (q.leg {op} p.leg OR (q.leg = p.leg AND q.id {op} p.id)) "
+            "ORDER BY q.leg {order}, q.id {order} LIMIT 1)"
+        )
+        previous = step.format(visible=access.visible_posts("q"), op="<", order="DESC")
+        following = step.format(visible=access.visible_posts("q"), op=">", order="ASC")
+        statement = (
+            f"SELECT p.id, {previous} AS prev_id, {following} AS next_id FROM post p "
+            f"WHERE p.id IN ({marks}) AND {visible}"
+        )
+        return await sql.fetch(statement, post_ids)
     statement = (
         "SELECT id, prev_id, next_id FROM ("
         "SELECT p.id, LAG(p.id) OVER w AS prev_id, LEAD(p.id) OVER w AS next_id FROM post p "
