@@ -74,7 +74,7 @@ async def test_a_job_killed_mid_run_completes_once_on_the_next_worker(
 ) -> None:
     post = await desk.post()
     post_pk = int(editing.from_global_id(post["id"])[1])
-    at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
+    at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=3)
     await desk.ok(
         "schedulePost", id=post["id"], expectedVersion=post["version"], publishAt=at.isoformat()
     )
