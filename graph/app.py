@@ -35,6 +35,9 @@ from graph.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
+# How long start-up waits for the cache's invalidation feed, in tenths of a second.
+FEED_WAIT_STEPS = 50
+
 
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI app with our per-request context and orjson encoding."""
@@ -150,6 +153,12 @@ async def invalidation_feed(settings: Settings, cache: ResponseCache | None) -> 
         return
     cache.enabled = False  # until the feed is connected
     listener = asyncio.create_task(invalidation.listen(settings.database_url, cache))
+    # Serve once the feed is up (it takes milliseconds), so the first answers are cached too;
+    # if the database is slow to answer, start anyway and cache once it is.
+    for _ in range(FEED_WAIT_STEPS):
+        if cache.enabled:
+            break
+        await asyncio.sleep(0.1)
     try:
         yield
     finally:
