@@ -12,7 +12,7 @@ from tortoise.exceptions import DBConnectionError, OperationalError
 from graph import db, models
 from graph.editing.posts import publish_post
 from graph.events import Event, EventType
-from graph.jobs.engine import app, defer, embedded
+from graph.jobs.engine import app, cancel_waiting, defer
 
 log = logging.getLogger(__name__)
 
@@ -59,25 +59,7 @@ async def on_event(event: Event) -> None:
 
 async def cancel_scheduled(post_id: int) -> None:
     """Cancel the post's waiting publish jobs (it was rescheduled or unpublished)."""
-    if embedded():
-
-        async def forget() -> None:
-            jobs = app.connector.jobs  # type: ignore[attr-defined]
-            for job in jobs.values():
-                if (
-                    job["task_name"] == TASK_NAME
-                    and job["status"] == "todo"
-                    and job["args"].get("post_id") == post_id
-                ):
-                    job["status"] = "cancelled"
-
-        await db.on_commit(forget)
-        return
-    await db.connection().execute_query(
-        "UPDATE procrastinate_jobs SET status = 'cancelled' WHERE status = 'todo' "
-        "AND task_name = %s AND (args->>'post_id')::int = %s",
-        [TASK_NAME, post_id],
-    )
+    await cancel_waiting(publish_scheduled_post, post_id=post_id)
 
 
 async def requeue_due() -> None:

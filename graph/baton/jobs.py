@@ -14,9 +14,8 @@ import logging
 from graph import clock, models
 from graph.baton import due
 from graph.baton.mails import SENT_AT, Facts, MailKind, compose
-from graph.jobs.engine import BACKOFF, RetryLater, app, defer, embedded
+from graph.jobs.engine import BACKOFF, RetryLater, app, defer, waiting_jobs
 from graph.mail import MailError, send
-from graph.read import sql
 from graph.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -78,20 +77,7 @@ async def sweep_batons_every_minute(timestamp: int) -> None:
 
 async def _queued_mails() -> set[due.DueMail]:
     """Baton mails waiting in the job queue or being sent right now."""
-    if embedded():
-        jobs = app.connector.jobs.values()  # type: ignore[attr-defined]
-        args = [
-            job["args"]
-            for job in jobs
-            if job["task_name"] == TASK_NAME and job["status"] in ("todo", "doing")
-        ]
-    else:
-        rows = await sql.fetch(
-            "SELECT args FROM procrastinate_jobs "
-            "WHERE task_name = ? AND status IN ('todo', 'doing')",
-            [TASK_NAME],
-        )
-        args = [row["args"] for row in rows]
+    args = await waiting_jobs(send_baton_mail)
     return {(int(arg["baton_id"]), MailKind(arg["kind"])) for arg in args}
 
 

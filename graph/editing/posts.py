@@ -18,9 +18,9 @@ from graph.cache import invalidation
 from graph.content import derive_teaser, render_markdown, strip_markup
 from graph.editing import revisions
 from graph.editing.checks import Checks
-from graph.editing.errors import Code, NotFound, VersionConflict
+from graph.editing.errors import Code, NotFound
 from graph.editing.legs import renumber_legs
-from graph.editing.records import ensure_free_slug, ids_by_slug
+from graph.editing.records import ensure_free_slug, ids_by_slug, locked
 from graph.search_index import reindex_posts
 from graph.settings import get_settings
 from graph.slugs import unique_post_slug
@@ -164,12 +164,7 @@ def _utc(moment: dt.datetime | None) -> dt.datetime | None:
 
 async def locked_post(post_id: int, expected_version: int) -> models.Post:
     """The post, locked for this transaction, if the caller saw its current version."""
-    post = await models.Post.select_for_update().get_or_none(id=post_id)
-    if post is None:
-        raise NotFound("post", post_id)
-    if post.version != expected_version:
-        raise VersionConflict("post", post.version)
-    return post
+    return await locked(models.Post, "post", post_id, expected_version)
 
 
 async def _move(

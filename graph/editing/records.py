@@ -11,7 +11,9 @@ from graph.danish import slugify
 from graph.editing.checks import Checks
 from graph.editing.errors import Code, NotFound, SlugTaken, VersionConflict
 
-Versioned = TypeVar("Versioned", models.Relay, models.Author, models.Organization)
+Versioned = TypeVar(
+    "Versioned", models.Relay, models.Author, models.Organization, models.Post, models.Webhook
+)
 Slugged = TypeVar(
     "Slugged", models.Relay, models.Author, models.Organization, models.Category, models.Post
 )

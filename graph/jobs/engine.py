@@ -13,6 +13,7 @@ import random
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import orjson
 import psycopg
 from procrastinate import App, BaseRetryStrategy, PsycopgConnector, RetryDecision
 from procrastinate.jobs import Job
@@ -20,6 +21,7 @@ from procrastinate.tasks import Task
 from procrastinate.testing import InMemoryConnector
 
 from graph import db
+from graph.read import sql
 from graph.settings import Settings
 
 # Modules that define tasks; the worker imports them so every task is known by name.
@@ -84,6 +86,41 @@ async def defer(
     if db.in_our_transaction():
         options["connection"] = db.connection()._connection
     await task.configure(**options).defer_async(**args)
+
+
+async def waiting_jobs(task: Task[..., Any, ...]) -> list[dict[str, Any]]:
+    """The arguments of the task's jobs that are queued or running now."""
+    if embedded():
+        jobs = app.connector.jobs.values()  # type: ignore[attr-defined]
+        return [
+            job["args"]
+            for job in jobs
+            if job["task_name"] == task.name and job["status"] in ("todo", "doing")
+        ]
+    rows = await sql.fetch(
+        "SELECT args FROM procrastinate_jobs WHERE task_name = ? AND status IN ('todo', 'doing')",
+        [task.name],
+    )
+    return [row["args"] for row in rows]
+
+
+async def cancel_waiting(task: Task[..., Any, ...], **args: Any) -> None:
+    """Cancel the task's queued jobs whose arguments include `args`, with the transaction."""
+    if embedded():
+
+        async def forget() -> None:
+            for job in app.connector.jobs.values():  # type: ignore[attr-defined]
+                wanted = all(job["args"].get(name) == value for name, value in args.items())
+                if job["task_name"] == task.name and job["status"] == "todo" and wanted:
+                    job["status"] = "cancelled"
+
+        await db.on_commit(forget)
+        return
+    await sql.execute(
+        "UPDATE procrastinate_jobs SET status = 'cancelled' "
+        "WHERE status = 'todo' AND task_name = ? AND args @> CAST(? AS jsonb)",
+        [task.name, orjson.dumps(args).decode()],
+    )
 
 
 class RetryLater(Exception):

@@ -15,7 +15,8 @@ from tortoise import timezone
 
 from graph import models
 from graph.editing.checks import Checks
-from graph.editing.errors import Code, NotFound, VersionConflict
+from graph.editing.errors import Code, NotFound
+from graph.editing.records import locked
 from graph.events import Event, EventType
 from graph.webhooks import signing
 from graph.webhooks.jobs import queue_delivery
@@ -68,7 +69,7 @@ async def update_webhook(
 
     Input equal to what is stored writes nothing and keeps the version.
     """
-    webhook = await _locked(webhook_id, expected_version)
+    webhook = await locked(models.Webhook, "webhook", webhook_id, expected_version)
     checks = Checks()
     checks.not_null(changes, "url", "events", "active")
     if changes.get("url") is not None:
@@ -128,15 +129,6 @@ async def redeliver(delivery_id: int) -> models.WebhookDelivery:
     )
     await queue_delivery(delivery.id, since=timezone.now())
     return delivery
-
-
-async def _locked(webhook_id: int, expected_version: int) -> models.Webhook:
-    webhook = await models.Webhook.select_for_update().get_or_none(id=webhook_id)
-    if webhook is None:
-        raise NotFound("webhook", webhook_id)
-    if webhook.version != expected_version:
-        raise VersionConflict("webhook", webhook.version)
-    return webhook
 
 
 def _check_url(checks: Checks, target: Target) -> None:
