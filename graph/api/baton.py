@@ -10,7 +10,6 @@ import strawberry
 
 from graph import models
 from graph.api.context import Info
-from graph.api.filters import COPENHAGEN
 from graph.api.mutations.errors import AnyError, mutate, pk_of
 from graph.api.types import Author, Post, Relay
 from graph.baton import service
@@ -56,7 +55,7 @@ class Baton:
     @classmethod
     def from_row(cls, row: sql.Row) -> Baton:
         """The type for one `baton` row."""
-        passed_at = _copenhagen(row["passed_at"])
+        passed_at = sql.in_copenhagen(row["passed_at"])
         assert passed_at is not None  # the column is NOT NULL
         due_on = sql.to_date(row["due_on"])
         assert due_on is not None  # the column is NOT NULL
@@ -68,10 +67,10 @@ class Baton:
             state=BatonState(row["state"]),
             passed_by=row["passed_by"],
             passed_at=passed_at,
-            invitation_sent_at=_copenhagen(row["invitation_sent_at"]),
-            reminder_sent_at=_copenhagen(row["reminder_sent_at"]),
-            overdue_sent_at=_copenhagen(row["overdue_sent_at"]),
-            handed_on_at=_copenhagen(row["handed_on_at"]),
+            invitation_sent_at=sql.in_copenhagen(row["invitation_sent_at"]),
+            reminder_sent_at=sql.in_copenhagen(row["reminder_sent_at"]),
+            overdue_sent_at=sql.in_copenhagen(row["overdue_sent_at"]),
+            handed_on_at=sql.in_copenhagen(row["handed_on_at"]),
         )
 
     @strawberry.field(description="The relay the baton belongs to.")
@@ -92,11 +91,6 @@ class Baton:
             return None
         row = await info.context.loaders.post_by_id.load(self.post_pk)
         return None if row is None else Post.from_row(row)
-
-
-def _copenhagen(value: object) -> dt.datetime | None:
-    moment = sql.to_datetime(value)
-    return None if moment is None else moment.astimezone(COPENHAGEN)
 
 
 async def current_baton(info: Info, relay_pk: int) -> Baton | None:

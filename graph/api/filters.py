@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import strawberry
@@ -55,6 +57,21 @@ def aware(value: dt.datetime | None) -> dt.datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=COPENHAGEN)
+
+
+def filter_from_arguments(value: Mapping[str, Any] | None) -> PostFilter:
+    """A PostFilter from the `filter` argument as graphql-core coerces it (GraphQL names)."""
+    if value is None:
+        return NO_FILTER
+    return PostFilterInput(
+        relay=value.get("relay"),
+        category=value.get("category"),
+        author=value.get("author"),
+        organization=value.get("organization"),
+        published_after=value.get("publishedAfter"),
+        published_before=value.get("publishedBefore"),
+        status=value.get("status"),
+    ).to_filter()
 
 
 def to_filter(filter_input: PostFilterInput | None) -> PostFilter:

@@ -15,6 +15,7 @@ from graph.api.errors import ClientError
 from graph.settings import get_settings
 
 NodeT = TypeVar("NodeT")
+RowT = TypeVar("RowT")
 
 
 def encode_cursor(values: Sequence[Any]) -> str:
@@ -101,16 +102,23 @@ class Connection(Generic[NodeT]):
 
 
 def connection(
-    items: Sequence[tuple[str, NodeT]],
+    rows: Sequence[RowT],
+    edge: Callable[[int, RowT], tuple[str, NodeT]],
     first: int,
     after: str | None,
     count: Callable[[], Awaitable[int]],
 ) -> Connection[NodeT]:
-    """A connection from up to `first + 1` (cursor, node) pairs: the extra one means more."""
-    page = list(items[:first])
-    edges = [Edge(cursor=cursor, node=node) for cursor, node in page]
+    """A connection from up to `first + 1` rows: the extra one only says more follow.
+
+    `edge` makes the (cursor, node) of the row at each index; the extra row gets none, so it
+    adds no cache tag (its relay's or kind's list tag covers whether more follow).
+    """
+    edges = [
+        Edge(cursor=cursor, node=node)
+        for cursor, node in (edge(index, row) for index, row in enumerate(rows[:first]))
+    ]
     info = PageInfo(
-        has_next_page=len(items) > first,
+        has_next_page=len(rows) > first,
         has_previous_page=after is not None,
         start_cursor=edges[0].cursor if edges else None,
         end_cursor=edges[-1].cursor if edges else None,

@@ -58,12 +58,26 @@ async def _list_connection(
     tags.add(LIST_TAGS[spec.table])
     key = decode_keyed_cursor(after, parse)
     rows = await lists.page(spec, check_first(first), key, conditions, params)
-    items = [(encode_cursor([str(row["sort_value"]), row["id"]]), build(row)) for row in rows]
 
     async def count() -> int:
         return await lists.count(spec, conditions, params)
 
-    return connection(items, first, after, count)
+    return connection(rows, lambda index, row: (list_cursor(row), build(row)), first, after, count)
+
+
+def list_cursor(row: sql.Row) -> str:
+    """A relay's, author's or organisation's cursor: its place in its list's order."""
+    return encode_cursor([str(row["sort_value"]), row["id"]])
+
+
+def search_cursor(offset: int, index: int) -> str:
+    """The cursor of the `index`th hit of a search page that starts at `offset`."""
+    return encode_cursor([offset + index + 1])
+
+
+def relay_conditions(status: RelayStatus | None) -> tuple[list[str], list[Any]]:
+    """The SQL conditions and parameters of the `relays(status:)` argument."""
+    return ([], []) if status is None else (["status = ?"], [status.value])
 
 
 def _or_none(row: sql.Row | None, build: Callable[[sql.Row], T], kind: str) -> T | None:
@@ -74,11 +88,18 @@ def _or_none(row: sql.Row | None, build: Callable[[sql.Row], T], kind: str) -> T
     return build(row)
 
 
+def check_search_query(query: str) -> None:
+    """Refuse a search without a word in it."""
+    if not query.strip():
+        raise ClientError("`query` must contain at least one word.")
+
+
 # Search pages by offset; deeper than this is a crawler, not a reader.
 MAX_SEARCH_OFFSET = 10_000
 
 
-def _search_offset(after: str | None) -> int:
+def search_offset(after: str | None) -> int:
+    """Where a search page starts: the offset inside its `after` cursor."""
     if after is None:
         return 0
     (offset,) = decode_cursor(after, 1)
@@ -111,8 +132,7 @@ class Query(JobQueries, WebhookQueries):
             RelayStatus | None, strawberry.argument(description="Only relays in this state.")
         ] = None,
     ) -> Connection[Relay]:
-        conditions: list[str] = [] if status is None else ["status = ?"]
-        params: list[Any] = [] if status is None else [status.value]
+        conditions, params = relay_conditions(status)
         return await _list_connection(
             lists.RELAYS, Relay.from_row, lists.relay_sort_value, first, after, conditions, params
         )
@@ -189,18 +209,16 @@ class Query(JobQueries, WebhookQueries):
         after: Annotated[str | None, AFTER] = None,
         filter: Annotated[PostFilterInput | None, FILTER] = None,
     ) -> Connection[Post]:
-        if not query.strip():
-            raise ClientError("`query` must contain at least one word.")
+        check_search_query(query)
         post_filter, access = to_filter(filter), info.context.access
         tags.add(tags.POSTS)
-        offset = _search_offset(after)
+        offset = search_offset(after)
         rows = await search.search_posts(query, post_filter, offset, check_first(first) + 1, access)
-        items = [
-            (encode_cursor([offset + index + 1]), Post.from_row(row))
-            for index, row in enumerate(rows)
-        ]
 
         async def count() -> int:
             return await search.count_matches(query, post_filter, access)
 
-        return connection(items, first, after, count)
+        def edge(index: int, row: sql.Row) -> tuple[str, Post]:
+            return search_cursor(offset, index), Post.from_row(row)
+
+        return connection(rows, edge, first, after, count)

@@ -9,7 +9,7 @@ import strawberry
 
 from graph.api.context import Info
 from graph.api.enums import OrganizationKind, PostStatus, RelayStatus
-from graph.api.filters import COPENHAGEN, PostFilterInput, to_filter
+from graph.api.filters import PostFilterInput, to_filter
 from graph.api.ids import to_global_id
 from graph.api.pagination import (
     Connection,
@@ -55,8 +55,12 @@ async def post_connection(
     async def count() -> int:
         return await loaders.post_count.load((scope, parent_id, post_filter))
 
-    items = [(post_cursor(row), Post.from_row(row)) for row in rows]
-    return connection(items, first, after, count)
+    return connection(rows, post_edge, first, after, count)
+
+
+def post_edge(index: int, row: sql.Row) -> tuple[str, Post]:
+    """The cursor and node of one post in a newest-first page."""
+    return post_cursor(row), Post.from_row(row)
 
 
 def post_cursor(row: sql.Row) -> str:
@@ -79,7 +83,7 @@ class Relay(Node):
     @classmethod
     def from_row(cls, row: sql.Row) -> Relay:
         """The type for one `relay` row."""
-        tags.add(tags.entity("Relay", row["id"]))
+        tags.add(*tags.of_row("Relay", row))
         return cls(
             id=strawberry.ID(to_global_id("Relay", row["id"])),
             pk=row["id"],
@@ -130,7 +134,7 @@ class Category:
     @classmethod
     def from_row(cls, row: sql.Row) -> Category:
         """The type for one `category` row."""
-        tags.add(tags.entity("Category", row["id"]))
+        tags.add(*tags.of_row("Category", row))
         return cls(pk=row["id"], slug=row["slug"], name=row["name"])
 
     @strawberry.field(description="Posts in this category, newest first.")
@@ -155,7 +159,7 @@ class Organization(Node):
     @classmethod
     def from_row(cls, row: sql.Row) -> Organization:
         """The type for one `organization` row."""
-        tags.add(tags.entity("Organization", row["id"]))
+        tags.add(*tags.of_row("Organization", row))
         return cls(
             id=strawberry.ID(to_global_id("Organization", row["id"])),
             pk=row["id"],
@@ -193,7 +197,7 @@ class Author(Node):
     @classmethod
     def from_row(cls, row: sql.Row) -> Author:
         """The type for one `author` row."""
-        tags.add(tags.entity("Author", row["id"]))
+        tags.add(*tags.of_row("Author", row))
         return cls(
             id=strawberry.ID(to_global_id("Author", row["id"])),
             pk=row["id"],
@@ -287,8 +291,7 @@ class Post(Node):
     @classmethod
     def from_row(cls, row: sql.Row) -> Post:
         """The type for one `post` row."""
-        # A post shows its leg, which the relay's other posts decide.
-        tags.add(tags.entity("Post", row["id"]), tags.relay_posts(row["relay_id"]))
+        tags.add(*tags.of_row("Post", row))
         return cls(
             id=strawberry.ID(to_global_id("Post", row["id"])),
             pk=row["id"],
@@ -300,10 +303,10 @@ class Post(Node):
             teaser_derived=bool(row["teaser_derived"]),
             body=row["body"],
             html=row["html"],
-            published_at=_copenhagen(row["published_at"]),
+            published_at=sql.in_copenhagen(row["published_at"]),
             leg=row["leg"],
             status=PostStatus(row["status"]),
-            publish_at=_copenhagen(row["publish_at"]),
+            publish_at=sql.in_copenhagen(row["publish_at"]),
             version=row["version"],
         )
 
@@ -352,11 +355,6 @@ class Post(Node):
             return None
         neighbour = await loaders.post_by_id.load(row[column])
         return None if neighbour is None else Post.from_row(neighbour)
-
-
-def _copenhagen(value: object) -> dt.datetime | None:
-    moment = sql.to_datetime(value)
-    return None if moment is None else moment.astimezone(COPENHAGEN)
 
 
 async def _authors(info: Info, author_ids: list[int]) -> list[Author]:

@@ -7,9 +7,10 @@ A lookup that finds nothing adds the list tag of its kind: creating or publishin
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 POSTS = "posts"
 RELAYS = "relays"
@@ -37,6 +38,16 @@ def entity(type_name: str, pk: int) -> str:
 def relay_posts(relay_id: int) -> str:
     """The tag of everything that depends on one relay's published posts (lists, legs)."""
     return f"posts:relay:{relay_id}"
+
+
+def of_row(type_name: str, row: Mapping[str, Any]) -> tuple[str, ...]:
+    """The tags an object made from one row adds: its own, and a post its relay's list too.
+
+    A post shows its leg, which the relay's other posts decide.
+    """
+    if type_name == "Post":
+        return entity(type_name, row["id"]), relay_posts(row["relay_id"])
+    return (entity(type_name, row["id"]),)
 
 
 def header_value(tags: Iterable[str], separator: str, limit: int) -> str:

@@ -42,7 +42,12 @@ def _source(query: str, post_filter: PostFilter, access: Access) -> tuple[str, l
 
 
 async def search_posts(
-    query: str, post_filter: PostFilter, offset: int, limit: int, access: Access
+    query: str,
+    post_filter: PostFilter,
+    offset: int,
+    limit: int,
+    access: Access,
+    columns: str = POST_COLUMNS,
 ) -> list[sql.Row]:
     """Up to `limit` matching posts from `offset`, best match first."""
     found = _source(query, post_filter, access)
@@ -51,7 +56,7 @@ async def search_posts(
     source, params = found
     rank = "ts_rank(p.search_vector, q) DESC" if db.dialect() == "postgres" else f"{_BM25} ASC"
     statement = (
-        f"SELECT {POST_COLUMNS} {source} "
+        f"SELECT {columns} {source} "
         f"ORDER BY {rank}, p.published_at DESC, p.id DESC LIMIT ? OFFSET ?"
     )
     return await sql.fetch(statement, [*params, limit, offset])

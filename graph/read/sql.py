@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from graph import db
+from graph.clock import COPENHAGEN
 
 Row = dict[str, Any]
 
@@ -54,6 +55,12 @@ def to_datetime(value: Any) -> dt.datetime | None:
     if value is None or isinstance(value, dt.datetime):
         return value
     return dt.datetime.fromisoformat(value)
+
+
+def in_copenhagen(value: Any) -> dt.datetime | None:
+    """A timestamp column as an aware datetime in Copenhagen time, as the API shows times."""
+    moment = to_datetime(value)
+    return None if moment is None else moment.astimezone(COPENHAGEN)
 
 
 def to_date(value: Any) -> dt.date | None:
