@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import strawberry
+from graphql import ASTValidationRule
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as alias_limit
+from strawberry.extensions.query_depth_limiter import create_validator as depth_limit
 from strawberry.schema.config import StrawberryConfig
 
 from graph.api.errors import MASKED_MESSAGE, should_mask
@@ -23,6 +25,12 @@ from graph.settings import Settings, get_settings
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The executable schema with depth, alias and token limits and error masking."""
     settings = settings or get_settings()
+    # The limit rules are made once: MaxAliasesLimiter and QueryDepthLimiter make a new rule
+    # class per request, which ValidationCache keys on, so every request was validated again.
+    limits: list[type[ASTValidationRule]] = [
+        alias_limit(settings.max_aliases),
+        depth_limit(settings.max_query_depth, None),
+    ]
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
@@ -30,8 +38,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         config=StrawberryConfig(auto_camel_case=True),
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+            lambda: AddValidationRules(limits),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
             lambda: MaskErrors(should_mask_error=should_mask, error_message=MASKED_MESSAGE),

@@ -150,3 +150,19 @@ def test_unexpected_exceptions_are_masked_client_errors_are_not() -> None:
     assert should_mask(GraphQLError("secret SQL", original_error=RuntimeError("secret SQL")))
     assert not should_mask(GraphQLError("bad", original_error=ClientError("bad")))
     assert not should_mask(GraphQLError("Syntax Error: Unexpected '}'."))
+
+
+async def test_a_repeated_document_is_validated_once(editor: GraphQL) -> None:
+    """The limits are validation rules; a document seen before skips validation entirely.
+
+    An editor's requests, so the response cache cannot answer the second one.
+    """
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    cached = _get_validate_cache(256)
+    document = "{ relays(first: 1) { totalCount } __typename }"
+    await editor.data(document)
+    before = cached.cache_info()
+    await editor.data(document)
+    after = cached.cache_info()
+    assert (after.hits, after.misses) == (before.hits + 1, before.misses)
