@@ -31,6 +31,7 @@ from graph.jobs import engine
 from graph.jobs.worker import requeue_due_work, worker_running
 from graph.limits import BodySizeLimitMiddleware
 from graph.logs import RequestIdMiddleware
+from graph.planning import extension as planning
 from graph.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -168,9 +169,14 @@ async def invalidation_feed(settings: Settings, cache: ResponseCache | None) -> 
 
 
 async def metrics(request: Request) -> Response:
-    """Counters in Prometheus' text format: the response cache of this process."""
+    """Counters in Prometheus' text format: executors and response cache of this process."""
     cache: ResponseCache | None = request.app.state.cache
     lines = []
+    for name, value in (
+        ("graph_execution_planned_total", planning.counters.planned),
+        ("graph_execution_standard_total", planning.counters.standard),
+    ):
+        lines += [f"# TYPE {name} counter", f"{name} {value}"]
     if cache is not None:
         counters = cache.counters
         entries, size = cache.size

@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
+    planned_execution: bool = Field(
+        default=True,
+        description="Run queries the planner covers as batched plans instead of field by field",
+    )
     health_timeout_s: float = 2.0
     max_body_chars: int = 100_000
     max_request_bytes: int = 10_000_000

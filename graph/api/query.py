@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, TypeVar
 
 import strawberry
@@ -65,7 +65,7 @@ async def _list_connection(
     return connection(rows, lambda index, row: (list_cursor(row), build(row)), first, after, count)
 
 
-def list_cursor(row: sql.Row) -> str:
+def list_cursor(row: Mapping[str, Any]) -> str:
     """A relay's, author's or organisation's cursor: its place in its list's order."""
     return encode_cursor([str(row["sort_value"]), row["id"]])
 

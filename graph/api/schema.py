@@ -19,12 +19,14 @@ from graph.api.errors import MASKED_MESSAGE, should_mask
 from graph.api.mutations import Mutation
 from graph.api.query import Query
 from graph.api.types import Author, Organization, Post, Relay
+from graph.planning.extension import PlanCache, PlannedExecution
 from graph.settings import Settings, get_settings
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
-    """The executable schema with depth, alias and token limits and error masking."""
+    """The executable schema with depth, alias and token limits, error masking and the planner."""
     settings = settings or get_settings()
+    plans = PlanCache()
     # The limit rules are made once: MaxAliasesLimiter and QueryDepthLimiter make a new rule
     # class per request, which ValidationCache keys on, so every request was validated again.
     limits: list[type[ASTValidationRule]] = [
@@ -42,6 +44,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
             lambda: MaskErrors(should_mask_error=should_mask, error_message=MASKED_MESSAGE),
+            lambda: PlannedExecution(plans, enabled=settings.planned_execution),
         ],
     )
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -63,7 +64,7 @@ def post_edge(index: int, row: sql.Row) -> tuple[str, Post]:
     return post_cursor(row), Post.from_row(row)
 
 
-def post_cursor(row: sql.Row) -> str:
+def post_cursor(row: Mapping[str, Any]) -> str:
     """A post's cursor: its place in the newest-first order."""
     published = sql.to_datetime(row["sort_at"])
     return encode_cursor([published.isoformat() if published else None, row["id"]])

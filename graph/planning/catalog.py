@@ -1,0 +1,230 @@
+"""What each field of the content types is in plan terms: a Leaf's reader or a Join's source.
+
+The standard path's types (`graph.api.types`) build an object per row and let graphql-core
+serialize it; these readers write the same JSON values straight from the row. A field missing
+here has no plan, and an operation that selects it runs the standard way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from operator import itemgetter
+from typing import Any
+
+from graph.api.enums import OrganizationKind, PostStatus, RelayStatus
+from graph.api.ids import to_global_id
+from graph.cache import tags
+from graph.planning import sources
+from graph.planning.nodes import NotPlannable, Row, Source
+from graph.read import lists, sql
+from graph.read.posts import Scope
+
+Reader = Callable[[Row], Any]
+
+
+def column(name: str) -> Reader:
+    """The column as it is (text, numbers, null)."""
+    return itemgetter(name)
+
+
+def global_id(type_name: str) -> Reader:
+    """The object's global id."""
+    return lambda row: to_global_id(type_name, row["id"])
+
+
+def moment(name: str) -> Reader:
+    """A timestamp column in Copenhagen time, ISO 8601 (as Strawberry's DateTime writes it)."""
+
+    def read(row: Row) -> str | None:
+        value = sql.in_copenhagen(row[name])
+        return None if value is None else value.isoformat()
+
+    return read
+
+
+def day(name: str) -> Reader:
+    """A date column, ISO 8601."""
+
+    def read(row: Row) -> str | None:
+        value = sql.to_date(row[name])
+        return None if value is None else value.isoformat()
+
+    return read
+
+
+def enum_name(enum: type[Enum], name: str) -> Reader:
+    """A stored enum value as the schema names it (`published` → `PUBLISHED`)."""
+    names = {member.value: member.name for member in enum}
+    return lambda row: names[row[name]]
+
+
+def flag(name: str) -> Reader:
+    """A boolean column (SQLite stores 0 and 1)."""
+    return lambda row: bool(row[name])
+
+
+def constant(value: Any) -> Reader:
+    """The same value for every row (`__typename`, a field hidden from this caller)."""
+    return lambda row: value
+
+
+LEAVES: dict[str, dict[str, Reader]] = {
+    "Relay": {
+        "id": global_id("Relay"),
+        "slug": column("slug"),
+        "title": column("title"),
+        "intro": column("intro"),
+        "status": enum_name(RelayStatus, "status"),
+        "startedOn": day("started_on"),
+        "endedOn": day("ended_on"),
+        "version": column("version"),
+    },
+    "Post": {
+        "id": global_id("Post"),
+        "slug": column("slug"),
+        "title": column("title"),
+        "teaser": column("teaser"),
+        "teaserDerived": flag("teaser_derived"),
+        "body": column("body"),
+        "html": column("html"),
+        "publishedAt": moment("published_at"),
+        "leg": column("leg"),
+        "status": enum_name(PostStatus, "status"),
+        "publishAt": moment("publish_at"),
+        "version": column("version"),
+    },
+    "Author": {
+        "id": global_id("Author"),
+        "slug": column("slug"),
+        "name": column("name"),
+        "bio": column("bio"),
+        "version": column("version"),
+    },
+    "Organization": {
+        "id": global_id("Organization"),
+        "slug": column("slug"),
+        "name": column("name"),
+        "shortName": column("short_name"),
+        "kind": enum_name(OrganizationKind, "kind"),
+        "version": column("version"),
+    },
+    "Category": {"slug": column("slug"), "name": column("name")},
+    "Byline": {"role": column("role")},
+    "Affiliation": {"role": column("role")},
+    "PageInfo": {
+        "hasNextPage": column("has_next"),
+        "hasPreviousPage": column("has_previous"),
+        "startCursor": column("start"),
+        "endCursor": column("end"),
+    },
+}
+CONNECTION_LEAVES = {"totalCount": column("count")}
+EDGE_LEAVES = {"cursor": column("cursor")}
+ENTITIES = ("Relay", "Post", "Author", "Organization", "Category")
+
+
+def leaf(type_name: str, field_name: str, anonymous: bool) -> Reader:
+    """The reader of one scalar or enum field."""
+    if (type_name, field_name) == ("Author", "email"):
+        # Addresses are for editors: without a token the field is null.
+        return constant(None) if anonymous else column("email")
+    if (type_name, field_name) == ("Post", "revisions") and anonymous:
+        return constant(None)
+    if type_name.endswith("Connection") and field_name in CONNECTION_LEAVES:
+        return CONNECTION_LEAVES[field_name]
+    if type_name.endswith("Edge") and field_name in EDGE_LEAVES:
+        return EDGE_LEAVES[field_name]
+    try:
+        return LEAVES[type_name][field_name]
+    except KeyError:
+        raise NotPlannable(f"{type_name}.{field_name}") from None
+
+
+def row_tags(type_name: str) -> Callable[[Row], tuple[str, ...]]:
+    """The cache tags each object of this type adds."""
+    if type_name in ENTITIES:
+        return lambda row: tags.of_row(type_name, row)
+    return lambda row: ()
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A field whose value is objects: where they come from, and how many per parent."""
+
+    source: Callable[[bool], Source]  # given whether the connection's totalCount is asked
+    many: bool = False
+    required: bool = False
+
+
+def _fixed(source: Source) -> Callable[[bool], Source]:
+    return lambda counted: source
+
+
+def _posts(scope: Scope) -> Relation:
+    return Relation(lambda counted: sources.post_pages(scope, counted), required=True)
+
+
+RELATIONS: dict[tuple[str, str], Relation] = {
+    ("Query", "relay"): Relation(_fixed(sources.by_slug("Relay"))),
+    ("Query", "post"): Relation(_fixed(sources.by_slug("Post"))),
+    ("Query", "author"): Relation(_fixed(sources.by_slug("Author"))),
+    ("Query", "organization"): Relation(_fixed(sources.by_slug("Organization"))),
+    ("Query", "category"): Relation(_fixed(sources.by_slug("Category"))),
+    ("Query", "node"): Relation(_fixed(sources.node)),
+    ("Query", "relays"): Relation(lambda c: sources.list_page(lists.RELAYS, c), required=True),
+    ("Query", "authors"): Relation(lambda c: sources.list_page(lists.AUTHORS, c), required=True),
+    ("Query", "organizations"): Relation(
+        lambda c: sources.list_page(lists.ORGANIZATIONS, c), required=True
+    ),
+    ("Query", "posts"): _posts(Scope.ALL),
+    ("Query", "categories"): Relation(_fixed(sources.categories), many=True, required=True),
+    ("Query", "search"): Relation(sources.search_page, required=True),
+    ("Relay", "posts"): _posts(Scope.RELAY),
+    ("Relay", "contributors"): Relation(
+        _fixed(sources.authors_via(sources.contributor_pairs, "relay_id")), many=True, required=True
+    ),
+    ("Category", "posts"): _posts(Scope.CATEGORY),
+    ("Organization", "posts"): _posts(Scope.ORGANIZATION),
+    ("Organization", "authors"): Relation(
+        _fixed(sources.authors_via(sources.member_pairs, "organization_id")),
+        many=True,
+        required=True,
+    ),
+    ("Author", "posts"): _posts(Scope.AUTHOR),
+    ("Author", "affiliations"): Relation(
+        _fixed(sources.grouped(sources.affiliations, "author_id")), many=True, required=True
+    ),
+    ("Affiliation", "organization"): Relation(
+        _fixed(sources.by_id("organization", "organization_id")), required=True
+    ),
+    ("Byline", "author"): Relation(_fixed(sources.by_id("author", "author_id")), required=True),
+    ("Byline", "organization"): Relation(_fixed(sources.by_id("organization", "organization_id"))),
+    ("Post", "relay"): Relation(_fixed(sources.by_id("relay", "relay_id")), required=True),
+    ("Post", "category"): Relation(_fixed(sources.by_id("category", "category_id"))),
+    ("Post", "bylines"): Relation(
+        _fixed(sources.grouped(sources.bylines, "post_id")), many=True, required=True
+    ),
+    ("Post", "previous"): Relation(_fixed(sources.neighbour("prev_id"))),
+    ("Post", "next"): Relation(_fixed(sources.neighbour("next_id"))),
+}
+CONNECTION_RELATIONS: Mapping[str, Relation] = {
+    "edges": Relation(_fixed(sources.derived(itemgetter("edges"))), many=True, required=True),
+    "pageInfo": Relation(_fixed(sources.derived(lambda row: row)), required=True),
+}
+EDGE_RELATIONS: Mapping[str, Relation] = {
+    "node": Relation(_fixed(sources.derived(itemgetter("node"))), required=True),
+}
+
+
+def relation(type_name: str, field_name: str) -> Relation:
+    """How one object-valued field is fetched."""
+    if type_name.endswith("Connection") and field_name in CONNECTION_RELATIONS:
+        return CONNECTION_RELATIONS[field_name]
+    if type_name.endswith("Edge") and field_name in EDGE_RELATIONS:
+        return EDGE_RELATIONS[field_name]
+    try:
+        return RELATIONS[(type_name, field_name)]
+    except KeyError:
+        raise NotPlannable(f"{type_name}.{field_name}") from None

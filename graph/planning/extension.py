@@ -1,0 +1,144 @@
+"""The hook into Strawberry: answer a query from its plan, or let standard execution run it.
+
+Parsing, validation, the limits and error masking stay Strawberry's. Just before graphql-core
+would execute, the extension looks up (or builds) the operation's plan and runs it; the result
+it sets is what Strawberry then sends. An operation without a plan (introspection, mutations,
+a field the planner does not cover), or one that would answer with an error (a bad cursor, a
+page size out of range), is left to graphql-core, whose answer is the reference for both.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import ExecutionResult, GraphQLSchema, OperationType
+from graphql.execution.values import get_variable_values
+from graphql.utilities import get_operation_ast
+from strawberry.extensions import SchemaExtension
+
+from graph.api.context import Context
+from graph.api.errors import ClientError
+from graph.cache import tags
+from graph.planning.build import build, directive_variables
+from graph.planning.nodes import NotPlannable, Plan, Request
+from graph.planning.run import MissingRow, run
+
+log = logging.getLogger(__name__)
+
+PLAN_CACHE_SIZE = 256
+
+
+@dataclass
+class PathCounters:
+    """How many operations each executor answered, for `/metrics`."""
+
+    planned: int = 0
+    standard: int = 0
+
+
+counters = PathCounters()
+
+
+@dataclass
+class DocumentPlans:
+    """The plans of one operation: one per caller kind and value of its directive variables."""
+
+    directive_variables: tuple[str, ...]
+    plans: dict[tuple[Any, ...], Plan | None] = field(default_factory=dict)
+
+
+class PlanCache:
+    """Plans by document text and operation name, least recently used first out."""
+
+    def __init__(self, size: int = PLAN_CACHE_SIZE) -> None:
+        self.size = size
+        self.documents: OrderedDict[tuple[str, str | None], DocumentPlans] = OrderedDict()
+
+    def get(self, key: tuple[str, str | None]) -> DocumentPlans | None:
+        found = self.documents.get(key)
+        if found is not None:
+            self.documents.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[str, str | None], plans: DocumentPlans) -> None:
+        self.documents[key] = plans
+        if len(self.documents) > self.size:
+            self.documents.popitem(last=False)
+
+
+class PlannedExecution(SchemaExtension):
+    """Runs a query's plan when it has one; counts which executor answered."""
+
+    def __init__(self, cache: PlanCache, enabled: bool = True) -> None:
+        self.cache = cache
+        self.enabled = enabled
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        data = await self._planned() if self.enabled else None
+        if data is None:
+            counters.standard += 1
+        else:
+            counters.planned += 1
+            self.execution_context.result = ExecutionResult(data=data)
+        yield
+
+    async def _planned(self) -> dict[str, Any] | None:
+        """The operation's `data` by its plan, or None to leave it to graphql-core."""
+        execution = self.execution_context
+        document, query = execution.graphql_document, execution.query
+        context = execution.context
+        if document is None or query is None or not isinstance(context, Context):
+            return None
+        operation = get_operation_ast(document, execution.operation_name)
+        if operation is None or operation.operation is not OperationType.QUERY:
+            return None
+        schema: GraphQLSchema = execution.schema._schema
+        variables = get_variable_values(
+            schema, operation.variable_definitions or (), execution.variables or {}
+        )
+        if isinstance(variables, list):
+            return None  # graphql-core reports the variables' errors
+        anonymous = context.viewer is None
+        plan = self._plan(schema, query, execution.operation_name, variables, anonymous)
+        if plan is None:
+            return None
+        request = Request(context.access, variables, post_columns=plan.post_columns)
+        try:
+            data = await run(plan, request)
+        except (ClientError, MissingRow):
+            return None
+        except Exception:
+            log.warning("planned execution failed; running it the standard way", exc_info=True)
+            return None
+        tags.add(*request.tags)
+        return data
+
+    def _plan(
+        self,
+        schema: GraphQLSchema,
+        query: str,
+        operation_name: str | None,
+        variables: Any,
+        anonymous: bool,
+    ) -> Plan | None:
+        document = self.execution_context.graphql_document
+        assert document is not None
+        plans = self.cache.get((query, operation_name))
+        if plans is None:
+            plans = DocumentPlans(directive_variables(document))
+            self.cache.put((query, operation_name), plans)
+        coerced = variables.coerced
+        key = (anonymous, *(coerced.get(name) for name in plans.directive_variables))
+        if key not in plans.plans:
+            operation = get_operation_ast(document, operation_name)
+            assert operation is not None
+            try:
+                plans.plans[key] = build(schema, document, operation, variables, anonymous)
+            except NotPlannable as missing:
+                log.debug("no plan for %s: %s", operation_name or "the operation", missing)
+                plans.plans[key] = None
+        return plans.plans[key]

@@ -1,0 +1,343 @@
+"""Where a Join's rows come from: the read layer's batched functions, one call per level.
+
+Every source takes all parents of one level at once and returns, per parent, its child row
+(or None) or its list of child rows. The fetching functions are the ones the standard path's
+loaders call (`graph.read`), so a filter or visibility rule is written once; the argument
+checks and cursors are the standard path's too (`graph.api`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from typing import Any
+
+from graph.api.filters import filter_from_arguments
+from graph.api.ids import from_global_id
+from graph.api.pagination import (
+    check_first,
+    decode_keyed_cursor,
+    parse_timestamp,
+)
+from graph.api.query import (
+    LIST_TAGS,
+    check_search_query,
+    list_cursor,
+    relay_conditions,
+    search_cursor,
+    search_offset,
+)
+from graph.api.types import post_cursor
+from graph.cache import tags
+from graph.planning.nodes import Parents, Request, Row, Source, Values
+from graph.read import lists, lookups, posts, search
+from graph.read.posts import PageRequest, Scope
+
+Fetch = Callable[[Sequence[Any]], Awaitable[list[Any]]]
+# The cursor of the row at an index of a page.
+Cursor = Callable[[int, Row], str]
+# Rows for a batch of parent ids (bylines of posts …), in the order each parent lists them.
+Gather = Callable[[Sequence[int], Request], Awaitable[Sequence[Row]]]
+
+
+async def _memoised(
+    request: Request, kind: str, keys: Sequence[Hashable], fetch: Fetch, column: str = "id"
+) -> dict[Any, Any]:
+    """Rows by key, fetching only keys this request has not fetched yet under `kind`."""
+    known: dict[Any, Any] = request.memo.setdefault(kind, {})
+    missing = [key for key in dict.fromkeys(keys) if key is not None and key not in known]
+    if missing:
+        for row in await fetch(missing):
+            known[row[column]] = row
+        for key in missing:
+            known.setdefault(key, None)
+    return known
+
+
+def by_id(table: str, column: str) -> Source:
+    """The `table` row whose id is each parent's `column` (a to-one relation)."""
+
+    async def fetch(ids: Sequence[Any]) -> list[Any]:
+        return await lookups.rows_by(table, "id", ids)
+
+    async def source(
+        parents: Sequence[Row], arguments: Mapping[str, Any], request: Request
+    ) -> list[Any]:
+        ids = [parent[column] for parent in parents]
+        found = await _memoised(request, table, ids, fetch)
+        return [None if key is None else found[key] for key in ids]
+
+    return source
+
+
+async def _posts_by_ids(request: Request, ids: Sequence[int | None]) -> list[Row | None]:
+    async def fetch(keys: Sequence[Any]) -> list[Any]:
+        return await posts.posts_by_ids(keys, request.access, request.post_columns)
+
+    found = await _memoised(request, "post", ids, fetch)
+    return [None if key is None else found[key] for key in ids]
+
+
+def grouped(fetch: Gather, column: str) -> Source:
+    """Each parent's list of rows whose `column` is the parent's id (a to-many relation)."""
+
+    async def source(
+        parents: Sequence[Row], arguments: Mapping[str, Any], request: Request
+    ) -> list[Any]:
+        ids = [parent["id"] for parent in parents]
+        rows: dict[Any, list[Row]] = defaultdict(list)
+        for row in await fetch(list(dict.fromkeys(ids)), request):
+            rows[row[column]].append(row)
+        return [rows.get(key, []) for key in ids]
+
+    return source
+
+
+async def bylines(ids: Sequence[int], request: Request) -> Sequence[Row]:
+    """Bylines of these posts, in printed order."""
+    return await lookups.bylines_for_posts(ids)
+
+
+async def affiliations(ids: Sequence[int], request: Request) -> Sequence[Row]:
+    """Affiliations of these authors, in their stated order."""
+    return await lookups.affiliations_for_authors(ids)
+
+
+def authors_via(fetch: Gather, column: str) -> Source:
+    """Each parent's authors, from (parent `column`, author_id) pairs in order."""
+    pairs = grouped(fetch, column)
+    author = by_id("author", "author_id")
+
+    async def source(
+        parents: Sequence[Row], arguments: Mapping[str, Any], request: Request
+    ) -> list[Any]:
+        per_parent = await pairs(parents, arguments, request)
+        flat = [pair for each in per_parent for pair in each]
+        authors = iter(await author(flat, arguments, request))
+        # Skip a vanished author as the standard path does; a foreign key keeps it there.
+        return [
+            [row for row in (next(authors) for _ in each) if row is not None] for each in per_parent
+        ]
+
+    return source
+
+
+async def contributor_pairs(ids: Sequence[int], request: Request) -> Sequence[Row]:
+    """(relay_id, author_id) for every author with a visible post in these relays."""
+    for relay_id in ids:
+        request.tags.add(tags.relay_posts(relay_id))
+    return await lookups.contributors_for_relays(ids, request.access)
+
+
+async def member_pairs(ids: Sequence[int], request: Request) -> Sequence[Row]:
+    """(organization_id, author_id) for every affiliated author, by name."""
+    return await lookups.authors_for_organizations(ids)
+
+
+NEIGHBOURS = ("prev_id", "next_id")
+
+
+def neighbour(column: str) -> Source:
+    """The visible post before (`prev_id`) or after (`next_id`) each post in its relay."""
+
+    async def fetch(ids: Sequence[Any], request: Request) -> list[Any]:
+        return await posts.neighbours(ids, request.access)
+
+    async def source(
+        parents: Sequence[Row], arguments: Mapping[str, Any], request: Request
+    ) -> list[Any]:
+        ids = [parent["id"] for parent in parents]
+
+        async def neighbours(keys: Sequence[Any]) -> list[Any]:
+            return await fetch(keys, request)
+
+        steps = await _memoised(request, "neighbours", ids, neighbours)
+        found = [steps[key] for key in ids if steps[key] is not None]
+        # Both neighbours in one statement: a page showing one nearly always shows the other.
+        await _posts_by_ids(request, [step[name] for step in found for name in NEIGHBOURS])
+        targets = [None if steps[key] is None else steps[key][column] for key in ids]
+        return await _posts_by_ids(request, targets)
+
+    return source
+
+
+class Edge(dict[str, Any]):
+    """One edge as a row: its node's row, and its cursor made only if it is read."""
+
+    def __init__(self, index: int, node: Row, cursor: Cursor) -> None:
+        super().__init__(node=node)
+        self.index, self.cursor = index, cursor
+
+    def __missing__(self, key: str) -> Any:
+        if key != "cursor":
+            raise KeyError(key)
+        self["cursor"] = value = self.cursor(self.index, self["node"])
+        return value
+
+
+class Page(dict[str, Any]):
+    """One connection as a row: edges, page info and total (None when not asked for).
+
+    The cursors at the page's ends are made only if `startCursor`/`endCursor` are read.
+    """
+
+    def __missing__(self, key: str) -> Any:
+        if key not in ("start", "end"):
+            raise KeyError(key)
+        edges = self["edges"]
+        return (edges[0] if key == "start" else edges[-1])["cursor"] if edges else None
+
+
+def page_row(
+    rows: Sequence[Row], cursor: Cursor, first: int, after: str | None, count: int | None
+) -> Page:
+    """A page from up to `first + 1` rows: the extra one only says more follow."""
+    return Page(
+        edges=[Edge(index, row, cursor) for index, row in enumerate(rows[:first])],
+        has_next=len(rows) > first,
+        has_previous=after is not None,
+        count=count,
+    )
+
+
+def post_pages(scope: Scope, counted: bool) -> Source:
+    """A page of posts under each parent (its id; 0 for the site-wide list)."""
+
+    async def source(
+        parents: Sequence[Row], arguments: Mapping[str, Any], request: Request
+    ) -> list[Any]:
+        first, after = arguments["first"], arguments["after"]
+        page = PageRequest(check_first(first), decode_keyed_cursor(after, parse_timestamp))
+        post_filter = filter_from_arguments(arguments.get("filter"))
+        ids = [parent.get("id", 0) for parent in parents]
+        for parent_id in ids:
+            request.tags.add(tags.relay_posts(parent_id) if scope is Scope.RELAY else tags.POSTS)
+        unique = list(dict.fromkeys(ids))
+        pages = await posts.post_pages(
+            scope, unique, post_filter, page, request.access, request.post_columns
+        )
+        counts: dict[int, int] = {}
+        if counted:
+            counts = await posts.post_counts(scope, unique, post_filter, request.access)
+        return [
+            page_row(
+                pages.get(parent_id, []),
+                _post_cursor,
+                first,
+                after,
+                counts.get(parent_id, 0) if counted else None,
+            )
+            for parent_id in ids
+        ]
+
+    return source
+
+
+def _post_cursor(index: int, row: Row) -> str:
+    return post_cursor(row)
+
+
+def _list_cursor(index: int, row: Row) -> str:
+    return list_cursor(row)
+
+
+LIST_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "relay": lists.relay_sort_value,
+    "author": str,
+    "organization": str,
+}
+
+
+def list_page(spec: lists.ListSpec, counted: bool) -> Source:
+    """A page of relays, authors or organisations (the root's only parent)."""
+
+    async def source(
+        parents: Sequence[Row], arguments: Mapping[str, Any], request: Request
+    ) -> list[Any]:
+        first, after = arguments["first"], arguments["after"]
+        conditions, params = relay_conditions(arguments.get("status"))
+        request.tags.add(LIST_TAGS[spec.table])
+        key = decode_keyed_cursor(after, LIST_PARSERS[spec.table])
+        rows = await lists.page(spec, check_first(first), key, conditions, params)
+        count = await lists.count(spec, conditions, params) if counted else None
+        return [page_row(rows, _list_cursor, first, after, count)]
+
+    return source
+
+
+def search_page(counted: bool) -> Source:
+    """A page of search hits, best first (the root's only parent)."""
+
+    async def source(
+        parents: Sequence[Row], arguments: Mapping[str, Any], request: Request
+    ) -> list[Any]:
+        query, first, after = arguments["query"], arguments["first"], arguments["after"]
+        check_search_query(query)
+        post_filter = filter_from_arguments(arguments.get("filter"))
+        request.tags.add(tags.POSTS)
+        offset = search_offset(after)
+        rows = await search.search_posts(
+            query, post_filter, offset, check_first(first) + 1, request.access, request.post_columns
+        )
+        count = None
+        if counted:
+            count = await search.count_matches(query, post_filter, request.access)
+        return [page_row(rows, lambda index, _: search_cursor(offset, index), first, after, count)]
+
+    return source
+
+
+async def categories(
+    parents: Sequence[Row], arguments: Mapping[str, Any], request: Request
+) -> list[Any]:
+    """Every category (the root's only parent)."""
+    request.tags.add(tags.CATEGORIES)
+    return [await lookups.all_categories()]
+
+
+def by_slug(type_name: str) -> Source:
+    """The object with the `slug` argument; a miss depends on its kind's list."""
+
+    async def source(
+        parents: Sequence[Row], arguments: Mapping[str, Any], request: Request
+    ) -> list[Any]:
+        slug = arguments["slug"]
+        if type_name == "Post":
+            rows = await posts.posts_by_slugs([slug], request.access, request.post_columns)
+        else:
+            rows = await lookups.rows_by(type_name.lower(), "slug", [slug])
+        if not rows:
+            request.tags.add(tags.LIST_OF[type_name])
+            return [None]
+        return [rows[0]]
+
+    return source
+
+
+NODE_TABLES = {"Relay": "relay", "Author": "author", "Organization": "organization"}
+
+
+async def node(parents: Parents, arguments: Values, request: Request) -> list[Any]:
+    """The object with the `id` argument, marked with its type; unknown types are null."""
+    type_name, pk = from_global_id(arguments["id"])
+    if type_name == "Post":
+        (row,) = await _posts_by_ids(request, [pk])
+    elif type_name in NODE_TABLES:
+        (row,) = await by_id(NODE_TABLES[type_name], "id")([{"id": pk}], arguments, request)
+    else:
+        return [None]
+    if row is None:
+        request.tags.add(tags.LIST_OF[type_name])
+        return [None]
+    return [{**row, "__type": type_name}]
+
+
+def derived(read: Callable[[Row], Any]) -> Source:
+    """Children already inside the parent row (a page's edges, an edge's node): no fetch."""
+
+    async def source(
+        parents: Sequence[Row], arguments: Mapping[str, Any], request: Request
+    ) -> list[Any]:
+        return [read(parent) for parent in parents]
+
+    return source
