@@ -1,4 +1,5 @@
-"""A PNG chart: requests/s per operation, cold and warm beside their floors (matplotlib)."""
+"""A PNG chart: requests/s per operation, cold (planned and standard) and warm beside their
+floors (matplotlib)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ from pathlib import Path
 
 from graph.bench.report import RUN_NAMES, RUNS, OperationResult
 
-COLOURS = {"cold": "#c0392b", "db_floor": "#e6a09a", "warm": "#1f6f8b", "http_floor": "#94c6d6"}
+COLOURS = {
+    "cold": "#c0392b",
+    "standard": "#7b241c",
+    "db_floor": "#e6a09a",
+    "warm": "#1f6f8b",
+    "http_floor": "#94c6d6",
+}
 
 
 class ChartUnavailable(Exception):
@@ -49,7 +56,7 @@ def write_chart(results: list[OperationResult], path: Path, title: str) -> Path:
     axes.set_ylabel("requests/s (log scale)")
     axes.set_title(title)
     axes.grid(axis="y", which="both", alpha=0.3)
-    axes.legend(ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False)
+    axes.legend(ncols=len(RUNS), loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False)
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path)

@@ -14,7 +14,7 @@ import orjson
 from graph.bench import database, operations, publish, report, runner, wrk
 from graph.bench.chart import ChartUnavailable, check_available, write_chart
 from graph.bench.machine import ROOT, describe, invoked_command
-from graph.bench.probe import OperationFailed
+from graph.bench.probe import ExecutorsDiffer, OperationFailed
 from graph.bench.servers import ServerFailed
 from graph.bench.sizes import SIZES, Size
 from graph.settings import get_settings
@@ -34,6 +34,7 @@ FAILURES = (
     wrk.WrkError,
     runner.FloorMismatch,
     OperationFailed,
+    ExecutorsDiffer,
     ServerFailed,
 )
 
@@ -123,7 +124,14 @@ def _run(args: argparse.Namespace) -> None:
     print(report.text_table(results))
     for note in sorted(set(bench.notes)):
         print(f"note: {note}")
+    for part in (report.text_gains(results), _text_targets(results, size)):
+        if part:
+            print(f"\n{part}")
     _write_results(args, size, meta, plan, bench, results)
+
+
+def _text_targets(results: list[report.OperationResult], size: Size) -> str:
+    return report.text_targets(report.verdicts(results, size.name), size.name)
 
 
 def _chosen(found: list[operations.Operation], only: str | None) -> list[operations.Operation]:
@@ -155,6 +163,7 @@ def _write_results(
         "meta": asdict(meta),
         "machine": asdict(machine),
         "results": report.as_json(results),
+        "targets": report.targets_json(report.verdicts(results, size.name)),
         "notes": sorted(set(bench.notes)),
     }
     (plan.output / f"{size.name}.json").write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))

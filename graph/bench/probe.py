@@ -3,6 +3,8 @@
 Statements are counted the way the query-count tests count them: Tortoise logs every
 statement at DEBUG on `tortoise.db_client`. The app runs with its real lifespan, so whatever
 it sets up at start (Tortoise, the job engine, a response cache) is there as in production.
+Cold is counted on both executors, planned and standard, which must answer byte for byte
+alike: the two would otherwise not be measuring the same work.
 """
 
 from __future__ import annotations
@@ -29,12 +31,18 @@ class OperationFailed(Exception):
     """The API answered an operation with an error: nothing about it is worth measuring."""
 
 
+class ExecutorsDiffer(Exception):
+    """Planned and standard execution answered an operation differently."""
+
+
 @dataclass(frozen=True)
 class Probe:
-    """One operation's response body and how many statements a request ran, cold and warm."""
+    """One operation's response body and how many statements a request ran: cold on the
+    planned executor, cold on the standard one, and warm (a cache hit)."""
 
     body: bytes
     statements: int
+    standard_statements: int | None = None
     warm_statements: int | None = None
 
 
@@ -69,14 +77,19 @@ def counting() -> Iterator[StatementCounter]:
 
 
 @asynccontextmanager
-async def in_process(database_url: str, cache: bool) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client on the app, started with its lifespan, the response cache on or off."""
+async def in_process(
+    database_url: str, cache: bool, planned: bool = True
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the app, started with its lifespan, the response cache on or off,
+    queries run by the planner or field by field."""
     from graph.app import create_app
 
     saved = os.environ.get(CACHE_VARIABLE)
     os.environ[CACHE_VARIABLE] = "true" if cache else "false"
     try:
-        settings = Settings(database_url=database_url, load_demo_on_empty=False)
+        settings = Settings(
+            database_url=database_url, load_demo_on_empty=False, planned_execution=planned
+        )
         app = create_app(settings)
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
@@ -118,18 +131,18 @@ async def probe(
     database_url: str, operations: list[Operation]
 ) -> tuple[list[Operation], dict[str, Probe]]:
     """The operations (cursors filled in) and, per label, the response and statement counts:
-    cold, then warm after one priming request."""
-    cold: dict[str, tuple[bytes, int]] = {}
-    async with in_process(database_url, cache=False) as client:
+    cold planned, cold standard, then warm after one priming request."""
+    async with in_process(database_url, cache=False, planned=True) as client:
 
         async def ask(operation: Operation) -> Response:
             return (await send(client, operation))[1]
 
         operations = await with_cursors(operations, ask)
-        for operation in operations:
-            with counting() as counter:
-                body, _ = await send(client, operation)
-            cold[operation.label] = (body, counter.count)
+        planned = await _cold(client, operations)
+    async with in_process(database_url, cache=False, planned=False) as client:
+        standard = await _cold(client, operations)
+    for label, (body, _) in planned.items():
+        check_same(label, body, standard[label][0])
     probes: dict[str, Probe] = {}
     async with in_process(database_url, cache=True) as client:
         await wait_for_cache(client)
@@ -137,6 +150,34 @@ async def probe(
             await send(client, operation)
             with counting() as counter:
                 await send(client, operation)
-            body, statements = cold[operation.label]
-            probes[operation.label] = Probe(body, statements, counter.count)
+            body, statements = planned[operation.label]
+            standard_statements = standard[operation.label][1]
+            probes[operation.label] = Probe(body, statements, standard_statements, counter.count)
     return operations, probes
+
+
+async def _cold(
+    client: httpx.AsyncClient, operations: list[Operation]
+) -> dict[str, tuple[bytes, int]]:
+    """Per label, the response body and the statements one uncached request ran."""
+    answers: dict[str, tuple[bytes, int]] = {}
+    for operation in operations:
+        with counting() as counter:
+            body, _ = await send(client, operation)
+        answers[operation.label] = (body, counter.count)
+    return answers
+
+
+def check_same(label: str, planned: bytes, standard: bytes) -> None:
+    """Raise ExecutorsDiffer, naming where, unless both executors gave the same bytes."""
+    if planned == standard:
+        return
+    pairs = enumerate(zip(planned, standard, strict=False))
+    shorter = min(len(planned), len(standard))  # where they differ when one ends early
+    at = next((index for index, (one, other) in pairs if one != other), shorter)
+    around = slice(max(at - 60, 0), at + 60)
+    raise ExecutorsDiffer(
+        f"{label}: planned and standard execution differ at byte {at}: "
+        f"planned …{planned[around].decode(errors='replace')}…, "
+        f"standard …{standard[around].decode(errors='replace')}…"
+    )

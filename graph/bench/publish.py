@@ -8,7 +8,13 @@ import orjson
 
 from graph.bench.database import Meta
 from graph.bench.machine import Machine
-from graph.bench.report import OperationResult, markdown_table
+from graph.bench.report import (
+    OperationResult,
+    markdown_gains,
+    markdown_table,
+    markdown_targets,
+    verdicts,
+)
 from graph.bench.runner import Plan
 from graph.bench.sizes import Size
 
@@ -22,7 +28,8 @@ def section(
     chart: str | None,
     notes: list[str],
 ) -> str:
-    """One size's results: the machine, the load, the operations, the chart and the table."""
+    """One size's results: the machine, the load, the operations, the chart, the table,
+    planned against standard execution, and the issue's targets."""
     load = plan.load
     lines = [
         f"### {size.name}: {size.posts:,} posts, {size.relays:,} relays, "
@@ -46,7 +53,11 @@ def section(
     if chart is not None:
         lines += [f"![requests/s per operation, size {size.name}]({chart})", ""]
     lines += [markdown_table(results), ""]
-    lines += [f"Note: {note}" for note in sorted(set(notes))]
+    if notes:
+        lines += [*(f"Note: {note}" for note in sorted(set(notes))), ""]
+    gains = markdown_gains(results)
+    lines += [gains, ""] if gains else []
+    lines += [markdown_targets(verdicts(results, size.name), size.name)]
     return "\n".join(lines).rstrip() + "\n"
 
 

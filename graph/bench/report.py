@@ -1,25 +1,29 @@
-"""Results as a table: each run's figures and, beside them, their ratio to the matching floor.
+"""Results as tables: each run's figures beside their ratio to the matching floor, planned
+against standard execution, and the issue's targets.
 
 Absolute numbers drift by tens of percent between runs on shared machines; the ratios to a
-floor measured in the same run, on the same data and machine, drift far less. The cold API
-is read against the DB floor (the least a handler must do to answer from the database), the
-warm API against the HTTP floor (the least any Python server here does for the same bytes).
+floor measured in the same run, on the same data and machine, drift far less. The cold API,
+on either executor, is read against the DB floor (the least a handler must do to answer from
+the database), the warm API against the HTTP floor (the least any Python server here does for
+the same bytes). Planned cold divided by standard cold is what the planner gains.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-RUNS = ("cold", "db_floor", "warm", "http_floor")
+RUNS = ("cold", "standard", "db_floor", "warm", "http_floor")
 RUN_NAMES = {
-    "cold": "cold",
+    "cold": "cold (planned)",
+    "standard": "cold (standard)",
     "warm": "warm",
     "db_floor": "DB floor",
     "http_floor": "HTTP floor",
 }
 # Which floor each run is read against.
-FLOOR_OF = {"cold": "db_floor", "warm": "http_floor"}
+FLOOR_OF = {"cold": "db_floor", "standard": "db_floor", "warm": "http_floor"}
 
 
 @dataclass(frozen=True)
@@ -58,15 +62,19 @@ class OperationResult:
 
     def ratios(self, run: str) -> Ratios | None:
         """The run against its floor; None when either was not measured."""
-        mine, floor = self.runs.get(run), self.runs.get(FLOOR_OF.get(run, ""))
-        if mine is None or floor is None:
+        return self.versus(run, FLOOR_OF.get(run, ""))
+
+    def versus(self, run: str, other: str) -> Ratios | None:
+        """One run's figures divided by another's; None when either was not measured."""
+        mine, theirs = self.runs.get(run), self.runs.get(other)
+        if mine is None or theirs is None:
             return None
         return Ratios(
-            ratio(mine.requests_per_s, floor.requests_per_s),
-            ratio(mine.p50_ms, floor.p50_ms),
-            ratio(mine.p99_ms, floor.p99_ms),
-            ratio(mine.peak_rss_mb, floor.peak_rss_mb),
-            ratio(mine.sql_per_request, floor.sql_per_request),
+            ratio(mine.requests_per_s, theirs.requests_per_s),
+            ratio(mine.p50_ms, theirs.p50_ms),
+            ratio(mine.p99_ms, theirs.p99_ms),
+            ratio(mine.peak_rss_mb, theirs.peak_rss_mb),
+            ratio(mine.sql_per_request, theirs.sql_per_request),
         )
 
 
@@ -95,6 +103,7 @@ HEADER = (
     "operation", "run", "req/s", "p50 ms", "p99 ms", "SQL/req", "peak RSS MB",
     "vs floor", "req/s", "p50", "p99", "SQL", "RSS",
 )  # fmt: skip
+LEFT = (0, 1, 7)  # text columns; the others are numbers, aligned right
 
 
 def rows(results: list[OperationResult]) -> list[tuple[str, ...]]:
@@ -135,32 +144,200 @@ def _ratio_cells(ratios: Ratios | None) -> tuple[str, ...]:
     )
 
 
+GAIN_TITLE = "Cold, planned ÷ standard execution (req/s above 1, time and SQL below 1 are gains)"
+GAIN_HEADER = ("operation", "req/s", "p50", "p99", "SQL/req")
+
+
+def gain_rows(results: list[OperationResult]) -> list[tuple[str, ...]]:
+    """Planned cold ÷ standard cold, per operation where both ran."""
+    table: list[tuple[str, ...]] = []
+    for result in results:
+        gain = result.versus("cold", "standard")
+        if gain is not None:
+            table.append((result.label, *_ratio_cells(gain)[:4]))  # memory is the floors' story
+    return table
+
+
 def text_table(results: list[OperationResult]) -> str:
     """The table for a terminal: aligned columns, text left, numbers right."""
-    table = [HEADER, *rows(results)]
-    widths = [max(len(row[column]) for row in table) for column in range(len(HEADER))]
+    return _aligned([HEADER, *rows(results)], LEFT)
+
+
+def markdown_table(results: list[OperationResult]) -> str:
+    """The same table in Markdown."""
+    return _markdown([HEADER, *rows(results)], LEFT)
+
+
+def text_gains(results: list[OperationResult]) -> str:
+    """Planned ÷ standard for a terminal, with its heading; empty when not both ran."""
+    found = gain_rows(results)
+    if not found:
+        return ""
+    return f"{GAIN_TITLE}:\n" + _aligned([GAIN_HEADER, *found], (0,))
+
+
+def markdown_gains(results: list[OperationResult]) -> str:
+    """Planned ÷ standard in Markdown, with its heading; empty when not both ran."""
+    found = gain_rows(results)
+    if not found:
+        return ""
+    return f"{GAIN_TITLE}:\n\n" + _markdown([GAIN_HEADER, *found], (0,))
+
+
+def _aligned(table: list[tuple[str, ...]], left: tuple[int, ...]) -> str:
+    widths = [max(len(row[column]) for row in table) for column in range(len(table[0]))]
     lines = []
     for row in table:
         cells = [
-            cell.ljust(width) if column in (0, 1, 7) else cell.rjust(width)
+            cell.ljust(width) if column in left else cell.rjust(width)
             for column, (cell, width) in enumerate(zip(row, widths, strict=True))
         ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
 
 
-def markdown_table(results: list[OperationResult]) -> str:
-    """The same table in Markdown."""
-    align = ["---" if column in (0, 1, 7) else "---:" for column in range(len(HEADER))]
-    lines = [_markdown_row(HEADER), _markdown_row(tuple(align))]
-    lines += [_markdown_row(row) for row in rows(results)]
-    return "\n".join(lines)
+def _markdown(table: list[tuple[str, ...]], left: tuple[int, ...]) -> str:
+    align = tuple("---" if column in left else "---:" for column in range(len(table[0])))
+    return "\n".join(_markdown_row(row) for row in [table[0], align, *table[1:]])
 
 
 def _markdown_row(cells: tuple[str, ...]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+@dataclass(frozen=True)
+class Metric:
+    """A figure of the planned cold run that a target can be set on."""
+
+    read: Callable[[OperationResult], float | None]
+    # The runs it is read from: without them the target was not measured.
+    needs: tuple[str, ...]
+    at_least: bool
+    show: Callable[[float | None], str]
+
+
+def _cold_requests_per_s(result: OperationResult) -> float | None:
+    return result.runs["cold"].requests_per_s
+
+
+def _cold_share_of_db_floor(result: OperationResult) -> float | None:
+    ratios = result.ratios("cold")
+    return ratios.requests_per_s if ratios is not None else None
+
+
+def _cold_p99_ms(result: OperationResult) -> float | None:
+    return result.runs["cold"].p99_ms
+
+
+def _milliseconds(value: float | None) -> str:
+    return _number(value, 1)
+
+
+METRICS = {
+    "req/s": Metric(_cold_requests_per_s, ("cold",), at_least=True, show=_number),
+    "req/s ÷ DB floor": Metric(
+        _cold_share_of_db_floor, ("cold", "db_floor"), at_least=True, show=_times
+    ),
+    "p99 ms": Metric(_cold_p99_ms, ("cold",), at_least=False, show=_milliseconds),
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the issue asks of one operation on the planned cold server, at TARGET_SIZE."""
+
+    operation: str
+    metric: str  # a key of METRICS
+    threshold: float
+
+    def __str__(self) -> str:
+        sign = "≥" if METRICS[self.metric].at_least else "≤"
+        return f"{self.metric} {sign} {self.threshold:g}"
+
+
+TARGET_SIZE = "M"
+TARGETS = (
+    Target("RelaysWithPosts", "req/s", 400),
+    Target("RelaysWithPosts", "req/s ÷ DB floor", 0.35),
+    Target("RelayPage", "req/s", 800),
+    Target("PostPage", "p99 ms", 25),
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A target beside its measured value: met, not met, or None when not evaluated."""
+
+    target: Target
+    value: float | None
+    met: bool | None
+    why: str = ""  # when met is None: not measured, or not the targets' size
+
+
+def verdicts(results: list[OperationResult], size: str) -> list[Verdict]:
+    """Every target against this run; evaluated only on TARGET_SIZE."""
+    by_label = {result.label: result for result in results}
+    return [_verdict(target, by_label.get(target.operation), size) for target in TARGETS]
+
+
+def _verdict(target: Target, result: OperationResult | None, size: str) -> Verdict:
+    metric = METRICS[target.metric]
+    if result is None or any(run not in result.runs for run in metric.needs):
+        return Verdict(target, None, None, "not measured")
+    value = metric.read(result)
+    if size != TARGET_SIZE:
+        return Verdict(target, value, None, f"not evaluated on {size}")
+    if value is None:  # no request finished within the run
+        return Verdict(target, None, False)
+    met = value >= target.threshold if metric.at_least else value <= target.threshold
+    return Verdict(target, value, met)
+
+
+TARGET_HEADER = ("operation", "target (cold, planned)", "measured", "")
+
+
+def target_rows(found: list[Verdict]) -> list[tuple[str, ...]]:
+    """One row per target: operation, target, measured value, met or not."""
+    return [
+        (
+            verdict.target.operation,
+            str(verdict.target),
+            METRICS[verdict.target.metric].show(verdict.value),
+            _outcome(verdict),
+        )
+        for verdict in found
+    ]
+
+
+def _outcome(verdict: Verdict) -> str:
+    if verdict.met is None:
+        return verdict.why
+    return "met" if verdict.met else "not met"
+
+
+def targets_title(size: str) -> str:
+    """The targets' heading: for the size they are set on, or labelled as not for this one."""
+    if size == TARGET_SIZE:
+        return f"Targets ({TARGET_SIZE})"
+    return f"Targets (targets are for {TARGET_SIZE}; this run is {size})"
+
+
+def text_targets(found: list[Verdict], size: str) -> str:
+    """The targets for a terminal, with their heading."""
+    return f"{targets_title(size)}:\n" + _aligned([TARGET_HEADER, *target_rows(found)], (0, 1, 3))
+
+
+def markdown_targets(found: list[Verdict], size: str) -> str:
+    """The targets in Markdown, with their heading."""
+    table = [TARGET_HEADER, *target_rows(found)]
+    return f"{targets_title(size)}:\n\n" + _markdown(table, (0, 1, 3))
+
+
 def as_json(results: list[OperationResult]) -> list[dict[str, Any]]:
     """Plain data for the results file."""
     return [asdict(result) for result in results]
+
+
+def targets_json(found: list[Verdict]) -> list[dict[str, Any]]:
+    """The targets and their verdicts as plain data for the results file."""
+    return [asdict(verdict) for verdict in found]

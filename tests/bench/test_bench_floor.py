@@ -174,3 +174,29 @@ def test_the_db_floor_answers_what_the_api_answers(
     assert "errors" not in want
     assert all(value is not None for value in want["data"].values())  # something to compare
     assert got == want, first_difference(want, got)
+
+
+PROBE = """
+import asyncio, sys, orjson
+from graph.bench import database, operations, probe
+url = sys.argv[1]
+_, probes = asyncio.run(probe.probe(url, operations.pick(url, database.read_meta(url))))
+counts = {label: [one.statements, one.standard_statements] for label, one in probes.items()}
+print(orjson.dumps(counts).decode())
+"""
+
+
+def test_the_probe_counts_statements_on_both_executors(bench_url: str) -> None:
+    # Its own process: the probe starts the app, and with it Tortoise, as `graph bench` does.
+    probed = subprocess.run(
+        [sys.executable, "-c", PROBE, bench_url],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert probed.returncode == 0, probed.stderr[-3000:]
+    counts = orjson.loads(probed.stdout.splitlines()[-1])
+    assert sorted(counts) == sorted(LABELS)
+    assert all(planned >= 1 and standard >= 1 for planned, standard in counts.values())

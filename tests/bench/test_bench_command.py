@@ -1,0 +1,28 @@
+"""`graph bench` arguments: which servers a run measures."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from graph.bench.command import add_arguments
+
+
+def parse(*arguments: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(exit_on_error=False)
+    add_arguments(parser)
+    return parser.parse_args(list(arguments))
+
+
+def test_the_default_runs_measure_both_executors_cold() -> None:
+    assert parse().runs == ("db_floor", "http_floor", "cold", "standard", "warm")
+
+
+def test_runs_can_name_the_standard_executor() -> None:
+    assert parse("--runs", "db_floor, cold,standard").runs == ("db_floor", "cold", "standard")
+
+
+def test_an_unknown_run_is_refused() -> None:
+    with pytest.raises(argparse.ArgumentError, match="unknown runs \\['planned'\\]"):
+        parse("--runs", "cold,planned")
