@@ -110,7 +110,9 @@ def filter_conditions(post_filter: PostFilter) -> tuple[list[str], list[Any]]:
         conditions.append("p.published_at < ?")
         params.append(post_filter.published_before)
     if post_filter.statuses is not None:
-        conditions.append(f"p.status IN ({sql.placeholders(len(post_filter.statuses))})")
+        # `status: []` asks for no state: nothing matches (and PostgreSQL refuses `IN ()`).
+        marks = sql.placeholders(len(post_filter.statuses))
+        conditions.append(f"p.status IN ({marks})" if marks else "1 = 0")
         params.extend(post_filter.statuses)
     return conditions, params
 

@@ -78,6 +78,14 @@ async def test_reader_asking_for_drafts_gets_none(draft: dict[str, Any], gql: Gr
     assert everywhere == {"posts": {"totalCount": 0}}
 
 
+async def test_an_empty_status_list_matches_no_post(draft: dict[str, Any], editor: GraphQL) -> None:
+    data = await editor.data(
+        "{ posts(filter: {status: []}) { totalCount edges { node { slug } } } "
+        'search(query: "stafet", filter: {status: []}) { totalCount } }'
+    )
+    assert data == {"posts": {"totalCount": 0, "edges": []}, "search": {"totalCount": 0}}
+
+
 async def test_reader_sees_only_the_published_post_of_the_relay(
     draft: dict[str, Any], gql: GraphQL
 ) -> None:
