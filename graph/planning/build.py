@@ -35,7 +35,7 @@ from graphql.language import FragmentDefinitionNode, Visitor
 
 from graph.planning import catalog
 from graph.planning.nodes import Arguments, Join, Leaf, NotPlannable, Plan, Request, Shape
-from graph.read import posts
+from graph.read.posts import LONG_COLUMNS, TO_ONE, PostSelect
 
 # Field collection takes variable values; the plan keys on those it reads (see Builder).
 SKIP_AND_INCLUDE = ("skip", "include")
@@ -66,7 +66,8 @@ class Builder:
     operation: OperationDefinitionNode
     variables: Any  # graphql-core VariableValues
     anonymous: bool
-    # Fields selected on posts anywhere in the operation, to leave long columns unread.
+    # Fields selected on posts anywhere in the operation: long texts and referred rows that
+    # no Shape shows are left unread and unjoined.
     post_fields: set[str] = field(default_factory=set)
 
     @property
@@ -84,7 +85,8 @@ class Builder:
             self.schema, self.fragments, self.variables, root, self.operation
         ).grouped_field_set
         shape = self.shape(root, grouped)
-        return Plan(shape, posts.post_columns(self.post_fields))
+        shown = frozenset(self.post_fields)
+        return Plan(shape, PostSelect(shown & LONG_COLUMNS, shown & frozenset(TO_ONE)))
 
     def shape(
         self, object_type: GraphQLObjectType, grouped: Mapping[str, list[FieldDetails]]

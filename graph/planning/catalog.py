@@ -162,6 +162,11 @@ def _fixed(source: Source) -> Callable[[bool], Source]:
     return lambda counted: source
 
 
+def _to_one(table: str, column: str) -> Source:
+    # Joined in by the parent's fetch where it can (bylines, post fetches), else by id.
+    return sources.joined(table, sources.by_id(table, column))
+
+
 def _posts(scope: Scope) -> Relation:
     return Relation(lambda counted: sources.post_pages(scope, counted), required=True)
 
@@ -197,12 +202,12 @@ RELATIONS: dict[tuple[str, str], Relation] = {
         _fixed(sources.grouped(sources.affiliations, "author_id")), many=True, required=True
     ),
     ("Affiliation", "organization"): Relation(
-        _fixed(sources.by_id("organization", "organization_id")), required=True
+        _fixed(_to_one("organization", "organization_id")), required=True
     ),
-    ("Byline", "author"): Relation(_fixed(sources.by_id("author", "author_id")), required=True),
-    ("Byline", "organization"): Relation(_fixed(sources.by_id("organization", "organization_id"))),
-    ("Post", "relay"): Relation(_fixed(sources.by_id("relay", "relay_id")), required=True),
-    ("Post", "category"): Relation(_fixed(sources.by_id("category", "category_id"))),
+    ("Byline", "author"): Relation(_fixed(_to_one("author", "author_id")), required=True),
+    ("Byline", "organization"): Relation(_fixed(_to_one("organization", "organization_id"))),
+    ("Post", "relay"): Relation(_fixed(_to_one("relay", "relay_id")), required=True),
+    ("Post", "category"): Relation(_fixed(_to_one("category", "category_id"))),
     ("Post", "bylines"): Relation(
         _fixed(sources.grouped(sources.bylines, "post_id")), many=True, required=True
     ),

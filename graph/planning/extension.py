@@ -106,7 +106,7 @@ class PlannedExecution(SchemaExtension):
         plan = self._plan(schema, query, execution.operation_name, variables, anonymous)
         if plan is None:
             return None
-        request = Request(context.access, variables, post_columns=plan.post_columns)
+        request = Request(context.access, variables, posts=plan.posts)
         try:
             data = await run(plan, request)
         except (ClientError, MissingRow):

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.read.access import Access
-from graph.read.posts import POST_COLUMNS
+from graph.read.posts import EVERY_COLUMN, PostSelect
 
 Row = Mapping[str, Any]
 
@@ -45,7 +45,7 @@ class Request:
     tags: set[str] = field(default_factory=set)
     # Rows fetched by id so far, per kind, so two Joins needing one row fetch it once.
     memo: dict[str, dict[Any, Any]] = field(default_factory=dict)
-    post_columns: str = POST_COLUMNS
+    posts: PostSelect = EVERY_COLUMN  # what every post fetch of the plan reads and joins
 
 
 Parents = Sequence[Row]
@@ -97,12 +97,19 @@ class Shape:
 
     type_name: str
     fields: tuple[Leaf | Join, ...]
-    tags: Callable[[Row], tuple[str, ...]] = field(default=lambda row: ())
+    tags: Callable[[Row], tuple[str, ...]] | None = None  # None: this type adds none
+    # Worked out once from `fields`, for the interpreter's inner loop: each key with its
+    # reader (None for a Join, filled in later), and the Joins in selection order.
+    layout: tuple[tuple[str, Callable[[Row], Any] | None], ...] = field(init=False)
+    joins: tuple[Join, ...] = field(init=False)
 
-    @property
-    def joins(self) -> tuple[Join, ...]:
-        """The fields that need fetching, in selection order."""
-        return tuple(item for item in self.fields if isinstance(item, Join))
+    def __post_init__(self) -> None:
+        layout = tuple(
+            (item.key, item.read if isinstance(item, Leaf) else None) for item in self.fields
+        )
+        object.__setattr__(self, "layout", layout)
+        joins = tuple(item for item in self.fields if isinstance(item, Join))
+        object.__setattr__(self, "joins", joins)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +117,7 @@ class Plan:
     """A whole query operation: the Shape of its root type, run against one empty row."""
 
     root: Shape
-    post_columns: str  # the post columns its fetches read (long texts only when shown)
+    posts: PostSelect  # what its post fetches read: long texts and joined rows only if shown
 
 
 class NotPlannable(Exception):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from graph.planning.nodes import Join, Leaf, Plan, Request, Row, Shape
+from graph.planning.nodes import Join, Plan, Request, Row, Shape
 
 
 class MissingRow(Exception):
@@ -25,11 +25,11 @@ async def run(plan: Plan, request: Request) -> dict[str, Any]:
 
 async def shape_rows(shape: Shape, rows: Sequence[Row], request: Request) -> list[dict[str, Any]]:
     """One JSON object per row, in order, with every level below filled in."""
-    layout = [(item.key, item.read if isinstance(item, Leaf) else None) for item in shape.fields]
-    objects = []
-    for row in rows:
-        request.tags.update(shape.tags(row))
-        objects.append({key: None if read is None else read(row) for key, read in layout})
+    layout, tags = shape.layout, shape.tags
+    if tags is not None:
+        for row in rows:
+            request.tags.update(tags(row))
+    objects = [{key: None if read is None else read(row) for key, read in layout} for row in rows]
     if rows:
         for join in shape.joins:
             await fill(join, rows, objects, request)

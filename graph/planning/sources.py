@@ -72,7 +72,7 @@ def by_id(table: str, column: str) -> Source:
 
 async def _posts_by_ids(request: Request, ids: Sequence[int | None]) -> list[Row | None]:
     async def fetch(keys: Sequence[Any]) -> list[Any]:
-        return await posts.posts_by_ids(keys, request.access, request.post_columns)
+        return await posts.posts_by_ids(keys, request.access, request.posts)
 
     found = await _memoised(request, "post", ids, fetch)
     return [None if key is None else found[key] for key in ids]
@@ -93,45 +93,50 @@ def grouped(fetch: Gather, column: str) -> Source:
     return source
 
 
+def joined(name: str, fetch: Source) -> Source:
+    """The row the parent's fetch joined in as `name`, or, if it joined none, `fetch`'s."""
+
+    async def source(parents: Parents, arguments: Values, request: Request) -> list[Any]:
+        if parents and name in parents[0]:
+            return [parent[name] for parent in parents]
+        return await fetch(parents, arguments, request)
+
+    return source
+
+
 async def bylines(ids: Sequence[int], request: Request) -> Sequence[Row]:
-    """Bylines of these posts, in printed order."""
-    return await lookups.bylines_for_posts(ids)
+    """Bylines of these posts, in printed order, each with its author and organisation."""
+    return await lookups.bylines_for_posts(ids, people=True)
 
 
 async def affiliations(ids: Sequence[int], request: Request) -> Sequence[Row]:
-    """Affiliations of these authors, in their stated order."""
-    return await lookups.affiliations_for_authors(ids)
+    """Affiliations of these authors, in their stated order, each with its organisation."""
+    return await lookups.affiliations_for_authors(ids, organizations=True)
 
 
 def authors_via(fetch: Gather, column: str) -> Source:
-    """Each parent's authors, from (parent `column`, author_id) pairs in order."""
+    """Each parent's authors, from (parent `column`, author) rows in order."""
     pairs = grouped(fetch, column)
-    author = by_id("author", "author_id")
 
-    async def source(
-        parents: Sequence[Row], arguments: Mapping[str, Any], request: Request
-    ) -> list[Any]:
-        per_parent = await pairs(parents, arguments, request)
-        flat = [pair for each in per_parent for pair in each]
-        authors = iter(await author(flat, arguments, request))
-        # Skip a vanished author as the standard path does; a foreign key keeps it there.
+    async def source(parents: Parents, arguments: Values, request: Request) -> list[Any]:
         return [
-            [row for row in (next(authors) for _ in each) if row is not None] for each in per_parent
+            [pair["author"] for pair in each if pair["author"] is not None]
+            for each in await pairs(parents, arguments, request)
         ]
 
     return source
 
 
 async def contributor_pairs(ids: Sequence[int], request: Request) -> Sequence[Row]:
-    """(relay_id, author_id) for every author with a visible post in these relays."""
+    """Every author with a visible post in these relays, in leg order, per relay."""
     for relay_id in ids:
         request.tags.add(tags.relay_posts(relay_id))
-    return await lookups.contributors_for_relays(ids, request.access)
+    return await lookups.contributors_for_relays(ids, request.access, authors=True)
 
 
 async def member_pairs(ids: Sequence[int], request: Request) -> Sequence[Row]:
-    """(organization_id, author_id) for every affiliated author, by name."""
-    return await lookups.authors_for_organizations(ids)
+    """Every author affiliated with these organisations, by name, per organisation."""
+    return await lookups.authors_for_organizations(ids, authors=True)
 
 
 NEIGHBOURS = ("prev_id", "next_id")
@@ -188,6 +193,14 @@ class Page(dict[str, Any]):
         return (edges[0] if key == "start" else edges[-1])["cursor"] if edges else None
 
 
+def _tagged(request: Request, type_name: str, first: int, rows: Sequence[Row]) -> Sequence[Row]:
+    """The rows, each shown one's tags added: a page's objects tag the answer whether or not
+    the query shows them (`{ posts { totalCount } }`), as the standard path's pages do."""
+    for row in rows[:first]:
+        request.tags.update(tags.of_row(type_name, row))
+    return rows
+
+
 def page_row(
     rows: Sequence[Row], cursor: Cursor, first: int, after: str | None, count: int | None
 ) -> Page:
@@ -214,14 +227,14 @@ def post_pages(scope: Scope, counted: bool) -> Source:
             request.tags.add(tags.relay_posts(parent_id) if scope is Scope.RELAY else tags.POSTS)
         unique = list(dict.fromkeys(ids))
         pages = await posts.post_pages(
-            scope, unique, post_filter, page, request.access, request.post_columns
+            scope, unique, post_filter, page, request.access, request.posts
         )
         counts: dict[int, int] = {}
         if counted:
             counts = await posts.post_counts(scope, unique, post_filter, request.access)
         return [
             page_row(
-                pages.get(parent_id, []),
+                _tagged(request, "Post", first, pages.get(parent_id, [])),
                 _post_cursor,
                 first,
                 after,
@@ -241,6 +254,7 @@ def _list_cursor(index: int, row: Row) -> str:
     return list_cursor(row)
 
 
+LIST_TYPES = {"relay": "Relay", "author": "Author", "organization": "Organization"}
 LIST_PARSERS: dict[str, Callable[[Any], Any]] = {
     "relay": lists.relay_sort_value,
     "author": str,
@@ -260,7 +274,8 @@ def list_page(spec: lists.ListSpec, counted: bool) -> Source:
         key = decode_keyed_cursor(after, LIST_PARSERS[spec.table])
         rows = await lists.page(spec, check_first(first), key, conditions, params)
         count = await lists.count(spec, conditions, params) if counted else None
-        return [page_row(rows, _list_cursor, first, after, count)]
+        tagged = _tagged(request, LIST_TYPES[spec.table], first, rows)
+        return [page_row(tagged, _list_cursor, first, after, count)]
 
     return source
 
@@ -277,12 +292,15 @@ def search_page(counted: bool) -> Source:
         request.tags.add(tags.POSTS)
         offset = search_offset(after)
         rows = await search.search_posts(
-            query, post_filter, offset, check_first(first) + 1, request.access, request.post_columns
+            query, post_filter, offset, check_first(first) + 1, request.access, request.posts
         )
         count = None
         if counted:
             count = await search.count_matches(query, post_filter, request.access)
-        return [page_row(rows, lambda index, _: search_cursor(offset, index), first, after, count)]
+        tagged = _tagged(request, "Post", first, rows)
+        return [
+            page_row(tagged, lambda index, _: search_cursor(offset, index), first, after, count)
+        ]
 
     return source
 
@@ -303,7 +321,7 @@ def by_slug(type_name: str) -> Source:
     ) -> list[Any]:
         slug = arguments["slug"]
         if type_name == "Post":
-            rows = await posts.posts_by_slugs([slug], request.access, request.post_columns)
+            rows = await posts.posts_by_slugs([slug], request.access, request.posts)
         else:
             rows = await lookups.rows_by(type_name.lower(), "slug", [slug])
         if not rows:

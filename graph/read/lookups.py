@@ -40,43 +40,78 @@ async def revisions_for_posts(post_ids: Sequence[int]) -> list[sql.Row]:
     return await sql.fetch(statement, post_ids)
 
 
-async def bylines_for_posts(post_ids: Sequence[int]) -> list[sql.Row]:
-    """Bylines of these posts, in printed order."""
+async def bylines_for_posts(post_ids: Sequence[int], people: bool = False) -> list[sql.Row]:
+    """Bylines of these posts, in printed order; with `people`, each with its `author` and
+    `organization` row joined in (the organisation None when the byline names none)."""
+    columns, joins = "b.post_id, b.author_id, b.role, b.organization_id", ""
+    if people:
+        columns += (
+            f", {sql.prefixed('a', COLUMNS['author'], 'author')}"
+            f", {sql.prefixed('o', COLUMNS['organization'], 'organization')}"
+        )
+        joins = (
+            "JOIN author a ON a.id = b.author_id "
+            "LEFT JOIN organization o ON o.id = b.organization_id"
+        )
     statement = (
-        "SELECT post_id, author_id, role, organization_id FROM byline "
-        f"WHERE post_id IN ({sql.placeholders(len(post_ids))}) ORDER BY post_id, position"
+        f"SELECT {columns} FROM byline b {joins} "
+        f"WHERE b.post_id IN ({sql.placeholders(len(post_ids))}) ORDER BY b.post_id, b.position"
     )
-    return await sql.fetch(statement, post_ids)
+    rows = await sql.fetch(statement, post_ids)
+    return sql.nest(rows, ["author", "organization"]) if people else rows
 
 
-async def affiliations_for_authors(author_ids: Sequence[int]) -> list[sql.Row]:
-    """Affiliations of these authors, in their stated order."""
+async def affiliations_for_authors(
+    author_ids: Sequence[int], organizations: bool = False
+) -> list[sql.Row]:
+    """Affiliations of these authors, in their stated order; with `organizations`, each with
+    its `organization` row joined in."""
+    columns, joins = "af.author_id, af.organization_id, af.role", ""
+    if organizations:
+        columns += f", {sql.prefixed('o', COLUMNS['organization'], 'organization')}"
+        joins = "JOIN organization o ON o.id = af.organization_id"
     statement = (
-        "SELECT author_id, organization_id, role FROM affiliation "
-        f"WHERE author_id IN ({sql.placeholders(len(author_ids))}) "
-        "ORDER BY author_id, position, id"
+        f"SELECT {columns} FROM affiliation af {joins} "
+        f"WHERE af.author_id IN ({sql.placeholders(len(author_ids))}) "
+        "ORDER BY af.author_id, af.position, af.id"
     )
-    return await sql.fetch(statement, author_ids)
+    rows = await sql.fetch(statement, author_ids)
+    return sql.nest(rows, ["organization"]) if organizations else rows
 
 
-async def authors_for_organizations(organization_ids: Sequence[int]) -> list[sql.Row]:
-    """(organization_id, author_id) for each affiliated author, by name (Danish order)."""
+async def authors_for_organizations(
+    organization_ids: Sequence[int], authors: bool = False
+) -> list[sql.Row]:
+    """(organization_id, author_id) for each affiliated author, by name (Danish order); with
+    `authors`, each with its `author` row joined in."""
+    joined = f", {sql.prefixed('a', COLUMNS['author'], 'author')}" if authors else ""
     statement = (
-        "SELECT af.organization_id, af.author_id FROM affiliation af "
+        f"SELECT af.organization_id, af.author_id{joined} FROM affiliation af "
         "JOIN author a ON a.id = af.author_id "
         f"WHERE af.organization_id IN ({sql.placeholders(len(organization_ids))}) "
         "ORDER BY af.organization_id, a.sort_key, a.id"
     )
-    return await sql.fetch(statement, organization_ids)
+    rows = await sql.fetch(statement, organization_ids)
+    return sql.nest(rows, ["author"]) if authors else rows
 
 
-async def contributors_for_relays(relay_ids: Sequence[int], access: Access) -> list[sql.Row]:
-    """(relay_id, author_id) for every author with a visible post, in leg order."""
+async def contributors_for_relays(
+    relay_ids: Sequence[int], access: Access, authors: bool = False
+) -> list[sql.Row]:
+    """(relay_id, author_id) for every author with a visible post, in leg order; with
+    `authors`, each with its `author` row joined in."""
     statement = (
         "SELECT p.relay_id, b.author_id, MIN(p.leg) AS first_leg FROM byline b "
         "JOIN post p ON p.id = b.post_id "
         f"WHERE p.relay_id IN ({sql.placeholders(len(relay_ids))}) "
         f"AND {access.visible_posts()} "
-        "GROUP BY p.relay_id, b.author_id ORDER BY p.relay_id, first_leg, b.author_id"
+        "GROUP BY p.relay_id, b.author_id"
     )
-    return await sql.fetch(statement, relay_ids)
+    order = "ORDER BY t.relay_id, t.first_leg, t.author_id"
+    if not authors:
+        return await sql.fetch(f"SELECT * FROM ({statement}) t {order}", relay_ids)
+    joined = (
+        f"SELECT t.relay_id, t.author_id, {sql.prefixed('a', COLUMNS['author'], 'author')} "
+        f"FROM ({statement}) t JOIN author a ON a.id = t.author_id {order}"
+    )
+    return sql.nest(await sql.fetch(joined, relay_ids), ["author"])

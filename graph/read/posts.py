@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from graph.read import sql
 from graph.read.access import Access
+from graph.read.lookups import COLUMNS
 
 POST_COLUMNS = (
     "p.id, p.relay_id, p.slug, p.title, p.teaser, p.body, p.html, p.category_id, p.status, "
@@ -18,13 +19,44 @@ POST_COLUMNS = (
     "p.teaser_derived"
 )
 # The text columns that make a post row long (kilobytes each): fetched only when shown.
-LONG_COLUMNS = ("body", "html")
+LONG_COLUMNS = frozenset({"body", "html"})
+# The rows a post refers to that a fetch can join in: (table, alias, join clause).
+TO_ONE = {
+    "relay": ("relay", "r", "JOIN relay r ON r.id = p.relay_id"),
+    "category": ("category", "c", "LEFT JOIN category c ON c.id = p.category_id"),
+}
 
 
-def post_columns(long: Collection[str]) -> str:
-    """POST_COLUMNS without those of LONG_COLUMNS that are not in `long`."""
-    left_out = {f"p.{name}" for name in LONG_COLUMNS if name not in long}
-    return ", ".join(name for name in POST_COLUMNS.split(", ") if name not in left_out)
+@dataclass(frozen=True)
+class PostSelect:
+    """What a post fetch reads: which long texts, and which referred rows it joins in.
+
+    A joined row lands in `row["relay"]` / `row["category"]` (None when there is none), with
+    the columns `lookups.rows_by` gives, so it can stand in for a fetch by id.
+    """
+
+    long: frozenset[str] = LONG_COLUMNS
+    joined: frozenset[str] = frozenset()
+
+    @property
+    def columns(self) -> str:
+        left_out = {f"p.{name}" for name in LONG_COLUMNS - self.long}
+        own = [name for name in POST_COLUMNS.split(", ") if name not in left_out]
+        for name in sorted(self.joined):
+            table, alias, _ = TO_ONE[name]
+            own.append(sql.prefixed(alias, COLUMNS[table], name))
+        return ", ".join(own)
+
+    @property
+    def joins(self) -> str:
+        return " ".join(TO_ONE[name][2] for name in sorted(self.joined))
+
+    def nest(self, rows: list[sql.Row]) -> list[sql.Row]:
+        """The fetched rows with their joined rows nested."""
+        return sql.nest(rows, sorted(self.joined)) if self.joined else rows
+
+
+EVERY_COLUMN = PostSelect()
 
 
 class Scope(Enum):
@@ -140,7 +172,7 @@ async def post_pages(
     post_filter: PostFilter,
     page: PageRequest,
     access: Access,
-    columns: str = POST_COLUMNS,
+    select: PostSelect = EVERY_COLUMN,
 ) -> dict[int, list[sql.Row]]:
     """Up to `first + 1` newest posts per parent, keyed by parent id (0 for ALL).
 
@@ -150,7 +182,7 @@ async def post_pages(
     """
     sort_time = access.sort_time()
     newest_first = f"{sort_time} DESC, p.id DESC"
-    columns = f"{columns}, {sort_time} AS sort_at"
+    columns = f"{select.columns}, {sort_time} AS sort_at"
     conditions, filter_params = filter_conditions(post_filter)
     conditions.append(listed_condition(post_filter, access))
     cursor_params: list[Any] = []
@@ -163,6 +195,7 @@ async def post_pages(
     params: list[Any] = []
     for parent in parents:
         source, parent_where = _one_parent(scope)
+        source = f"{source} {select.joins}"
         where = " AND ".join([parent_where, *conditions])
         parts.append(
             f"SELECT * FROM (SELECT {columns}, {parent} AS parent_key FROM {source} "
@@ -173,7 +206,7 @@ async def post_pages(
         f"SELECT * FROM ({' UNION ALL '.join(parts)}) pages "
         "ORDER BY pages.parent_key, pages.sort_at DESC, pages.id DESC"
     )
-    rows = await sql.fetch(statement, params)
+    rows = select.nest(await sql.fetch(statement, params))
     pages: dict[int, list[sql.Row]] = defaultdict(list)
     for row in rows:
         pages[row["parent_key"]].append(row)
@@ -209,25 +242,25 @@ async def post_counts(
 
 
 async def posts_by_ids(
-    ids: Sequence[int], access: Access, columns: str = POST_COLUMNS
+    ids: Sequence[int], access: Access, select: PostSelect = EVERY_COLUMN
 ) -> list[sql.Row]:
     """Visible posts with these ids, in no particular order."""
     statement = (
-        f"SELECT {columns} FROM post p "
+        f"SELECT {select.columns} FROM post p {select.joins} "
         f"WHERE p.id IN ({sql.placeholders(len(ids))}) AND {access.visible_posts()}"
     )
-    return await sql.fetch(statement, ids)
+    return select.nest(await sql.fetch(statement, ids))
 
 
 async def posts_by_slugs(
-    slugs: Sequence[str], access: Access, columns: str = POST_COLUMNS
+    slugs: Sequence[str], access: Access, select: PostSelect = EVERY_COLUMN
 ) -> list[sql.Row]:
     """Visible posts with these slugs; a draft's slug is as absent as an unknown one."""
     statement = (
-        f"SELECT {columns} FROM post p "
+        f"SELECT {select.columns} FROM post p {select.joins} "
         f"WHERE p.slug IN ({sql.placeholders(len(slugs))}) AND {access.visible_posts()}"
     )
-    return await sql.fetch(statement, slugs)
+    return select.nest(await sql.fetch(statement, slugs))
 
 
 async def neighbours(post_ids: Sequence[int], access: Access) -> list[sql.Row]:

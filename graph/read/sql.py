@@ -45,6 +45,22 @@ async def execute(sql: str, params: Sequence[Any] = ()) -> None:
     await db.connection().execute_query(*_for_driver(sql, params))
 
 
+def prefixed(alias: str, columns: str, name: str) -> str:
+    """`alias.col AS "name.col"` for each of `columns`: a joined row's columns, kept apart."""
+    return ", ".join(f'{alias}.{column} AS "{name}.{column}"' for column in columns.split(", "))
+
+
+def nest(rows: list[Row], names: Sequence[str]) -> list[Row]:
+    """Move each joined row's `name.col` columns into `row[name]` (None if it found no row)."""
+    for name in names:
+        start = f"{name}."
+        keys = [key for key in rows[0] if key.startswith(start)] if rows else []
+        for row in rows:
+            joined = {key[len(start) :]: row.pop(key) for key in keys}
+            row[name] = None if joined["id"] is None else joined
+    return rows
+
+
 def placeholders(count: int) -> str:
     """`?, ?, ?` for an IN list of `count` values."""
     return ", ".join("?" * count)
