@@ -89,7 +89,10 @@ class Builder:
         return Plan(shape, PostSelect(shown & LONG_COLUMNS, shown & frozenset(TO_ONE)))
 
     def shape(
-        self, object_type: GraphQLObjectType, grouped: Mapping[str, list[FieldDetails]]
+        self,
+        object_type: GraphQLObjectType,
+        grouped: Mapping[str, list[FieldDetails]],
+        tagged: bool = True,
     ) -> Shape:
         fields: list[Leaf | Join] = []
         for key, details in grouped.items():
@@ -102,7 +105,8 @@ class Builder:
                 raise NotPlannable(name)  # introspection
             else:
                 fields.append(self.member(object_type, key, object_type.fields[name], details))
-        return Shape(object_type.name, tuple(fields), catalog.row_tags(object_type.name))
+        tags = catalog.row_tags(object_type.name) if tagged else None
+        return Shape(object_type.name, tuple(fields), tags)
 
     def member(
         self,
@@ -125,8 +129,10 @@ class Builder:
             for object_type in possible
             if isinstance(object_type, GraphQLObjectType)
         }
+        # A page's source has tagged each of its objects already (shown or not).
+        tagged = not (parent.name.endswith("Edge") and name == "node")
         shapes = {
-            type_name: self.shape(self.schema.get_type(type_name), grouped)  # type: ignore[arg-type]
+            type_name: self.shape(self.schema.get_type(type_name), grouped, tagged)  # type: ignore[arg-type]
             for type_name, grouped in groups.items()
         }
         # A connection counts its whole list only when `totalCount` is asked for.

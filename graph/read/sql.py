@@ -51,13 +51,14 @@ def prefixed(alias: str, columns: str, name: str) -> str:
 
 
 def nest(rows: list[Row], names: Sequence[str]) -> list[Row]:
-    """Move each joined row's `name.col` columns into `row[name]` (None if it found no row)."""
+    """Copy each joined row's `name.col` columns into `row[name]` (None if it found no row)."""
     for name in names:
         start = f"{name}."
-        keys = [key for key in rows[0] if key.startswith(start)] if rows else []
+        keys = (
+            [(key, key[len(start) :]) for key in rows[0] if key.startswith(start)] if rows else []
+        )
         for row in rows:
-            joined = {key[len(start) :]: row.pop(key) for key in keys}
-            row[name] = None if joined["id"] is None else joined
+            row[name] = None if row[f"{start}id"] is None else {to: row[key] for key, to in keys}
     return rows
 
 
