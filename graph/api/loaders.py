@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
+from functools import cached_property
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -53,32 +54,93 @@ def _table(table: str, column: str) -> Callable[[Sequence[Any]], Awaitable[list[
 
 
 class Loaders:
-    """Every loader one request may use; made fresh per request so nothing leaks between."""
+    """Every loader one request may use; made fresh per request so nothing leaks between.
+
+    Each loader is made on first use: a planned query (graph.planning) uses none of them.
+    """
 
     def __init__(self, access: Access) -> None:
         self.access = access
-        self.relay_by_id = _one_each(_table("relay", "id"), "id")
-        self.relay_by_slug = _one_each(_table("relay", "slug"), "slug")
-        self.author_by_id = _one_each(_table("author", "id"), "id")
-        self.author_by_slug = _one_each(_table("author", "slug"), "slug")
-        self.organization_by_id = _one_each(_table("organization", "id"), "id")
-        self.organization_by_slug = _one_each(_table("organization", "slug"), "slug")
-        self.category_by_id = _one_each(_table("category", "id"), "id")
-        self.category_by_slug = _one_each(_table("category", "slug"), "slug")
-        self.post_by_id = _one_each(self._posts_by_ids, "id")
-        self.post_by_slug = _one_each(self._posts_by_slugs, "slug")
-        self.neighbours_by_post = _one_each(self._neighbours, "id")
-        self.bylines_by_post = _many_each(lookups.bylines_for_posts, "post_id")
-        self.revisions_by_post = _many_each(lookups.revisions_for_posts, "post_id")
-        self.affiliations_by_author = _many_each(lookups.affiliations_for_authors, "author_id")
-        self.authors_by_organization = _many_each(
-            lookups.authors_for_organizations, "organization_id"
-        )
-        self.contributors_by_relay = _many_each(self._contributors, "relay_id")
-        self.baton_by_relay = _one_each(batons.current_batons_for_relays, "relay_id")
-        self.baton_by_id = _one_each(batons.batons_by_ids, "id")
-        self.post_page: DataLoader[PageKey, list[sql.Row]] = DataLoader(load_fn=self._pages)
-        self.post_count: DataLoader[CountKey, int] = DataLoader(load_fn=self._counts)
+
+    @cached_property
+    def relay_by_id(self) -> DataLoader[int, sql.Row | None]:
+        return _one_each(_table("relay", "id"), "id")
+
+    @cached_property
+    def relay_by_slug(self) -> DataLoader[str, sql.Row | None]:
+        return _one_each(_table("relay", "slug"), "slug")
+
+    @cached_property
+    def author_by_id(self) -> DataLoader[int, sql.Row | None]:
+        return _one_each(_table("author", "id"), "id")
+
+    @cached_property
+    def author_by_slug(self) -> DataLoader[str, sql.Row | None]:
+        return _one_each(_table("author", "slug"), "slug")
+
+    @cached_property
+    def organization_by_id(self) -> DataLoader[int, sql.Row | None]:
+        return _one_each(_table("organization", "id"), "id")
+
+    @cached_property
+    def organization_by_slug(self) -> DataLoader[str, sql.Row | None]:
+        return _one_each(_table("organization", "slug"), "slug")
+
+    @cached_property
+    def category_by_id(self) -> DataLoader[int, sql.Row | None]:
+        return _one_each(_table("category", "id"), "id")
+
+    @cached_property
+    def category_by_slug(self) -> DataLoader[str, sql.Row | None]:
+        return _one_each(_table("category", "slug"), "slug")
+
+    @cached_property
+    def post_by_id(self) -> DataLoader[int, sql.Row | None]:
+        return _one_each(self._posts_by_ids, "id")
+
+    @cached_property
+    def post_by_slug(self) -> DataLoader[str, sql.Row | None]:
+        return _one_each(self._posts_by_slugs, "slug")
+
+    @cached_property
+    def neighbours_by_post(self) -> DataLoader[int, sql.Row | None]:
+        return _one_each(self._neighbours, "id")
+
+    @cached_property
+    def bylines_by_post(self) -> DataLoader[int, list[sql.Row]]:
+        return _many_each(lookups.bylines_for_posts, "post_id")
+
+    @cached_property
+    def revisions_by_post(self) -> DataLoader[int, list[sql.Row]]:
+        return _many_each(lookups.revisions_for_posts, "post_id")
+
+    @cached_property
+    def affiliations_by_author(self) -> DataLoader[int, list[sql.Row]]:
+        return _many_each(lookups.affiliations_for_authors, "author_id")
+
+    @cached_property
+    def authors_by_organization(self) -> DataLoader[int, list[sql.Row]]:
+        return _many_each(lookups.authors_for_organizations, "organization_id")
+
+    @cached_property
+    def contributors_by_relay(self) -> DataLoader[int, list[sql.Row]]:
+        return _many_each(self._contributors, "relay_id")
+
+    @cached_property
+    def baton_by_relay(self) -> DataLoader[int, sql.Row | None]:
+        return _one_each(batons.current_batons_for_relays, "relay_id")
+
+    @cached_property
+    def baton_by_id(self) -> DataLoader[int, sql.Row | None]:
+        return _one_each(batons.batons_by_ids, "id")
+
+    @cached_property
+    def post_page(self) -> DataLoader[PageKey, list[sql.Row]]:
+        return DataLoader(load_fn=self._pages)
+
+    @cached_property
+    def post_count(self) -> DataLoader[CountKey, int]:
+        return DataLoader(load_fn=self._counts)
 
     async def _posts_by_ids(self, ids: Sequence[int]) -> list[sql.Row]:
         return await posts.posts_by_ids(ids, self.access)
