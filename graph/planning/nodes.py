@@ -77,6 +77,10 @@ class Join:
     bylines of every parent post in one statement and hands each post its list. `many` says
     whether each parent gets a list or one object (or null). `shapes` is one Shape, or for
     `node(id:)` one per object type the row may turn out to be (the row's `__type` says).
+
+    A to-one Join often costs no statement: `{ post(slug: "x") { relay { title } } }` fetches
+    the post with its relay joined in (`row["relay"]`), and the `relay` Join just reads it;
+    it fetches by id only when the parent's fetch could not join (see `sources.joined`).
     """
 
     key: str
