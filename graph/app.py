@@ -102,6 +102,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with RegisterTortoise(app, config=db.tortoise_config(settings.database_url)):
+            # Open this worker's connection pool now, not on its first request: under load
+            # that first request waits for the pool with dozens of others, and if PostgreSQL
+            # is too busy to connect within Tortoise's 30 s the pool is left closed and the
+            # worker answers every later request with an error.
+            await db.connection().execute_query("SELECT 1")
             engine.configure(settings)
             async with (
                 engine.app.open_async(),
