@@ -174,6 +174,11 @@ def _measure_one(
         _settle(bench, server)
     result = wrk.run(url, body, plan.load, work, log)
     peak = server.peak_memory_mb()
+    if result.errors:
+        bench.notes.append(
+            f"{operation.label}, {run}: {result.errors} of {result.requests} answers were "
+            "errors (see logs/wrk.log and the server's log)"
+        )
     if result.requests == 0:
         bench.notes.append(
             f"{operation.label}, {run}: no request finished within {plan.load.duration_s:g} s "

@@ -2,6 +2,9 @@
 
 wrk's own `done` hook prints the figures on one machine-readable line, so nothing depends on
 the layout of its human-readable report (which `--latency` still prints to the log).
+
+Errors are wrk's (connect, read, write, timeout, non-2xx status) plus every 200 answer whose
+body carries GraphQL `"errors"`: a server that fails fast must not look fast.
 """
 
 from __future__ import annotations
@@ -19,11 +22,22 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = [{level}[{body}]{level}]
 
+local threads = {{}}
+setup = function(thread) table.insert(threads, thread) end
+init = function(args) answered_errors = 0 end
+response = function(status, headers, body)
+  if status == 200 and string.find(body, '"errors"', 1, true) then
+    answered_errors = answered_errors + 1
+  end
+end
+
 done = function(summary, latency, requests)
   local errors = summary.errors
+  local answered = 0
+  for _, thread in ipairs(threads) do answered = answered + thread:get("answered_errors") end
   io.write(string.format("{marker} %d %d %d %.1f %.1f\\n",
     summary.requests, summary.duration,
-    errors.connect + errors.read + errors.write + errors.status + errors.timeout,
+    errors.connect + errors.read + errors.write + errors.status + errors.timeout + answered,
     latency:percentile(50), latency:percentile(99)))
 end
 """

@@ -3,6 +3,9 @@ targets, the table, BENCHMARKS.md sections, wrk's output."""
 
 from __future__ import annotations
 
+import http.server
+import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -237,3 +240,38 @@ def test_executors_that_answer_alike_pass() -> None:
 def test_executors_that_differ_are_named_with_the_place() -> None:
     with pytest.raises(ExecutorsDiffer, match=r"PostPage: .* differ at byte 10"):
         check_same("PostPage", b'{"data":{"a":1,"b":2}}', b'{"data":{"b":2,"a":1}}')
+
+
+class _Answers(http.server.BaseHTTPRequestHandler):
+    """Answers every POST with 200 and the body the test server was given."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("content-length", 0)))
+        body: bytes = self.server.body  # type: ignore[attr-defined]
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+@pytest.mark.parametrize(
+    ("body", "all_errors"),
+    [(b'{"data":null,"errors":[{"message":"Unexpected error."}]}', True), (b'{"data":{}}', False)],
+)
+def test_wrk_counts_graphql_errors_as_errors(tmp_path: Path, body: bytes, all_errors: bool) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Answers)
+    server.body = body  # type: ignore[attr-defined]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/graphql"
+        result = wrk.run(url, b'{"query":"{ a }"}', wrk.Load(2, 1, 1.0), tmp_path)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.requests > 0
+    assert result.errors == (result.requests if all_errors else 0)
