@@ -53,6 +53,11 @@ def _table(table: str, column: str) -> Callable[[Sequence[Any]], Awaitable[list[
     return fetch
 
 
+def _row_loader(table: str, column: str) -> cached_property[DataLoader[Any, sql.Row | None]]:
+    """A Loaders attribute: the loader of `table` rows by `column`, made on first use."""
+    return cached_property(lambda self: _one_each(_table(table, column), column))
+
+
 class Loaders:
     """Every loader one request may use; made fresh per request so nothing leaks between.
 
@@ -62,37 +67,14 @@ class Loaders:
     def __init__(self, access: Access) -> None:
         self.access = access
 
-    @cached_property
-    def relay_by_id(self) -> DataLoader[int, sql.Row | None]:
-        return _one_each(_table("relay", "id"), "id")
-
-    @cached_property
-    def relay_by_slug(self) -> DataLoader[str, sql.Row | None]:
-        return _one_each(_table("relay", "slug"), "slug")
-
-    @cached_property
-    def author_by_id(self) -> DataLoader[int, sql.Row | None]:
-        return _one_each(_table("author", "id"), "id")
-
-    @cached_property
-    def author_by_slug(self) -> DataLoader[str, sql.Row | None]:
-        return _one_each(_table("author", "slug"), "slug")
-
-    @cached_property
-    def organization_by_id(self) -> DataLoader[int, sql.Row | None]:
-        return _one_each(_table("organization", "id"), "id")
-
-    @cached_property
-    def organization_by_slug(self) -> DataLoader[str, sql.Row | None]:
-        return _one_each(_table("organization", "slug"), "slug")
-
-    @cached_property
-    def category_by_id(self) -> DataLoader[int, sql.Row | None]:
-        return _one_each(_table("category", "id"), "id")
-
-    @cached_property
-    def category_by_slug(self) -> DataLoader[str, sql.Row | None]:
-        return _one_each(_table("category", "slug"), "slug")
+    relay_by_id = _row_loader("relay", "id")
+    relay_by_slug = _row_loader("relay", "slug")
+    author_by_id = _row_loader("author", "id")
+    author_by_slug = _row_loader("author", "slug")
+    organization_by_id = _row_loader("organization", "id")
+    organization_by_slug = _row_loader("organization", "slug")
+    category_by_id = _row_loader("category", "id")
+    category_by_slug = _row_loader("category", "slug")
 
     @cached_property
     def post_by_id(self) -> DataLoader[int, sql.Row | None]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from graphql import (
@@ -70,7 +71,7 @@ class Builder:
     # no Shape shows are left unread and unjoined.
     post_fields: set[str] = field(default_factory=set)
 
-    @property
+    @cached_property
     def fragments(self) -> dict[str, FragmentDetails]:
         return {
             definition.name.value: FragmentDetails(definition)

@@ -15,7 +15,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphql import ExecutionResult, GraphQLSchema, OperationType
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+)
 from graphql.execution.values import get_variable_values
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
@@ -103,7 +109,7 @@ class PlannedExecution(SchemaExtension):
         if isinstance(variables, list):
             return None  # graphql-core reports the variables' errors
         anonymous = context.viewer is None
-        plan = self._plan(schema, query, execution.operation_name, variables, anonymous)
+        plan = self._plan(schema, document, operation, query, variables, anonymous)
         if plan is None:
             return None
         request = Request(context.access, variables, posts=plan.posts)
@@ -120,13 +126,13 @@ class PlannedExecution(SchemaExtension):
     def _plan(
         self,
         schema: GraphQLSchema,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
         query: str,
-        operation_name: str | None,
         variables: Any,
         anonymous: bool,
     ) -> Plan | None:
-        document = self.execution_context.graphql_document
-        assert document is not None
+        operation_name = self.execution_context.operation_name
         plans = self.cache.get((query, operation_name))
         if plans is None:
             plans = DocumentPlans(directive_variables(document))
@@ -134,8 +140,6 @@ class PlannedExecution(SchemaExtension):
         coerced = variables.coerced
         key = (anonymous, *(coerced.get(name) for name in plans.directive_variables))
         if key not in plans.plans:
-            operation = get_operation_ast(document, operation_name)
-            assert operation is not None
             try:
                 plans.plans[key] = build(schema, document, operation, variables, anonymous)
             except NotPlannable as missing:

@@ -15,6 +15,10 @@ COLUMNS = {
     "category": "id, slug, name, sort_key",
 }
 
+# The columns of a joined author (alias a) or organisation (alias o), kept apart by prefix.
+AUTHOR_AS_A = sql.prefixed("a", COLUMNS["author"], "author")
+ORGANIZATION_AS_O = sql.prefixed("o", COLUMNS["organization"], "organization")
+
 
 async def rows_by(table: str, column: str, values: Sequence[Any]) -> list[sql.Row]:
     """Rows of a simple table (relay, author, organization, category) by id or slug."""
@@ -45,10 +49,7 @@ async def bylines_for_posts(post_ids: Sequence[int], people: bool = False) -> li
     `organization` row joined in (the organisation None when the byline names none)."""
     columns, joins = "b.post_id, b.author_id, b.role, b.organization_id", ""
     if people:
-        columns += (
-            f", {sql.prefixed('a', COLUMNS['author'], 'author')}"
-            f", {sql.prefixed('o', COLUMNS['organization'], 'organization')}"
-        )
+        columns += f", {AUTHOR_AS_A}, {ORGANIZATION_AS_O}"
         joins = (
             "JOIN author a ON a.id = b.author_id "
             "LEFT JOIN organization o ON o.id = b.organization_id"
@@ -68,7 +69,7 @@ async def affiliations_for_authors(
     its `organization` row joined in."""
     columns, joins = "af.author_id, af.organization_id, af.role", ""
     if organizations:
-        columns += f", {sql.prefixed('o', COLUMNS['organization'], 'organization')}"
+        columns += f", {ORGANIZATION_AS_O}"
         joins = "JOIN organization o ON o.id = af.organization_id"
     statement = (
         f"SELECT {columns} FROM affiliation af {joins} "
@@ -84,7 +85,7 @@ async def authors_for_organizations(
 ) -> list[sql.Row]:
     """(organization_id, author_id) for each affiliated author, by name (Danish order); with
     `authors`, each with its `author` row joined in."""
-    joined = f", {sql.prefixed('a', COLUMNS['author'], 'author')}" if authors else ""
+    joined = f", {AUTHOR_AS_A}" if authors else ""
     statement = (
         f"SELECT af.organization_id, af.author_id{joined} FROM affiliation af "
         "JOIN author a ON a.id = af.author_id "
@@ -111,7 +112,7 @@ async def contributors_for_relays(
     if not authors:
         return await sql.fetch(f"SELECT * FROM ({statement}) t {order}", relay_ids)
     joined = (
-        f"SELECT t.relay_id, t.author_id, {sql.prefixed('a', COLUMNS['author'], 'author')} "
+        f"SELECT t.relay_id, t.author_id, {AUTHOR_AS_A} "
         f"FROM ({statement}) t JOIN author a ON a.id = t.author_id {order}"
     )
     return sql.nest(await sql.fetch(joined, relay_ids), ["author"])

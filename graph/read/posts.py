@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 from typing import Any
 
 from graph.read import sql
@@ -38,7 +39,7 @@ class PostSelect:
     long: frozenset[str] = LONG_COLUMNS
     joined: frozenset[str] = frozenset()
 
-    @property
+    @cached_property
     def columns(self) -> str:
         left_out = {f"p.{name}" for name in LONG_COLUMNS - self.long}
         own = [name for name in POST_COLUMNS.split(", ") if name not in left_out]
@@ -47,7 +48,7 @@ class PostSelect:
             own.append(sql.prefixed(alias, COLUMNS[table], name))
         return ", ".join(own)
 
-    @property
+    @cached_property
     def joins(self) -> str:
         return " ".join(TO_ONE[name][2] for name in sorted(self.joined))
 

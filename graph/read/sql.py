@@ -57,8 +57,9 @@ def nest(rows: list[Row], names: Sequence[str]) -> list[Row]:
         keys = (
             [(key, key[len(start) :]) for key in rows[0] if key.startswith(start)] if rows else []
         )
+        id_key = f"{start}id"
         for row in rows:
-            row[name] = None if row[f"{start}id"] is None else {to: row[key] for key, to in keys}
+            row[name] = None if row[id_key] is None else {to: row[key] for key, to in keys}
     return rows
 
 
