@@ -23,6 +23,8 @@ from graph import db, logs
 from graph.api import newsletter_http
 from graph.api.context import Context, make_context
 from graph.api.schema import build_schema
+from graph.budget import middleware as budgets
+from graph.budget.spend import Buckets, Budget, MemoryBuckets, RedisBuckets
 from graph.cache import invalidation
 from graph.cache.middleware import CachedGraphQL
 from graph.cache.persisted import OPERATIONS_DIR, PersistedQueries, named_operations
@@ -113,7 +115,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 jobs_in_process(settings),
                 invalidation_feed(settings, cache),
             ):
-                yield
+                try:
+                    yield
+                finally:
+                    if budget is not None:
+                        await budget.buckets.close()
 
     routes: list[Any] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -122,9 +128,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/metrics", metrics, methods=["GET"]),
         *newsletter_http.routes,
     ]
+    budget = client_budget(settings)
     middleware = [
         Middleware(RequestIdMiddleware),
         Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes),
+        # Outside the response cache, so a cached answer is charged too.
+        *(
+            []
+            if budget is None
+            else [
+                Middleware(
+                    budgets.Budgets,
+                    budget=budget,
+                    trust_forwarded_for=settings.trust_forwarded_for,
+                )
+            ]
+        ),
         Middleware(
             CachedGraphQL,
             settings=settings,
@@ -136,6 +155,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.cache = cache
     return app
+
+
+def client_budget(settings: Settings) -> Budget | None:
+    """Each client's budget of cost units, or None when budgets are off."""
+    limit = settings.budget_per_window
+    if not limit:
+        return None
+    buckets: Buckets = RedisBuckets(settings.redis_url) if settings.redis_url else MemoryBuckets()
+    return Budget(buckets, limit, settings.rate_limit_window_s)
 
 
 def response_cache(settings: Settings) -> ResponseCache | None:
@@ -180,6 +208,11 @@ async def metrics(request: Request) -> Response:
     for name, value in (
         ("graph_execution_planned_total", planning.counters.planned),
         ("graph_execution_standard_total", planning.counters.standard),
+    ):
+        lines += [f"# TYPE {name} counter", f"{name} {value}"]
+    for name, value in (
+        ("graph_budget_refused_total", budgets.counters.refused),
+        ("graph_budget_unavailable_total", budgets.counters.unavailable),
     ):
         lines += [f"# TYPE {name} counter", f"{name} {value}"]
     if cache is not None:

@@ -28,6 +28,25 @@ class Settings(BaseSettings):
         default=True,
         description="Run queries the planner covers as batched plans instead of field by field",
     )
+    max_query_cost: int = Field(
+        default=50_000,
+        description="Refuse operations whose answer could hold more objects than this",
+    )
+    max_search_chars: int = 200
+    max_search_terms: int = 16
+
+    # Budgets: cost units per client per window (Redis-backed when REDIS_URL is set).
+    rate_limit_cost: int | None = Field(
+        default=None,
+        description="Cost units per client per window; 0 turns budgets off; unset means "
+        "500,000 on PostgreSQL and off on SQLite",
+    )
+    rate_limit_window_s: int = 60
+    redis_url: str = Field(default="", description="redis://host:port/db for shared budgets")
+    trust_forwarded_for: bool = Field(
+        default=False,
+        description="Take the caller's address from X-Forwarded-For (set by your own proxy)",
+    )
     health_timeout_s: float = 2.0
     max_body_chars: int = 100_000
     max_request_bytes: int = 10_000_000
@@ -90,6 +109,18 @@ class Settings(BaseSettings):
     mail_retry_base_s: float = 30.0
     mail_retry_cap_s: float = 3600.0
     baton_reminder_days: int = 3
+
+    @property
+    def budget_per_window(self) -> int:
+        """Cost units per client and window; 0 when budgets are off."""
+        if self.rate_limit_cost is not None:
+            return max(0, self.rate_limit_cost)
+        return 0 if self.database_url.startswith("sqlite") else DEFAULT_RATE_LIMIT_COST
+
+
+# Budgets on PostgreSQL unless configured: about 150 uncached RelaysWithPosts answers a
+# minute, or 500,000 cached ones, per client.
+DEFAULT_RATE_LIMIT_COST = 500_000
 
 
 @lru_cache(maxsize=1)

@@ -24,6 +24,7 @@ class TokenError(ValueError):
 class Viewer:
     """Who a valid token belongs to, and what it may do."""
 
+    id: int
     name: str
     role: models.Role
 
@@ -71,4 +72,4 @@ async def authenticate(token: str) -> Viewer | None:
     now = timezone.now()
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
         await models.ApiToken.filter(id=row.id).update(last_used_at=now)
-    return Viewer(name=row.name, role=models.Role(row.role))
+    return Viewer(id=row.id, name=row.name, role=models.Role(row.role))

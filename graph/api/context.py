@@ -29,15 +29,32 @@ class Context:
 
 Info = strawberry.Info[Context, None]
 
+# Where the budget middleware leaves the caller it authenticated, so it is looked up once.
+VIEWER_KEY = "graph.viewer"
 
-def bearer_token(request: HTTPConnection | None) -> str | None:
-    """The token of an `Authorization: Bearer <token>` header, if there is one."""
-    if request is None:
-        return None
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+
+def bearer_token_of(authorization: str) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header value, if it holds one."""
+    scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
     return token.strip()
+
+
+def bearer_token(request: HTTPConnection | None) -> str | None:
+    """The token of the request's `Authorization: Bearer <token>` header, if there is one."""
+    if request is None:
+        return None
+    return bearer_token_of(request.headers.get("authorization", ""))
+
+
+async def _viewer(request: HTTPConnection | None, token: str | None) -> Viewer | None:
+    if token is None:
+        return None
+    if request is not None and VIEWER_KEY in request.scope:
+        viewer: Viewer | None = request.scope[VIEWER_KEY]
+        return viewer
+    return await authenticate(token)
 
 
 async def make_context(
@@ -45,7 +62,7 @@ async def make_context(
 ) -> Context:
     """A fresh context (and so fresh loaders) for one request, with its caller resolved."""
     token = bearer_token(request)
-    viewer = None if token is None else await authenticate(token)
+    viewer = await _viewer(request, token)
     # Any valid token may read drafts: both roles are editorial.
     access = ANONYMOUS if viewer is None else EDITOR
     return Context(

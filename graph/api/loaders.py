@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 from graph.read import batons, lookups, posts, sql
 from graph.read.access import Access
 from graph.read.posts import PageRequest, PostFilter, Scope
+from graph.settings import get_settings
 
 K = TypeVar("K", bound=Hashable)
 
@@ -94,7 +95,12 @@ class Loaders:
 
     @cached_property
     def revisions_by_post(self) -> DataLoader[int, list[sql.Row]]:
-        return _many_each(lookups.revisions_for_posts, "post_id")
+        newest = get_settings().max_page_size  # `revisions(first:)` shows at most a page
+
+        async def fetch(post_ids: Sequence[int]) -> list[sql.Row]:
+            return await lookups.revisions_for_posts(post_ids, newest)
+
+        return _many_each(fetch, "post_id")
 
     @cached_property
     def affiliations_by_author(self) -> DataLoader[int, list[sql.Row]]:

@@ -17,16 +17,47 @@ from strawberry.schema.config import StrawberryConfig
 
 from graph.api.errors import MASKED_MESSAGE, should_mask
 from graph.api.mutations import Mutation
+from graph.api.mutations.errors import MAX_FIELD_ERRORS
 from graph.api.query import Query
 from graph.api.types import Author, Organization, Post, Relay
+from graph.budget.cost import Bounds
+from graph.budget.extension import PriceCache, QueryCost
+from graph.editing.people import MAX_AFFILIATIONS
+from graph.editing.posts import MAX_BYLINES
+from graph.editing.relays import MAX_CATEGORIES
+from graph.editing.revisions import TRACKED
+from graph.jobs.admin import STATES
 from graph.planning.extension import PlanCache, PlannedExecution
 from graph.settings import Settings, get_settings
+from graph.webhooks.reads import MAX_ATTEMPTS_SHOWN
+from graph.webhooks.service import MAX_WEBHOOKS
+
+
+def list_bounds(settings: Settings) -> Bounds:
+    """The most items each plain list can hold, for the cost model: each is bounded by a
+    write rule or by what the field shows. (Lists with `first`, and connections, size
+    themselves.)"""
+    return Bounds(
+        {
+            ("Post", "bylines"): MAX_BYLINES,
+            ("Author", "affiliations"): MAX_AFFILIATIONS,
+            ("Query", "categories"): MAX_CATEGORIES,
+            ("PostRevision", "changes"): len(TRACKED),
+            ("JobOverview", "counts"): len(STATES),
+            ("Query", "webhooks"): MAX_WEBHOOKS,
+            ("WebhookDelivery", "attemptLog"): MAX_ATTEMPTS_SHOWN,
+            ("ValidationFailed", "fieldErrors"): MAX_FIELD_ERRORS,
+        },
+        max_page=settings.max_page_size,
+    )
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The executable schema with depth, alias and token limits, error masking and the planner."""
     settings = settings or get_settings()
     plans = PlanCache()
+    prices = PriceCache()
+    bounds = list_bounds(settings)
     # The limit rules are made once: MaxAliasesLimiter and QueryDepthLimiter make a new rule
     # class per request, which ValidationCache keys on, so every request was validated again.
     limits: list[type[ASTValidationRule]] = [
@@ -44,6 +75,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
             lambda: MaskErrors(should_mask_error=should_mask, error_message=MASKED_MESSAGE),
+            # Before the planner: a refused operation runs on neither executor.
+            lambda: QueryCost(prices, bounds, settings.max_query_cost),
             lambda: PlannedExecution(plans, enabled=settings.planned_execution),
         ],
     )

@@ -334,12 +334,21 @@ class Post(Node):
             for row in rows
         ]
 
-    @strawberry.field(description="Every write to the post, newest first. Null without a token.")
-    async def revisions(self, info: Info) -> list[PostRevision] | None:
+    @strawberry.field(
+        description="The newest writes to the post, newest first (`first` of them). Null "
+        "without a token."
+    )
+    async def revisions(
+        self,
+        info: Info,
+        first: Annotated[
+            int, strawberry.argument(description="How many: 0 up to the server's page limit.")
+        ] = 20,
+    ) -> list[PostRevision] | None:
         if info.context.viewer is None:
             return None
         rows = await info.context.loaders.revisions_by_post.load(self.pk)
-        return [PostRevision.from_row(row) for row in rows]
+        return [PostRevision.from_row(row) for row in rows[: check_first(first)]]
 
     @strawberry.field(description="The post before this one in the relay (lower leg).")
     async def previous(self, info: Info) -> Post | None:

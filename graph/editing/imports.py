@@ -188,6 +188,10 @@ async def _relay(spec: RelaySpec) -> models.Relay:
 
 
 async def _categories(specs: tuple[CategorySpec, ...]) -> int:
+    known = await models.Category.filter(slug__in=[spec.slug for spec in specs]).count()
+    await relays.check_room_for_categories(
+        len({spec.slug for spec in specs}) - known, ["categories"]
+    )
     created = 0
     for spec in specs:
         _, made = await models.Category.get_or_create(

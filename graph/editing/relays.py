@@ -16,6 +16,8 @@ from graph.editing.records import ensure_free_slug, locked, new_slug, save_chang
 MAX_TITLE = 300
 MAX_INTRO = 10_000
 MAX_NAME = 200
+# Categories are a plain list in the API (`categories`), so their number is bounded here.
+MAX_CATEGORIES = 100
 
 # API field name -> model attribute, for the fields an editor may set on a relay.
 RELAY_FIELDS = {
@@ -77,12 +79,21 @@ async def update_relay(
     return await save_changes(relay, values)
 
 
+async def check_room_for_categories(new: int, path: list[str | int]) -> None:
+    """Refuse categories past MAX_CATEGORIES: the site's category list has a fixed bound."""
+    if new and await models.Category.all().count() + new > MAX_CATEGORIES:
+        checks = Checks()
+        checks.fail(path, f"a site has at most {MAX_CATEGORIES} categories", Code.TOO_MANY)
+        checks.done()
+
+
 async def create_category(name: str, slug: str | None) -> models.Category:
     """A new category; its slug is made from the name unless given."""
     checks = Checks()
     checks.text(["name"], name, MAX_NAME, required=True)
     slug = new_slug(checks, slug, name)
     checks.done()
+    await check_room_for_categories(1, ["name"])
     await ensure_free_slug(models.Category, "category", slug, None)
     category = await models.Category.create(slug=slug, name=name.strip(), sort_key=sort_key(name))
     await events.saved(events.EventType.CATEGORY_CREATED, category)

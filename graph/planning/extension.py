@@ -84,6 +84,9 @@ class PlannedExecution(SchemaExtension):
         self.enabled = enabled
 
     async def on_execute(self) -> AsyncIterator[None]:
+        if self.execution_context.result is not None:
+            yield  # answered already: refused by the cost check before any executor ran
+            return
         data = await self._planned() if self.enabled else None
         if data is None:
             counters.standard += 1

@@ -35,13 +35,15 @@ async def all_categories() -> list[sql.Row]:
     return await sql.fetch(f"SELECT {COLUMNS['category']} FROM category ORDER BY sort_key, id")
 
 
-async def revisions_for_posts(post_ids: Sequence[int]) -> list[sql.Row]:
-    """Revisions of these posts, newest first."""
+async def revisions_for_posts(post_ids: Sequence[int], newest: int) -> list[sql.Row]:
+    """The `newest` revisions of each of these posts, newest first."""
     statement = (
-        "SELECT id, post_id, version, actor, created_at, changes FROM post_revision "
-        f"WHERE post_id IN ({sql.placeholders(len(post_ids))}) ORDER BY post_id, version DESC"
+        "SELECT id, post_id, version, actor, created_at, changes FROM ("
+        "SELECT *, ROW_NUMBER() OVER (PARTITION BY post_id ORDER BY version DESC) AS position "
+        f"FROM post_revision WHERE post_id IN ({sql.placeholders(len(post_ids))})"
+        ") ranked WHERE position <= ? ORDER BY post_id, version DESC"
     )
-    return await sql.fetch(statement, post_ids)
+    return await sql.fetch(statement, [*post_ids, newest])
 
 
 async def bylines_for_posts(post_ids: Sequence[int], people: bool = False) -> list[sql.Row]:

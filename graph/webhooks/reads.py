@@ -60,14 +60,21 @@ async def recent_deliveries(
     return [_delivery(row) for row in await sql.fetch(statement, params)]
 
 
+# `attemptLog` is a plain list: it shows a delivery's newest attempts, at most this many.
+MAX_ATTEMPTS_SHOWN = 50
+
+
 async def attempts_for_deliveries(delivery_ids: Sequence[int]) -> list[sql.Row]:
-    """Every attempt of these deliveries, oldest first."""
+    """The newest MAX_ATTEMPTS_SHOWN attempts of each of these deliveries, oldest first."""
     statement = (
-        "SELECT delivery_id, attempted_at, status_code, error, duration_ms FROM webhook_attempt "
-        f"WHERE delivery_id IN ({sql.placeholders(len(delivery_ids))}) "
-        "ORDER BY delivery_id, attempted_at, id"
+        "SELECT delivery_id, attempted_at, status_code, error, duration_ms FROM ("
+        "SELECT *, ROW_NUMBER() OVER ("
+        "PARTITION BY delivery_id ORDER BY attempted_at DESC, id DESC) AS position "
+        "FROM webhook_attempt "
+        f"WHERE delivery_id IN ({sql.placeholders(len(delivery_ids))})"
+        ") ranked WHERE position <= ? ORDER BY delivery_id, attempted_at, id"
     )
-    return await sql.fetch(statement, delivery_ids)
+    return await sql.fetch(statement, [*delivery_ids, MAX_ATTEMPTS_SHOWN])
 
 
 def _webhook(row: sql.Row) -> sql.Row:

@@ -23,6 +23,8 @@ from graph.webhooks.jobs import queue_delivery
 from graph.webhooks.targets import MAX_URL, Target
 
 MAX_DESCRIPTION = 300
+# `webhooks` is a plain list in the API, so the number of endpoints is bounded here.
+MAX_WEBHOOKS = 100
 # Fields an update may change, as the API names them; each maps to the same model attribute.
 UPDATABLE = ("url", "events", "description", "active")
 
@@ -53,6 +55,8 @@ async def create_webhook(
     _check_url(checks, target)
     _check_events(checks, events)
     checks.text(["description"], description, MAX_DESCRIPTION)
+    if await models.Webhook.all().count() >= MAX_WEBHOOKS:
+        checks.fail(["url"], f"at most {MAX_WEBHOOKS} webhooks can be registered", Code.TOO_MANY)
     checks.done()
     return await models.Webhook.create(
         url=target.url,

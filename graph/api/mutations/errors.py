@@ -65,6 +65,10 @@ class Forbidden(MutationError):
     )
 
 
+# `fieldErrors` is a plain list: an import with thousands of broken fields reports the first
+# hundred as objects (the message still names every one).
+MAX_FIELD_ERRORS = 100
+
 AnyError = NotFound | ValidationFailed | VersionConflict | SlugTaken | Forbidden
 
 
@@ -73,7 +77,8 @@ def to_graphql(error: domain.EditError) -> AnyError:
     message = str(error)
     if isinstance(error, domain.ValidationFailed):
         field_errors = [
-            FieldError(path=list(e.path), message=e.message, code=e.code) for e in error.errors
+            FieldError(path=list(e.path), message=e.message, code=e.code)
+            for e in error.errors[:MAX_FIELD_ERRORS]
         ]
         return ValidationFailed(message=message, field_errors=field_errors)
     if isinstance(error, domain.VersionConflict):

@@ -116,7 +116,10 @@ class WebhookDelivery:
             payload=row["payload"],
         )
 
-    @strawberry.field(description="Every request made for this delivery, oldest first.")
+    @strawberry.field(
+        description="The requests made for this delivery, oldest first; of a long history only the "
+        "newest 50."
+    )
     async def attempt_log(self, info: Info) -> list[WebhookAttempt]:
         rows = await loaders(info).attempts_by_delivery.load(self.pk)
         return [WebhookAttempt.from_row(row) for row in rows]

@@ -1,0 +1,1 @@
+"""Bounded work: what an operation costs, and what each client may spend."""

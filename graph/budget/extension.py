@@ -1,0 +1,131 @@
+"""The hook into Strawberry: price each operation before it runs, refuse what costs too much.
+
+Runs after validation and before either executor, so a refused operation runs no SQL. Every
+answer to a valid operation carries `extensions.cost = {"requested": N, "limit": L}`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+from graphql import ExecutionResult, GraphQLError, GraphQLSchema
+from graphql.execution.values import get_variable_values
+from graphql.utilities import get_operation_ast
+from strawberry.extensions import SchemaExtension
+
+from graph.api.context import Context
+from graph.budget.cost import Bounds, operation_cost
+from graph.budget.spend import Spend
+
+PRICE_CACHE_SIZE = 1024
+TOO_COSTLY = "QUERY_TOO_COSTLY"
+RATE_LIMITED = "RATE_LIMITED"
+
+
+class PriceCache:
+    """Operation costs by document text, operation name and variables; oldest out first."""
+
+    def __init__(self, size: int = PRICE_CACHE_SIZE) -> None:
+        self.size = size
+        self.costs: OrderedDict[tuple[str, str | None, bytes], int] = OrderedDict()
+
+    def get(self, key: tuple[str, str | None, bytes]) -> int | None:
+        cost = self.costs.get(key)
+        if cost is not None:
+            self.costs.move_to_end(key)
+        return cost
+
+    def put(self, key: tuple[str, str | None, bytes], cost: int) -> None:
+        self.costs[key] = cost
+        if len(self.costs) > self.size:
+            self.costs.popitem(last=False)
+
+
+class QueryCost(SchemaExtension):
+    """Prices the operation; refuses it over the limit or over the caller's budget."""
+
+    def __init__(self, prices: PriceCache, bounds: Bounds, limit: int) -> None:
+        self.prices = prices
+        self.bounds = bounds
+        self.limit = limit
+        self.cost: int | None = None
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        self.cost = self._price()
+        if self.cost is not None:
+            self._judge(self.cost)
+        yield
+
+    def get_results(self) -> dict[str, Any]:
+        if self.cost is None:
+            return {}
+        return {"cost": {"requested": self.cost, "limit": self.limit}}
+
+    def _judge(self, cost: int) -> None:
+        spend = _spend(self.execution_context.context)
+        if cost > self.limit:
+            self._refuse(
+                f"This query could return up to {cost} objects; the limit is {self.limit}. "
+                "Ask for smaller pages (`first`) or fewer nested lists.",
+                TOO_COSTLY,
+            )
+        elif spend is not None and not spend.affords(cost):
+            spend.refused = True
+            self._refuse(
+                f"This query costs {cost}; {spend.remaining} of this client's budget is left "
+                f"until the window resets in {spend.retry_after} s.",
+                RATE_LIMITED,
+            )
+        elif spend is not None:
+            spend.cost = cost
+
+    def _refuse(self, message: str, code: str) -> None:
+        extensions = {"code": code, "cost": self.cost, "limit": self.limit}
+        error = GraphQLError(message, extensions=extensions)
+        self.execution_context.result = ExecutionResult(data=None, errors=[error])
+
+    def _price(self) -> int | None:
+        """The operation's cost, or None when graphql-core will refuse it (bad variables)."""
+        execution = self.execution_context
+        document, query = execution.graphql_document, execution.query
+        if document is None or query is None:
+            return None
+        key = (query, execution.operation_name, _variables_key(execution.variables))
+        cost = self.prices.get(key)
+        if cost is not None:
+            return cost
+        operation = get_operation_ast(document, execution.operation_name)
+        if operation is None:
+            return None
+        schema: GraphQLSchema = execution.schema._schema
+        variables = get_variable_values(
+            schema, operation.variable_definitions or (), execution.variables or {}
+        )
+        if isinstance(variables, list):
+            return None  # graphql-core reports the variables' errors
+        cost = operation_cost(schema, document, operation, variables, self.bounds)
+        self.prices.put(key, cost)
+        return cost
+
+
+def _variables_key(variables: dict[str, Any] | None) -> bytes:
+    """A fixed-size key for the variables: huge variables must not make huge cache keys."""
+    if not variables:
+        return b""
+    try:
+        raw = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # nested too deeply for orjson, or not JSON at all
+        raw = repr(variables).encode()
+    return hashlib.blake2b(raw, digest_size=20).digest()
+
+
+def _spend(context: Any) -> Spend | None:
+    """The caller's budget for this request, when budgets are on and this is HTTP."""
+    if not isinstance(context, Context) or context.request is None:
+        return None
+    spend = context.request.scope.get(Spend.SCOPE_KEY)
+    return spend if isinstance(spend, Spend) else None

@@ -1,0 +1,130 @@
+"""The HTTP edge of budgets: who is asking, what they may still spend, 429 when nothing.
+
+Every `/graphql` answer carries the IETF `RateLimit-Policy` and `RateLimit` headers
+(draft-ietf-httpapi-ratelimit-headers): the policy's quota and window, and what is left of it
+after this request with the seconds until it resets. A token holder is one client whatever
+address it calls from; an anonymous caller is its address (an IPv6 caller its /64, which one
+machine usually holds whole).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from typing import Any
+
+import orjson
+
+from graph.api.context import VIEWER_KEY, bearer_token_of
+from graph.budget.extension import RATE_LIMITED
+from graph.budget.spend import Budget, Spend
+from graph.tokens import Viewer, authenticate
+
+log = logging.getLogger(__name__)
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+POLICY = "cost"
+
+
+class BudgetCounters:
+    """How often budgets refused a request, or could not be consulted, for `/metrics`."""
+
+    def __init__(self) -> None:
+        self.refused = 0
+        self.unavailable = 0
+
+
+counters = BudgetCounters()
+
+
+class Budgets:
+    """ASGI middleware for `/graphql` that keeps each client within its budget."""
+
+    def __init__(self, app: Any, budget: Budget, trust_forwarded_for: bool = False) -> None:
+        self.app = app
+        self.budget = budget
+        self.trust_forwarded_for = trust_forwarded_for
+        self.policy = f'"{POLICY}";q={budget.limit};w={budget.window_s}'.encode()
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] != "/graphql":
+            await self.app(scope, receive, send)
+            return
+        viewer = await self._viewer(scope)
+        client = f"token:{viewer.id}" if viewer is not None else self._address(scope)
+        try:
+            spend = await self.budget.open(client)
+        except Exception:
+            # The budget store is down: serve unmetered rather than refuse everyone, and say so.
+            counters.unavailable += 1
+            log.warning("budgets unavailable; serving unmetered", exc_info=True)
+            await self.app({**scope, VIEWER_KEY: viewer}, receive, send)
+            return
+        if spend.remaining <= 0:
+            counters.refused += 1
+            await self._refuse(send, spend)
+            return
+        scope = {**scope, Spend.SCOPE_KEY: spend, VIEWER_KEY: viewer}
+
+        async def charging(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = await self._charged(message, client, spend)
+            await send(message)
+
+        await self.app(scope, receive, charging)
+
+    async def _charged(self, start: Message, client: str, spend: Spend) -> Message:
+        """The response's start with the charge made and the budget headers added."""
+        try:
+            await self.budget.charge(client, spend)
+        except Exception:
+            counters.unavailable += 1
+            log.warning("budgets unavailable; answer not charged", exc_info=True)
+        headers = [*start["headers"], *self._headers(spend)]
+        status = start["status"]
+        if spend.refused:
+            counters.refused += 1
+            status = 429
+            headers.append((b"retry-after", str(spend.retry_after).encode()))
+        return {**start, "status": status, "headers": headers}
+
+    def _headers(self, spend: Spend) -> list[tuple[bytes, bytes]]:
+        state = f'"{POLICY}";r={spend.remaining};t={spend.retry_after}'.encode()
+        return [(b"ratelimit-policy", self.policy), (b"ratelimit", state)]
+
+    async def _refuse(self, send: Any, spend: Spend) -> None:
+        message = (
+            f"This client has spent its budget of {spend.limit} per {spend.window_s} s; "
+            f"try again in {spend.retry_after} s."
+        )
+        error = {"message": message, "extensions": {"code": RATE_LIMITED}}
+        body = orjson.dumps({"errors": [error]})
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"retry-after", str(spend.retry_after).encode()),
+            *self._headers(spend),
+        ]
+        await send({"type": "http.response.start", "status": 429, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _viewer(self, scope: Scope) -> Viewer | None:
+        token = bearer_token_of(dict(scope["headers"]).get(b"authorization", b"").decode("latin-1"))
+        return None if token is None else await authenticate(token)
+
+    def _address(self, scope: Scope) -> str:
+        """The caller's address: the proxy's word for it when trusted, else the peer's."""
+        address = (scope.get("client") or ("unknown", 0))[0]
+        if self.trust_forwarded_for:
+            forwarded = dict(scope["headers"]).get(b"x-forwarded-for", b"").decode("latin-1")
+            # The last entry is the one our own proxy added; earlier ones the client can forge.
+            last = forwarded.rsplit(",", 1)[-1].strip()
+            address = last or address
+        try:
+            parsed = ipaddress.ip_address(address)
+        except ValueError:
+            return f"address:{address[:64]}"
+        if parsed.version == 6:
+            return f"address:{ipaddress.ip_network(f'{parsed}/64', strict=False)}"
+        return f"address:{parsed}"
