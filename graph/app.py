@@ -22,7 +22,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from graph import db, logs
 from graph.api import newsletter_http
 from graph.api.context import Context, make_context
-from graph.api.schema import build_schema
+from graph.api.schema import build_schema, document_check
 from graph.budget import middleware as budgets
 from graph.budget.spend import Buckets, Budget, MemoryBuckets, RedisBuckets
 from graph.cache import invalidation
@@ -97,7 +97,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     # Each uvicorn worker is its own process and calls this factory: configure its logging.
     logs.configure(settings.log_level)
-    graphql = GraphQLApp(build_schema(settings))
+    schema = build_schema(settings)
+    graphql = GraphQLApp(schema)
 
     cache = response_cache(settings)
 
@@ -149,6 +150,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             settings=settings,
             cache=cache,
             persisted=PersistedQueries(named_operations([OPERATIONS_DIR])),
+            valid_document=document_check(schema, settings),
         ),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

@@ -38,6 +38,7 @@ from graph.api.webhooks import WebhookQueries
 from graph.cache import tags
 from graph.read import lists, lookups, search, sql
 from graph.read.posts import Scope
+from graph.settings import get_settings
 
 T = TypeVar("T")
 
@@ -89,9 +90,19 @@ def _or_none(row: sql.Row | None, build: Callable[[sql.Row], T], kind: str) -> T
 
 
 def check_search_query(query: str) -> None:
-    """Refuse a search without a word in it."""
-    if not query.strip():
+    """Refuse a search without a word in it, or longer than the caps, before any stemming."""
+    settings = get_settings()
+    if len(query) > settings.max_search_chars:
+        raise ClientError(
+            f"`query` may be at most {settings.max_search_chars} characters long; got {len(query)}."
+        )
+    terms = len(query.split())
+    if not terms:
         raise ClientError("`query` must contain at least one word.")
+    if terms > settings.max_search_terms:
+        raise ClientError(
+            f"`query` may hold at most {settings.max_search_terms} words; got {terms}."
+        )
 
 
 # Search pages by offset; deeper than this is a crawler, not a reader.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
-from graphql import ASTValidationRule
+from graphql import ASTValidationRule, GraphQLError, parse, specified_rules, validate
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -52,18 +54,36 @@ def list_bounds(settings: Settings) -> Bounds:
     )
 
 
+def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
+    """The alias and depth limits as validation rules.
+
+    Made once per schema: MaxAliasesLimiter and QueryDepthLimiter make a new rule class per
+    request, which ValidationCache keys on, so every request was validated again.
+    """
+    return [alias_limit(settings.max_aliases), depth_limit(settings.max_query_depth, None)]
+
+
+def document_check(schema: strawberry.Schema, settings: Settings) -> Callable[[str], bool]:
+    """Whether a query text parses within the token limit and passes validation and limits."""
+    rules = [*specified_rules, *limit_rules(settings)]
+
+    def valid(text: str) -> bool:
+        try:
+            document = parse(text, max_tokens=settings.max_tokens)
+        except GraphQLError:
+            return False
+        return not validate(schema._schema, document, rules)
+
+    return valid
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The executable schema with depth, alias and token limits, error masking and the planner."""
     settings = settings or get_settings()
     plans = PlanCache()
     prices = PriceCache()
     bounds = list_bounds(settings)
-    # The limit rules are made once: MaxAliasesLimiter and QueryDepthLimiter make a new rule
-    # class per request, which ValidationCache keys on, so every request was validated again.
-    limits: list[type[ASTValidationRule]] = [
-        alias_limit(settings.max_aliases),
-        depth_limit(settings.max_query_depth, None),
-    ]
+    limits = limit_rules(settings)
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -82,8 +83,10 @@ class CachedGraphQL:
         settings: Settings,
         cache: ResponseCache | None,
         persisted: PersistedQueries,
+        valid_document: Callable[[str], bool],
     ) -> None:
         self.app = app
+        self.valid_document = valid_document
         self.cache = cache
         self.persisted = persisted
         self.only_known = settings.apq_only_known
@@ -139,7 +142,7 @@ class CachedGraphQL:
             if sha256_hex(request.query) != digest:
                 raise Refusal(400, "provided sha does not match query", "BAD_REQUEST")
             self._allow(anonymous, digest)
-            if len(request.query) <= MAX_REMEMBERED_TEXT:
+            if self.persisted.lookup(digest) is None and self._rememberable(request.query):
                 self.persisted.register(digest, request.query)
             return False
         text = self.persisted.lookup(digest)
@@ -148,6 +151,10 @@ class CachedGraphQL:
             raise Refusal(200, "PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
         request.query = text
         return True
+
+    def _rememberable(self, query: str) -> bool:
+        """Only short documents that parse and validate are kept for later requests by hash."""
+        return len(query) <= MAX_REMEMBERED_TEXT and self.valid_document(query)
 
     def _allow(self, anonymous: bool, digest: str) -> None:
         """With APQ_ONLY_KNOWN, anonymous callers run only the named operations."""

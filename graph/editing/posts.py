@@ -6,6 +6,7 @@ writes everything it was asked to or raises an EditError having written nothing.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -66,7 +67,7 @@ async def create_post(actor: str, relay: str, fields: PostFields) -> models.Post
     slug = fields.get("slug") or await unique_post_slug(fields["title"])
     await ensure_free_slug(models.Post, "post", slug, None)
     post = models.Post(relay=relay_row, slug=slug, title=fields["title"].strip())
-    _apply_text(post, fields)
+    await _apply_text(post, fields)
     post.category_id = resolved.category_id
     await post.save()
     if resolved.bylines is not None:
@@ -91,7 +92,7 @@ async def update_post(
         post.title = fields["title"].strip()
     if "slug" in fields:
         post.slug = fields["slug"]
-    _apply_text(post, fields)
+    await _apply_text(post, fields)
     if "category" in fields:
         post.category_id = resolved.category_id
     if resolved.bylines is not None and _byline_state(fields["bylines"]) != before["bylines"]:
@@ -236,11 +237,15 @@ def check_publishable(checks: Checks, body: str) -> None:
         checks.fail(["body"], "a post needs a body before it can be published", Code.REQUIRED)
 
 
-def _apply_text(post: models.Post, fields: PostFields) -> None:
-    """Body, HTML and teaser; a teaser not given is cut from the body (and kept in step)."""
+async def _apply_text(post: models.Post, fields: PostFields) -> None:
+    """Body, HTML and teaser; a teaser not given is cut from the body (and kept in step).
+
+    Rendering and cutting a long body take tens of milliseconds: they run in a thread, so the
+    event loop keeps answering other requests meanwhile.
+    """
     if "body" in fields:
         post.body = fields["body"] or ""
-        post.html = render_markdown(post.body)
+        post.html = await asyncio.to_thread(render_markdown, post.body)
     if "teaser" in fields:
         # A teaser is plain text; frontends may still drop it into HTML unescaped.
         teaser = strip_markup(fields["teaser"] or "")
@@ -249,7 +254,7 @@ def _apply_text(post: models.Post, fields: PostFields) -> None:
     elif post.id is None:
         post.teaser_derived = True
     if post.teaser_derived:
-        post.teaser = derive_teaser(post.body)
+        post.teaser = await asyncio.to_thread(derive_teaser, post.body)
 
 
 def _byline_state(bylines: list[BylineSpec]) -> list[dict[str, str | None]]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import httpx
 import pytest
-from conftest import GraphQL
+from conftest import GraphQL, StatementCounter
 
 SEARCH = """
 query ($query: String!, $first: Int = 20, $after: String, $category: String) {
@@ -153,3 +155,41 @@ async def test_punctuation_only_queries_find_nothing_without_error(
     gql: GraphQL, query: str
 ) -> None:
     assert (await _search(gql, query))["edges"] == []
+
+
+async def test_a_search_within_the_caps_is_searched(gql: GraphQL) -> None:
+    once = await _search(gql, "tillidsreform")
+    sixteen = await _search(gql, " ".join(["tillidsreform"] * 14))
+    assert _titles(sixteen) == _titles(once) != []
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (" ".join(["ledelse"] * 17), "at most 16 words; got 17"),
+        ("ledelse " * 5_000, "at most 200 characters long; got 40000"),
+        ("ø" * 201, "at most 200 characters long; got 201"),
+    ],
+)
+async def test_a_search_past_the_caps_is_refused_before_any_sql(
+    gql: GraphQL, sql_statements: StatementCounter, query: str, message: str
+) -> None:
+    sql_statements.statements.clear()
+    body = await gql(SEARCH, query=query)
+    (error,) = body["errors"]
+    assert message in error["message"]
+    assert body["data"] is None
+    assert sql_statements.statements == []
+
+
+async def test_health_answers_while_huge_searches_are_refused(
+    client: httpx.AsyncClient, gql: GraphQL
+) -> None:
+    # 5,000 words, and one 9 MB word: before the caps these held the event loop for seconds.
+    hostile = [" ".join(["ledelse"] * 5_000), "x" * 9_000_000]
+    answers = await asyncio.gather(
+        *(gql(SEARCH, query=query) for query in hostile), client.get("/healthz")
+    )
+    *refused, health = answers
+    assert [len(body["errors"]) for body in refused] == [1, 1]
+    assert health.status_code == 200

@@ -100,3 +100,20 @@ async def test_only_known_mode_refuses_other_texts_and_registrations(
         token = {"Authorization": f"Bearer {editor_token}"}
         status, body = await post(app, token, query=QUERY)
         assert status == 200 and "errors" not in body
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{ posts(first: 2) { edges { node { slug } } }",  # does not parse
+        "{ posts { edges { node { nonsense } } } }",  # parses, names no such field
+        "{ " + " ".join(f"a{index}: __typename" for index in range(40)) + " }",  # too many aliases
+    ],
+)
+async def test_only_a_valid_document_is_stored_by_its_hash(cached: Cached, text: str) -> None:
+    digest = sha256_hex(text)
+    _, body = await post(cached, query=text, extensions=extensions(digest))
+    assert "errors" in body
+    status, body = await post(cached, extensions=extensions(digest))
+    assert status == 200
+    assert body["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
