@@ -18,20 +18,20 @@ HAND_COUNTED = {
     # post, category, relay, bylines, previous, next
     "PostPage": 1 + 1 + 1 + BYLINES + 1 + 1,
     # author, affiliations with their organisation, posts connection and pageInfo,
-    # 10 × (edge, node, relay, category)
+    # 10 x (edge, node, relay, category)
     "AuthorPage": 1 + 50 * 2 + 1 + 1 + 10 * 4,
-    # connection, pageInfo, 10 × (edge, node, relay, bylines)
+    # connection, pageInfo, 10 x (edge, node, relay, bylines)
     "Search": 1 + 1 + 10 * (1 + 1 + 1 + BYLINES),
-    # category, connection, pageInfo, 10 × (edge, node, relay, bylines)
+    # category, connection, pageInfo, 10 x (edge, node, relay, bylines)
     "CategoryPage": 1 + 1 + 1 + 10 * (1 + 1 + 1 + BYLINES),
-    # relays connection, pageInfo, 10 × (edge, node, posts connection,
-    # 10 × (edge, node, category, bylines))
+    # relays connection, pageInfo, 10 x (edge, node, posts connection,
+    # 10 x (edge, node, category, bylines))
     "RelaysWithPosts": 1 + 1 + 10 * (1 + 1 + 1 + 10 * (1 + 1 + 1 + BYLINES)),
-    # relay, contributors connection with 20 × (edge, node), posts connection, pageInfo,
-    # 10 × (edge, node, category, bylines)
+    # relay, contributors connection with 20 x (edge, node), posts connection, pageInfo,
+    # 10 x (edge, node, category, bylines)
     "RelayPage": 1 + 1 + 20 * 2 + 1 + 1 + 10 * (1 + 1 + 1 + BYLINES),
-    # organisation, authors connection with 20 × (edge, node, 50 affiliations with their
-    # organisation), posts connection, pageInfo, 10 × (edge, node, relay, 20 × (byline, author))
+    # organisation, authors connection with 20 x (edge, node, 50 affiliations with their
+    # organisation), posts connection, pageInfo, 10 x (edge, node, relay, 20 x (byline, author))
     "OrganizationPage": 1 + 1 + 20 * (1 + 1 + 50 * 2) + 1 + 1 + 10 * (1 + 1 + 1 + 20 * 2),
 }
 VARIABLES = {"slug": "lederskabs-stafetten", "query": "ledelse"}
@@ -73,7 +73,8 @@ def refused(body: dict[str, object], cost: int) -> None:
 async def test_amplification_is_refused_before_any_sql(
     gql: GraphQL, sql_statements: StatementCounter
 ) -> None:
-    # 30 × 100 × (edge, node, relay, 100 × (edge, node, relay, 100 × (edge, node)) + 2 …)
+    # per alias: a connection, 100 x (edge, node, relay, connection, 100 x (edge, node,
+    # relay, connection, 100 x (edge, node)))
     one = 1 + 100 * (1 + 1 + 1 + 1 + 100 * (1 + 1 + 1 + 1 + 100 * 2))
     sql_statements.statements.clear()
     body = await gql(amplifier(30))
@@ -89,7 +90,7 @@ async def test_fragment_spreads_cannot_hide_the_cost(
       fragment Deep on Post { relay { posts(first: 100) { edges { node { ...Deeper } } } } }
       fragment Deeper on Post { relay { posts(first: 100) { edges { node { title } } } } }
     """
-    per_deeper = 1 + 1 + 100 * 2  # relay, connection, 100 × (edge, node)
+    per_deeper = 1 + 1 + 100 * 2  # relay, connection, 100 x (edge, node)
     per_deep = 1 + 1 + 100 * (2 + per_deeper)
     sql_statements.statements.clear()
     body = await gql(document)
@@ -100,7 +101,9 @@ async def test_fragment_spreads_cannot_hide_the_cost(
 async def test_cost_follows_variables_and_directives(gql: GraphQL) -> None:
     document = """
       query Q($first: Int = 5, $withBylines: Boolean!) {
-        posts(first: $first) { edges { node { title bylines @include(if: $withBylines) { role } } } }
+        posts(first: $first) {
+          edges { node { title bylines @include(if: $withBylines) { role } } }
+        }
       }
     """
     plain = await gql(document, withBylines=False)
