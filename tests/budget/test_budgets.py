@@ -1,0 +1,190 @@
+"""Each client's budget: charged per answer, refused with 429 when spent, shared via Redis."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import redis.asyncio as redis
+from conftest import StatementCounter
+from fixtures.processes import free_port, serving
+
+from graph.app import create_app
+from graph.settings import DEFAULT_RATE_LIMIT_COST, Settings
+
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+FEW = "{ posts(first: 2) { edges { node { slug } } } }"
+FEW_COST = 1 + 2 * 2  # a connection, 2 x (edge, node)
+MANY = "{ posts(first: 50) { edges { node { slug } } } }"
+MANY_COST = 1 + 50 * 2
+
+
+@pytest.fixture
+async def redis_url() -> AsyncIterator[str]:
+    """TEST_REDIS_URL (must answer) or the default address (skipped when nothing answers)."""
+    url = os.environ.get("TEST_REDIS_URL") or DEFAULT_REDIS_URL
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        await client.ping()
+    except (redis.ConnectionError, redis.TimeoutError) as error:
+        message = f"Redis is unreachable at {url} ({error})"
+        if os.environ.get("TEST_REDIS_URL"):
+            pytest.fail(message)
+        pytest.skip(message + "; set TEST_REDIS_URL to require it")
+    finally:
+        await client.aclose()
+    yield url
+
+
+async def app_client(database_url: str, **settings: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """A fresh app (its own in-process budgets) and a client at a random address."""
+    app = create_app(Settings(database_url=database_url, **settings))
+    address = f"192.0.2.{secrets.randbelow(250)}"
+    transport = httpx.ASGITransport(app=app, client=(address, 5000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+
+
+@pytest.fixture
+async def budgeted(database: str) -> AsyncIterator[httpx.AsyncClient]:
+    async for http in app_client(database, rate_limit_cost=120, rate_limit_window_s=3600):
+        yield http
+
+
+def remaining(response: httpx.Response) -> int:
+    fields = dict(part.split("=") for part in response.headers["ratelimit"].split(";")[1:])
+    return int(fields["r"])
+
+
+async def test_every_answer_says_the_policy_and_what_is_left(budgeted: httpx.AsyncClient) -> None:
+    first = await budgeted.post("/graphql", json={"query": MANY})
+    assert first.status_code == 200
+    assert first.headers["ratelimit-policy"] == '"cost";q=120;w=3600'
+    assert remaining(first) == 120 - MANY_COST
+    assert first.headers["ratelimit"].startswith('"cost";r=')
+
+
+async def test_a_cached_answer_is_charged_one(budgeted: httpx.AsyncClient) -> None:
+    computed = await budgeted.post("/graphql", json={"query": FEW})
+    cached = await budgeted.post("/graphql", json={"query": FEW})
+    assert (computed.headers["x-cache"], cached.headers["x-cache"]) == ("MISS", "HIT")
+    assert remaining(computed) - remaining(cached) == 1
+
+
+async def test_a_spent_budget_is_refused_with_429_and_retry_after(
+    budgeted: httpx.AsyncClient, sql_statements: StatementCounter
+) -> None:
+    await budgeted.post("/graphql", json={"query": MANY})  # 101 of 120
+    sql_statements.statements.clear()
+    over = await budgeted.post(
+        "/graphql", json={"query": "{ authors(first: 20) { edges { cursor } } }"}
+    )
+    assert over.status_code == 429
+    assert 0 < int(over.headers["retry-after"]) <= 3600
+    (error,) = over.json()["errors"]
+    assert error["extensions"]["code"] == "RATE_LIMITED"
+    assert "costs 21; 19 of this client's budget is left" in error["message"]
+    assert sql_statements.statements == []
+    # What still fits is answered, until nothing is left at all.
+    assert (await budgeted.post("/graphql", json={"query": FEW})).status_code == 200
+    while (response := await budgeted.post("/graphql", json={"query": FEW})).status_code == 200:
+        pass
+    assert response.status_code == 429 and remaining(response) == 0
+    assert "retry-after" in response.headers
+
+
+async def test_a_token_is_one_client_wherever_it_calls_from(
+    database: str, editor_token: str
+) -> None:
+    headers = {"Authorization": f"Bearer {editor_token}"}
+    spent = []
+    for _ in range(2):  # two apps, two client addresses, one in-process budget each
+        async for http in app_client(database, rate_limit_cost=1000, rate_limit_window_s=3600):
+            spent.append(
+                remaining(await http.post("/graphql", json={"query": MANY}, headers=headers))
+            )
+    assert spent == [1000 - MANY_COST] * 2
+    async for http in app_client(database, rate_limit_cost=1000, rate_limit_window_s=3600):
+        anonymous = await http.post("/graphql", json={"query": MANY})
+        editor = await http.post("/graphql", json={"query": MANY}, headers=headers)
+        assert remaining(anonymous) == remaining(editor) == 1000 - MANY_COST
+
+
+async def test_x_forwarded_for_is_trusted_only_when_configured(database: str) -> None:
+    # The second answer comes from the cache (charged 1), to whichever client asked.
+    for trusted, expected in ((False, [899, 898]), (True, [899, 999])):
+        async for http in app_client(
+            database, rate_limit_cost=1000, rate_limit_window_s=3600, trust_forwarded_for=trusted
+        ):
+            answers = [
+                await http.post(
+                    "/graphql", json={"query": MANY}, headers={"X-Forwarded-For": f"203.0.113.{n}"}
+                )
+                for n in (1, 2)
+            ]
+            assert [remaining(answer) for answer in answers] == expected
+
+
+async def test_with_redis_down_answers_are_served_unmetered_and_counted(database: str) -> None:
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    async for http in app_client(database, rate_limit_cost=10, redis_url=dead):
+        for _ in range(3):
+            assert (await http.post("/graphql", json={"query": MANY})).status_code == 200
+        metrics = (await http.get("/metrics")).text
+    unavailable = next(
+        line for line in metrics.splitlines() if line.startswith("graph_budget_unavailable_total")
+    )
+    assert int(unavailable.split()[1]) >= 3
+
+
+def test_budgets_default_on_with_postgresql_and_off_with_sqlite() -> None:
+    postgres = "psycopg://postgres@127.0.0.1:5432/graph"
+    assert Settings(database_url=postgres, rate_limit_cost=None).budget_per_window == (
+        DEFAULT_RATE_LIMIT_COST
+    )
+    assert Settings(database_url="sqlite://x.db", rate_limit_cost=None).budget_per_window == 0
+    assert Settings(database_url=postgres, rate_limit_cost=0).budget_per_window == 0
+    assert Settings(database_url="sqlite://x.db", rate_limit_cost=500).budget_per_window == 500
+
+
+@pytest.fixture
+def two_servers(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[list[str]]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "WARNING",
+        "LOAD_DEMO_ON_EMPTY": "false",
+        "REDIS_URL": redis_url,
+        "RATE_LIMIT_COST": "300",
+        "RATE_LIMIT_WINDOW_S": "3600",
+        "TRUST_FORWARDED_FOR": "true",
+        "RESPONSE_CACHE": "false",
+    }
+    with ExitStack() as stack:
+        yield [stack.enter_context(serving(env, tmp_path / f"serve-{n}.log")) for n in (1, 2)]
+
+
+async def test_two_servers_sharing_redis_refuse_a_client_together(
+    database: str, two_servers: list[str]
+) -> None:
+    # A fresh client address per run: budgets outlive a test run in Redis.
+    client = {"X-Forwarded-For": f"2001:db8:{secrets.token_hex(2)}::1"}
+    first, second = two_servers
+    async with httpx.AsyncClient(timeout=10) as http:
+        one = await http.post(f"{first}/graphql", json={"query": MANY}, headers=client)
+        two = await http.post(f"{second}/graphql", json={"query": MANY}, headers=client)
+        assert (one.status_code, two.status_code) == (200, 200)
+        assert [remaining(one), remaining(two)] == [300 - MANY_COST, 300 - 2 * MANY_COST]
+        refused = await http.post(f"{first}/graphql", json={"query": MANY}, headers=client)
+        assert refused.status_code == 429
+        assert int(refused.headers["retry-after"]) > 0
+        other = {"X-Forwarded-For": f"2001:db8:{secrets.token_hex(2)}::2"}
+        assert (
+            await http.post(f"{second}/graphql", json={"query": MANY}, headers=other)
+        ).status_code == 200
