@@ -24,6 +24,8 @@ from graph.api import newsletter_http
 from graph.api.context import Context, make_context
 from graph.api.schema import build_schema, document_check
 from graph.budget import middleware as budgets
+from graph.budget import spend as budget_store
+from graph.budget.extension import SocketBudgets
 from graph.budget.spend import Buckets, Budget, MemoryBuckets, RedisBuckets
 from graph.cache import invalidation
 from graph.cache.middleware import CachedGraphQL
@@ -97,7 +99,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     # Each uvicorn worker is its own process and calls this factory: configure its logging.
     logs.configure(settings.log_level)
-    schema = build_schema(settings)
+    budget = client_budget(settings)
+    sockets = None if budget is None else SocketBudgets(budget, settings.trust_forwarded_for)
+    schema = build_schema(settings, sockets)
     graphql = GraphQLApp(schema)
 
     cache = response_cache(settings)
@@ -129,7 +133,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/metrics", metrics, methods=["GET"]),
         *newsletter_http.routes,
     ]
-    budget = client_budget(settings)
     middleware = [
         Middleware(RequestIdMiddleware),
         Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes),
@@ -213,8 +216,8 @@ async def metrics(request: Request) -> Response:
     ):
         lines += [f"# TYPE {name} counter", f"{name} {value}"]
     for name, value in (
-        ("graph_budget_refused_total", budgets.counters.refused),
-        ("graph_budget_unavailable_total", budgets.counters.unavailable),
+        ("graph_budget_refused_total", budget_store.counters.refused),
+        ("graph_budget_unavailable_total", budget_store.counters.unavailable),
     ):
         lines += [f"# TYPE {name} counter", f"{name} {value}"]
     if cache is not None:

@@ -23,7 +23,7 @@ from graph.api.mutations.errors import MAX_FIELD_ERRORS
 from graph.api.query import Query
 from graph.api.types import Author, Organization, Post, Relay
 from graph.budget.cost import Bounds
-from graph.budget.extension import PriceCache, QueryCost
+from graph.budget.extension import PriceCache, QueryCost, SocketBudgets
 from graph.editing.people import MAX_AFFILIATIONS
 from graph.editing.posts import MAX_BYLINES
 from graph.editing.relays import MAX_CATEGORIES
@@ -77,7 +77,9 @@ def document_check(schema: strawberry.Schema, settings: Settings) -> Callable[[s
     return valid
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+def build_schema(
+    settings: Settings | None = None, sockets: SocketBudgets | None = None
+) -> strawberry.Schema:
     """The executable schema with depth, alias and token limits, error masking and the planner."""
     settings = settings or get_settings()
     plans = PlanCache()
@@ -96,7 +98,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             lambda: ValidationCache(maxsize=256),
             lambda: MaskErrors(should_mask_error=should_mask, error_message=MASKED_MESSAGE),
             # Before the planner: a refused operation runs on neither executor.
-            lambda: QueryCost(prices, bounds, settings.max_query_cost),
+            lambda: QueryCost(prices, bounds, settings.max_query_cost, sockets),
             lambda: PlannedExecution(plans, enabled=settings.planned_execution),
         ],
     )

@@ -141,6 +141,8 @@ def _server(bench: Bench, run: str) -> Iterator[servers.Server]:
             # Explicit, so neither the bench's own environment nor a changed default decides
             # which executor a run measures.
             "PLANNED_EXECUTION": "false" if run == "standard" else "true",
+            # wrk is one client sending far more than any client should: no budget applies.
+            "RATE_LIMIT_COST": "0",
         }
         ready = "/healthz"
     with servers.running(run, command, env, ready, plan.workers, logs) as server:

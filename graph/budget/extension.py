@@ -7,19 +7,24 @@ answer to a valid operation carries `extensions.cost = {"requested": N, "limit":
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from graphql import ExecutionResult, GraphQLError, GraphQLSchema
 from graphql.execution.values import get_variable_values
 from graphql.utilities import get_operation_ast
+from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
 
 from graph.api.context import Context
 from graph.budget.cost import Bounds, operation_cost
-from graph.budget.spend import Spend
+from graph.budget.spend import Budget, Spend, client_key, counters
+
+log = logging.getLogger(__name__)
 
 PRICE_CACHE_SIZE = 1024
 TOO_COSTLY = "QUERY_TOO_COSTLY"
@@ -48,16 +53,24 @@ class PriceCache:
 class QueryCost(SchemaExtension):
     """Prices the operation; refuses it over the limit or over the caller's budget."""
 
-    def __init__(self, prices: PriceCache, bounds: Bounds, limit: int) -> None:
+    def __init__(
+        self, prices: PriceCache, bounds: Bounds, limit: int, sockets: SocketBudgets | None = None
+    ) -> None:
         self.prices = prices
         self.bounds = bounds
         self.limit = limit
+        self.sockets = sockets
         self.cost: int | None = None
 
     async def on_execute(self) -> AsyncIterator[None]:
         self.cost = self._price()
         if self.cost is not None:
-            self._judge(self.cost)
+            context = self.execution_context.context
+            if self.sockets is not None and _over_websocket(context):
+                # No HTTP middleware sees a WebSocket's operations: open and charge here.
+                await self.sockets.judged(context, lambda spend: self._judge(self.cost, spend))
+            else:
+                self._judge(self.cost, _spend(context))
         yield
 
     def get_results(self) -> dict[str, Any]:
@@ -65,8 +78,8 @@ class QueryCost(SchemaExtension):
             return {}
         return {"cost": {"requested": self.cost, "limit": self.limit}}
 
-    def _judge(self, cost: int) -> None:
-        spend = _spend(self.execution_context.context)
+    def _judge(self, cost: int | None, spend: Spend | None) -> None:
+        assert cost is not None
         if cost > self.limit:
             self._refuse(
                 f"This query could return up to {cost} objects; the limit is {self.limit}. "
@@ -129,3 +142,35 @@ def _spend(context: Any) -> Spend | None:
         return None
     spend = context.request.scope.get(Spend.SCOPE_KEY)
     return spend if isinstance(spend, Spend) else None
+
+
+def _over_websocket(context: Any) -> bool:
+    return isinstance(context, Context) and isinstance(context.request, WebSocket)
+
+
+@dataclass(frozen=True)
+class SocketBudgets:
+    """Budgets for operations sent over a WebSocket, each charged like an HTTP request."""
+
+    budget: Budget
+    trust_forwarded_for: bool
+
+    async def judged(self, context: Context, judge: Callable[[Spend | None], None]) -> None:
+        """Open the caller's budget, let `judge` refuse or price the operation, charge it."""
+        assert context.request is not None
+        client = client_key(context.request.scope, context.viewer, self.trust_forwarded_for)
+        try:
+            spend = await self.budget.open(client)
+        except Exception:
+            counters.unavailable += 1
+            log.warning("budgets unavailable; serving unmetered", exc_info=True)
+            judge(None)
+            return
+        judge(spend)
+        if spend.refused:
+            counters.refused += 1
+        try:
+            await self.budget.charge(client, spend)
+        except Exception:
+            counters.unavailable += 1
+            log.warning("budgets unavailable; answer not charged", exc_info=True)

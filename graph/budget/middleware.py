@@ -9,7 +9,6 @@ machine usually holds whole).
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from typing import Any
 
@@ -17,7 +16,7 @@ import orjson
 
 from graph.api.context import VIEWER_KEY, bearer_token_of
 from graph.budget.extension import RATE_LIMITED
-from graph.budget.spend import Budget, Spend
+from graph.budget.spend import Budget, Spend, client_key, counters
 from graph.tokens import Viewer, authenticate
 
 log = logging.getLogger(__name__)
@@ -25,17 +24,6 @@ log = logging.getLogger(__name__)
 Scope = dict[str, Any]
 Message = dict[str, Any]
 POLICY = "cost"
-
-
-class BudgetCounters:
-    """How often budgets refused a request, or could not be consulted, for `/metrics`."""
-
-    def __init__(self) -> None:
-        self.refused = 0
-        self.unavailable = 0
-
-
-counters = BudgetCounters()
 
 
 class Budgets:
@@ -52,7 +40,7 @@ class Budgets:
             await self.app(scope, receive, send)
             return
         viewer = await self._viewer(scope)
-        client = f"token:{viewer.id}" if viewer is not None else self._address(scope)
+        client = client_key(scope, viewer, self.trust_forwarded_for)
         try:
             spend = await self.budget.open(client)
         except Exception:
@@ -112,19 +100,3 @@ class Budgets:
     async def _viewer(self, scope: Scope) -> Viewer | None:
         token = bearer_token_of(dict(scope["headers"]).get(b"authorization", b"").decode("latin-1"))
         return None if token is None else await authenticate(token)
-
-    def _address(self, scope: Scope) -> str:
-        """The caller's address: the proxy's word for it when trusted, else the peer's."""
-        address = (scope.get("client") or ("unknown", 0))[0]
-        if self.trust_forwarded_for:
-            forwarded = dict(scope["headers"]).get(b"x-forwarded-for", b"").decode("latin-1")
-            # The last entry is the one our own proxy added; earlier ones the client can forge.
-            last = forwarded.rsplit(",", 1)[-1].strip()
-            address = last or address
-        try:
-            parsed = ipaddress.ip_address(address)
-        except ValueError:
-            return f"address:{address[:64]}"
-        if parsed.version == 6:
-            return f"address:{ipaddress.ip_network(f'{parsed}/64', strict=False)}"
-        return f"address:{parsed}"

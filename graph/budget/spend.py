@@ -7,12 +7,28 @@ Redis agrees on when a window ends without talking to the others.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 import redis.asyncio as redis
+
+from graph.tokens import Viewer
+
+
+class BudgetCounters:
+    """How often budgets refused a request, or could not be consulted, for `/metrics`."""
+
+    def __init__(self) -> None:
+        self.refused = 0
+        self.unavailable = 0
+
+
+counters = BudgetCounters()
+
 
 # Anonymous callers' windows are kept for this many windows in memory, then dropped.
 KEPT_WINDOWS = 2
@@ -132,3 +148,22 @@ class Budget:
         amount = 1 if spend.cost is None or spend.refused else max(1, spend.cost)
         window = self.window(spend.window_ends - self.window_s)
         spend.spent = await self.buckets.charge(client, window, amount, self.window_s * 2)
+
+
+def client_key(scope: Mapping[str, Any], viewer: Viewer | None, trust_forwarded_for: bool) -> str:
+    """Whose budget a request spends: its token's, or else its address's."""
+    if viewer is not None:
+        return f"token:{viewer.id}"
+    address = (scope.get("client") or ("unknown", 0))[0]
+    if trust_forwarded_for:
+        forwarded = dict(scope["headers"]).get(b"x-forwarded-for", b"").decode("latin-1")
+        # The last entry is the one our own proxy added; earlier ones the client can forge.
+        last = forwarded.rsplit(",", 1)[-1].strip()
+        address = last or address
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return f"address:{address[:64]}"
+    if parsed.version == 6:
+        return f"address:{ipaddress.ip_network(f'{parsed}/64', strict=False)}"
+    return f"address:{parsed}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
@@ -12,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 import redis.asyncio as redis
+import websockets
 from conftest import StatementCounter
 from fixtures.processes import free_port, serving
 
@@ -188,3 +190,40 @@ async def test_two_servers_sharing_redis_refuse_a_client_together(
         assert (
             await http.post(f"{second}/graphql", json={"query": MANY}, headers=other)
         ).status_code == 200
+
+
+@pytest.fixture
+def budgeted_server(database_url: str, tmp_path: Path) -> Iterator[str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "WARNING",
+        "LOAD_DEMO_ON_EMPTY": "false",
+        "RATE_LIMIT_COST": "150",
+        "RATE_LIMIT_WINDOW_S": "3600",
+    }
+    with serving(env, tmp_path / "serve.log") as base:
+        yield base
+
+
+async def test_operations_over_a_websocket_spend_the_same_budget(
+    database: str, budgeted_server: str
+) -> None:
+    url = budgeted_server.replace("http://", "ws://") + "/graphql"
+    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as socket:
+        await socket.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(await socket.recv())["type"] == "connection_ack"
+        answers = []
+        for number in (1, 2):
+            await socket.send(
+                json.dumps({"id": str(number), "type": "subscribe", "payload": {"query": MANY}})
+            )
+            answers.append(json.loads(await socket.recv()))
+            assert json.loads(await socket.recv())["type"] == "complete"
+    assert answers[0]["payload"]["extensions"]["cost"]["requested"] == MANY_COST
+    assert len(answers[0]["payload"]["data"]["posts"]["edges"]) > 0
+    (error,) = answers[1]["payload"]["errors"]
+    assert error["extensions"]["code"] == "RATE_LIMITED"
+    assert (
+        f"costs {MANY_COST}; {150 - MANY_COST} of this client's budget is left" in error["message"]
+    )
