@@ -222,7 +222,7 @@ class Organization(Node):
 
     @strawberry.field(
         description="Authors affiliated with the organisation, by name in Danish alphabetical "
-        "order (æ, ø, å last), as `authors` lists them."
+        "order (æ, ø, å last), like the root `authors` list; its cursors fit here too."
     )
     async def authors(
         self,
