@@ -11,6 +11,7 @@ from strawberry.dataloader import DataLoader
 
 from graph.read import batons, lookups, posts, sql
 from graph.read.access import Access
+from graph.read.lookups import AuthorPage, People
 from graph.read.posts import PageRequest, PostFilter, Scope
 from graph.settings import get_settings
 
@@ -19,6 +20,9 @@ K = TypeVar("K", bound=Hashable)
 # (scope, parent id, filter, page) and (scope, parent id, filter)
 PageKey = tuple[Scope, int, PostFilter, PageRequest]
 CountKey = tuple[Scope, int, PostFilter]
+# (which people, parent id, page) and (which people, parent id)
+AuthorPageKey = tuple[People, int, AuthorPage]
+AuthorCountKey = tuple[People, int]
 
 
 def _one_each(
@@ -107,12 +111,12 @@ class Loaders:
         return _many_each(lookups.affiliations_for_authors, "author_id")
 
     @cached_property
-    def authors_by_organization(self) -> DataLoader[int, list[sql.Row]]:
-        return _many_each(lookups.authors_for_organizations, "organization_id")
+    def author_page(self) -> DataLoader[AuthorPageKey, list[sql.Row]]:
+        return DataLoader(load_fn=self._author_pages)
 
     @cached_property
-    def contributors_by_relay(self) -> DataLoader[int, list[sql.Row]]:
-        return _many_each(self._contributors, "relay_id")
+    def author_count(self) -> DataLoader[AuthorCountKey, int]:
+        return DataLoader(load_fn=self._author_counts)
 
     @cached_property
     def baton_by_relay(self) -> DataLoader[int, sql.Row | None]:
@@ -139,8 +143,28 @@ class Loaders:
     async def _neighbours(self, ids: Sequence[int]) -> list[sql.Row]:
         return await posts.neighbours(ids, self.access)
 
-    async def _contributors(self, relay_ids: Sequence[int]) -> list[sql.Row]:
-        return await lookups.contributors_for_relays(relay_ids, self.access)
+    async def _author_pages(self, keys: Sequence[AuthorPageKey]) -> list[list[sql.Row]]:
+        # Parents asking for the same people and page share one statement.
+        groups: dict[tuple[People, AuthorPage], list[int]] = defaultdict(list)
+        for people, parent_id, page in keys:
+            groups[(people, page)].append(parent_id)
+        results: dict[AuthorPageKey, list[sql.Row]] = {}
+        for (people, page), parent_ids in groups.items():
+            pages = await lookups.author_pages(people, parent_ids, page, self.access)
+            for parent_id in parent_ids:
+                results[(people, parent_id, page)] = pages.get(parent_id, [])
+        return [results[key] for key in keys]
+
+    async def _author_counts(self, keys: Sequence[AuthorCountKey]) -> list[int]:
+        groups: dict[People, list[int]] = defaultdict(list)
+        for people, parent_id in keys:
+            groups[people].append(parent_id)
+        results: dict[AuthorCountKey, int] = {}
+        for people, parent_ids in groups.items():
+            counts = await lookups.author_counts(people, parent_ids, self.access)
+            for parent_id in parent_ids:
+                results[(people, parent_id)] = counts.get(parent_id, 0)
+        return [results[key] for key in keys]
 
     async def _pages(self, keys: Sequence[PageKey]) -> list[list[sql.Row]]:
         # Parents asking for the same filter and page share one statement.

@@ -64,6 +64,13 @@ def parse_timestamp(value: Any) -> dt.datetime:
     return dt.datetime.fromisoformat(str(value))
 
 
+def parse_whole_number(value: Any) -> int:
+    """A cursor's whole-number sort value (a leg), 0..MAX_ID."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ID:
+        raise ValueError(f"not a whole number up to {MAX_ID}: {value!r}")
+    return value
+
+
 def check_first(first: int) -> int:
     """Refuse page sizes outside 0..MAX_PAGE_SIZE instead of silently truncating."""
     limit = get_settings().max_page_size

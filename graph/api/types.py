@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -19,10 +19,12 @@ from graph.api.pagination import (
     decode_keyed_cursor,
     encode_cursor,
     parse_timestamp,
+    parse_whole_number,
 )
 from graph.api.revisions import PostRevision
 from graph.cache import tags
 from graph.read import sql
+from graph.read.lookups import AuthorKey, AuthorPage, People
 from graph.read.posts import NO_FILTER, PageRequest, PostFilter, Scope
 
 if TYPE_CHECKING:
@@ -70,6 +72,45 @@ def post_cursor(row: Mapping[str, Any]) -> str:
     return encode_cursor([published.isoformat() if published else None, row["id"]])
 
 
+async def author_connection(
+    info: Info, people: People, parent_id: int, first: int, after: str | None
+) -> Connection[Author]:
+    """A page of a relay's contributors or an organisation's authors, through the loader."""
+    if people is People.CONTRIBUTORS:
+        # Who contributes, and their first legs, change with the relay's published posts.
+        tags.add(tags.relay_posts(parent_id))
+    page = AuthorPage(check_first(first), author_key(people, after))
+    loaders = info.context.loaders
+    rows = await loaders.author_page.load((people, parent_id, page))
+
+    async def count() -> int:
+        return await loaders.author_count.load((people, parent_id))
+
+    return connection(rows, author_edge, first, after, count)
+
+
+# How each author list's cursor holds its sort value: a first leg, or a name's sort key.
+AUTHOR_SORT_VALUES: dict[People, Callable[[Any], Any]] = {
+    People.CONTRIBUTORS: parse_whole_number,
+    People.MEMBERS: str,
+}
+
+
+def author_key(people: People, after: str | None) -> AuthorKey | None:
+    """The key inside an author page's `after` cursor; a ClientError for a foreign one."""
+    return decode_keyed_cursor(after, AUTHOR_SORT_VALUES[people])
+
+
+def author_edge(index: int, row: sql.Row) -> tuple[str, Author]:
+    """The cursor and node of one author in a relay's or organisation's page."""
+    return author_cursor(row), Author.from_row(row)
+
+
+def author_cursor(row: Mapping[str, Any]) -> str:
+    """An author's cursor in a relay's or organisation's list: its sort value and id."""
+    return encode_cursor([row["sort_value"], row["id"]])
+
+
 @strawberry.type(description="A themed series of posts; each writer hands the baton to the next.")
 class Relay(Node):
     pk: strawberry.Private[int]
@@ -107,11 +148,19 @@ class Relay(Node):
     ) -> Connection[Post]:
         return await post_connection(info, Scope.RELAY, self.pk, first, after, to_filter(filter))
 
-    @strawberry.field(description="Everyone with a byline in this relay, in leg order.")
-    async def contributors(self, info: Info) -> list[Author]:
-        tags.add(tags.relay_posts(self.pk))
-        rows = await info.context.loaders.contributors_by_relay.load(self.pk)
-        return await _authors(info, [row["author_id"] for row in rows])
+    @strawberry.field(
+        description="Everyone with a byline on a post of this relay, in the order they joined "
+        "it: by the leg of their first post, ties by id. Editors also see the authors of "
+        "unpublished posts; those with no published post come last. New contributors join "
+        "at the end, so a cursor keeps its place."
+    )
+    async def contributors(
+        self,
+        info: Info,
+        first: Annotated[int, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> Connection[Author]:
+        return await author_connection(info, People.CONTRIBUTORS, self.pk, first, after)
 
     @strawberry.field(
         description="Who writes next: the held baton, or if none is held the last one passed. "
@@ -171,10 +220,17 @@ class Organization(Node):
             version=row["version"],
         )
 
-    @strawberry.field(description="Authors affiliated with the organisation, by name.")
-    async def authors(self, info: Info) -> list[Author]:
-        rows = await info.context.loaders.authors_by_organization.load(self.pk)
-        return await _authors(info, [row["author_id"] for row in rows])
+    @strawberry.field(
+        description="Authors affiliated with the organisation, by name in Danish alphabetical "
+        "order (æ, ø, å last), like the root `authors` list; its cursors fit here too."
+    )
+    async def authors(
+        self,
+        info: Info,
+        first: Annotated[int, FIRST] = 20,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> Connection[Author]:
+        return await author_connection(info, People.MEMBERS, self.pk, first, after)
 
     @strawberry.field(description="Posts with a byline from this organisation, newest first.")
     async def posts(
@@ -365,8 +421,3 @@ class Post(Node):
             return None
         neighbour = await loaders.post_by_id.load(row[column])
         return None if neighbour is None else Post.from_row(neighbour)
-
-
-async def _authors(info: Info, author_ids: list[int]) -> list[Author]:
-    rows = await info.context.loaders.author_by_id.load_many(author_ids)
-    return [Author.from_row(row) for row in rows if row is not None]

@@ -75,11 +75,19 @@ RELAY_NODE = {
     "category": nullable(CATEGORY_REF, "pc"),
     "bylines": bylines(AUTHOR, ORGANIZATION_SHORT),
 }
-CONTRIBUTORS = """(SELECT coalesce(json_agg(json_build_object('slug', ca.slug, 'name', ca.name)
-    ORDER BY c.first_leg, c.author_id), '[]') FROM (
-        SELECT b.author_id, min(p.leg) AS first_leg FROM byline b JOIN post p ON p.id = b.post_id
-        WHERE p.relay_id = r.id AND p.status = 'published' GROUP BY b.author_id
-    ) c JOIN author ca ON ca.id = c.author_id)"""
+# The operations' author pages are their default size: RelayPage's contributors and
+# OrganizationPage's authors ask for no `first`.
+AUTHORS_FIRST = 20
+CONTRIBUTED = """FROM byline b JOIN post p ON p.id = b.post_id
+        WHERE p.relay_id = r.id AND p.status = 'published'"""
+CONTRIBUTORS = f"""json_build_object(
+    'totalCount', (SELECT count(DISTINCT b.author_id) {CONTRIBUTED}),
+    'edges', (SELECT coalesce(json_agg(
+        json_build_object('node', json_build_object('slug', ca.slug, 'name', ca.name))
+        ORDER BY c.first_leg, c.author_id), '[]')
+    FROM (SELECT b.author_id, min(p.leg) AS first_leg {CONTRIBUTED} GROUP BY b.author_id
+        ORDER BY first_leg, b.author_id LIMIT {AUTHORS_FIRST}) c
+    JOIN author ca ON ca.id = c.author_id))"""
 
 RELAY_PAGE = f"""
 SELECT r.id, r.slug, r.title, r.intro, upper(r.status) AS status, r.started_on, r.ended_on,
@@ -173,12 +181,17 @@ ORGANIZATION_NODE = {
     "relay": obj(RELAY_REF),
     "bylines": bylines(AUTHOR),
 }
-MEMBERS = """(SELECT coalesce(json_agg(json_build_object('slug', m.slug, 'name', m.name,
-    'affiliations', (SELECT coalesce(json_agg(json_build_object('role', ma.role,
-        'organization', json_build_object('slug', mo.slug)) ORDER BY ma.position, ma.id), '[]')
-        FROM affiliation ma JOIN organization mo ON mo.id = ma.organization_id
-        WHERE ma.author_id = m.id)) ORDER BY m.sort_key, m.id), '[]')
-    FROM affiliation oa JOIN author m ON m.id = oa.author_id WHERE oa.organization_id = o.id)"""
+MEMBERS = f"""json_build_object(
+    'totalCount', (SELECT count(*) FROM affiliation oc WHERE oc.organization_id = o.id),
+    'edges', (SELECT coalesce(json_agg(json_build_object('node', json_build_object(
+        'slug', m.slug, 'name', m.name,
+        'affiliations', (SELECT coalesce(json_agg(json_build_object('role', ma.role,
+            'organization', json_build_object('slug', mo.slug)) ORDER BY ma.position, ma.id), '[]')
+            FROM affiliation ma JOIN organization mo ON mo.id = ma.organization_id
+            WHERE ma.author_id = m.id))) ORDER BY m.sort_key, m.id), '[]')
+    FROM (SELECT m.id, m.slug, m.name, m.sort_key FROM affiliation oa
+        JOIN author m ON m.id = oa.author_id WHERE oa.organization_id = o.id
+        ORDER BY m.sort_key, m.id LIMIT {AUTHORS_FIRST}) m))"""
 # A post with two bylines from one organisation is listed once.
 BY_ORGANIZATION = "post p"
 IN_ORGANIZATION = "p.id IN (SELECT k.post_id FROM byline k WHERE k.organization_id = o.id)"

@@ -19,6 +19,7 @@ from graph.cache import tags
 from graph.planning import sources
 from graph.planning.nodes import NotPlannable, Row, Source
 from graph.read import lists, sql
+from graph.read.lookups import People
 from graph.read.posts import Scope
 
 Reader = Callable[[Row], Any]
@@ -171,6 +172,10 @@ def _posts(scope: Scope) -> Relation:
     return Relation(lambda counted: sources.post_pages(scope, counted), required=True)
 
 
+def _authors(people: People) -> Relation:
+    return Relation(lambda counted: sources.author_pages(people, counted), required=True)
+
+
 RELATIONS: dict[tuple[str, str], Relation] = {
     ("Query", "relay"): Relation(_fixed(sources.by_slug("Relay"))),
     ("Query", "post"): Relation(_fixed(sources.by_slug("Post"))),
@@ -187,16 +192,10 @@ RELATIONS: dict[tuple[str, str], Relation] = {
     ("Query", "categories"): Relation(_fixed(sources.categories), many=True, required=True),
     ("Query", "search"): Relation(sources.search_page, required=True),
     ("Relay", "posts"): _posts(Scope.RELAY),
-    ("Relay", "contributors"): Relation(
-        _fixed(sources.authors_via(sources.contributor_pairs, "relay_id")), many=True, required=True
-    ),
+    ("Relay", "contributors"): _authors(People.CONTRIBUTORS),
     ("Category", "posts"): _posts(Scope.CATEGORY),
     ("Organization", "posts"): _posts(Scope.ORGANIZATION),
-    ("Organization", "authors"): Relation(
-        _fixed(sources.authors_via(sources.member_pairs, "organization_id")),
-        many=True,
-        required=True,
-    ),
+    ("Organization", "authors"): _authors(People.MEMBERS),
     ("Author", "posts"): _posts(Scope.AUTHOR),
     ("Author", "affiliations"): Relation(
         _fixed(sources.grouped(sources.affiliations, "author_id")), many=True, required=True

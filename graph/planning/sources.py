@@ -27,10 +27,11 @@ from graph.api.query import (
     search_cursor,
     search_offset,
 )
-from graph.api.types import post_cursor
+from graph.api.types import author_cursor, author_key, post_cursor
 from graph.cache import tags
 from graph.planning.nodes import Parents, Request, Row, Source, Values
 from graph.read import lists, lookups, posts, search
+from graph.read.lookups import AuthorPage, People
 from graph.read.posts import PageRequest, Scope
 
 Fetch = Callable[[Sequence[Any]], Awaitable[list[Any]]]
@@ -112,31 +113,6 @@ async def bylines(ids: Sequence[int], request: Request) -> Sequence[Row]:
 async def affiliations(ids: Sequence[int], request: Request) -> Sequence[Row]:
     """Affiliations of these authors, in their stated order, each with its organisation."""
     return await lookups.affiliations_for_authors(ids, organizations=True)
-
-
-def authors_via(fetch: Gather, column: str) -> Source:
-    """Each parent's authors, from (parent `column`, author) rows in order."""
-    pairs = grouped(fetch, column)
-
-    async def source(parents: Parents, arguments: Values, request: Request) -> list[Any]:
-        return [
-            [pair["author"] for pair in each if pair["author"] is not None]
-            for each in await pairs(parents, arguments, request)
-        ]
-
-    return source
-
-
-async def contributor_pairs(ids: Sequence[int], request: Request) -> Sequence[Row]:
-    """Every author with a visible post in these relays, in leg order, per relay."""
-    for relay_id in ids:
-        request.tags.add(tags.relay_posts(relay_id))
-    return await lookups.contributors_for_relays(ids, request.access, authors=True)
-
-
-async def member_pairs(ids: Sequence[int], request: Request) -> Sequence[Row]:
-    """Every author affiliated with these organisations, by name, per organisation."""
-    return await lookups.authors_for_organizations(ids, authors=True)
 
 
 NEIGHBOURS = ("prev_id", "next_id")
@@ -244,6 +220,41 @@ def post_pages(scope: Scope, counted: bool) -> Source:
         ]
 
     return source
+
+
+def author_pages(people: People, counted: bool) -> Source:
+    """A page of each relay's contributors or each organisation's authors."""
+
+    async def source(
+        parents: Sequence[Row], arguments: Mapping[str, Any], request: Request
+    ) -> list[Any]:
+        first, after = arguments["first"], arguments["after"]
+        ids = [parent["id"] for parent in parents]
+        if people is People.CONTRIBUTORS:
+            for relay_id in ids:
+                request.tags.add(tags.relay_posts(relay_id))
+        page = AuthorPage(check_first(first), author_key(people, after))
+        unique = list(dict.fromkeys(ids))
+        pages = await lookups.author_pages(people, unique, page, request.access)
+        counts: dict[int, int] = {}
+        if counted:
+            counts = await lookups.author_counts(people, unique, request.access)
+        return [
+            page_row(
+                _tagged(request, "Author", first, pages.get(parent_id, [])),
+                _author_cursor,
+                first,
+                after,
+                counts.get(parent_id, 0) if counted else None,
+            )
+            for parent_id in ids
+        ]
+
+    return source
+
+
+def _author_cursor(index: int, row: Row) -> str:
+    return author_cursor(row)
 
 
 def _post_cursor(index: int, row: Row) -> str:

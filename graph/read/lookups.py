@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from graph.read import sql
@@ -18,6 +21,8 @@ COLUMNS = {
 # The columns of a joined author (alias a) or organisation (alias o), kept apart by prefix.
 AUTHOR_AS_A = sql.prefixed("a", COLUMNS["author"], "author")
 ORGANIZATION_AS_O = sql.prefixed("o", COLUMNS["organization"], "organization")
+# An author's own columns (alias a), unprefixed.
+AUTHOR_COLUMNS = ", ".join(f"a.{column}" for column in COLUMNS["author"].split(", "))
 
 
 async def rows_by(table: str, column: str, values: Sequence[Any]) -> list[sql.Row]:
@@ -82,39 +87,87 @@ async def affiliations_for_authors(
     return sql.nest(rows, ["organization"]) if organizations else rows
 
 
-async def authors_for_organizations(
-    organization_ids: Sequence[int], authors: bool = False
-) -> list[sql.Row]:
-    """(organization_id, author_id) for each affiliated author, by name (Danish order); with
-    `authors`, each with its `author` row joined in."""
-    joined = f", {AUTHOR_AS_A}" if authors else ""
-    statement = (
-        f"SELECT af.organization_id, af.author_id{joined} FROM affiliation af "
-        "JOIN author a ON a.id = af.author_id "
-        f"WHERE af.organization_id IN ({sql.placeholders(len(organization_ids))}) "
-        "ORDER BY af.organization_id, a.sort_key, a.id"
-    )
-    rows = await sql.fetch(statement, organization_ids)
-    return sql.nest(rows, ["author"]) if authors else rows
+class People(Enum):
+    """Which authors of a parent a page lists, and in what order."""
+
+    # A relay's: everyone with a visible post, by their first leg in it.
+    CONTRIBUTORS = "contributors"
+    # An organisation's: everyone affiliated, by name (Danish order).
+    MEMBERS = "members"
 
 
-async def contributors_for_relays(
-    relay_ids: Sequence[int], access: Access, authors: bool = False
-) -> list[sql.Row]:
-    """(relay_id, author_id) for every author with a visible post, in leg order; with
-    `authors`, each with its `author` row joined in."""
+# An author page's key: the sort value (a first leg, or a name's sort key) and the author id.
+AuthorKey = tuple[Any, int]
+
+
+@dataclass(frozen=True)
+class AuthorPage:
+    """`first` authors after the key `after` (exclusive), in the list's order."""
+
+    first: int
+    after: AuthorKey | None = None
+
+
+# Drafts an editor sees have no leg: their authors follow everyone with one, on both
+# databases alike (the largest 32-bit integer, the type of `leg`).
+NO_LEG = 2**31 - 1
+
+
+def _ranked(people: People, parent_count: int, access: Access) -> str:
+    """(parent_key, author_id, sort_value) for every author of these parents."""
+    marks = sql.placeholders(parent_count)
+    if people is People.CONTRIBUTORS:
+        return (
+            f"SELECT p.relay_id AS parent_key, b.author_id, COALESCE(MIN(p.leg), {NO_LEG}) "
+            "AS sort_value FROM byline b JOIN post p ON p.id = b.post_id "
+            f"WHERE p.relay_id IN ({marks}) AND {access.visible_posts()} "
+            "GROUP BY p.relay_id, b.author_id"
+        )
+    return (
+        "SELECT af.organization_id AS parent_key, af.author_id, a.sort_key AS sort_value "
+        "FROM affiliation af JOIN author a ON a.id = af.author_id "
+        f"WHERE af.organization_id IN ({marks})"
+    )
+
+
+async def author_pages(
+    people: People, parent_ids: Sequence[int], page: AuthorPage, access: Access
+) -> dict[int, list[sql.Row]]:
+    """Up to `first + 1` authors per parent after the page's key, keyed by parent id.
+
+    Each row is the `author` row with the parent's id (`parent_key`) and the author's place
+    in the list (`sort_value`). One statement: every parent's authors numbered in order with
+    ROW_NUMBER(), cut at `first + 1`. (A relay's contributors are grouped from all its posts
+    anyway, so numbering them costs little more than finding them.)
+    """
+    unique = list(dict.fromkeys(parent_ids))
+    condition = "1 = 1"
+    params: list[Any] = list(unique)
+    if page.after is not None:
+        condition = "(r.sort_value > ? OR (r.sort_value = ? AND r.author_id > ?))"
+        params += [page.after[0], page.after[0], page.after[1]]
+    numbered = (
+        "SELECT r.parent_key, r.author_id, r.sort_value, ROW_NUMBER() OVER ("
+        "PARTITION BY r.parent_key ORDER BY r.sort_value, r.author_id) AS n "
+        f"FROM ({_ranked(people, len(unique), access)}) r WHERE {condition}"
+    )
     statement = (
-        "SELECT p.relay_id, b.author_id, MIN(p.leg) AS first_leg FROM byline b "
-        "JOIN post p ON p.id = b.post_id "
-        f"WHERE p.relay_id IN ({sql.placeholders(len(relay_ids))}) "
-        f"AND {access.visible_posts()} "
-        "GROUP BY p.relay_id, b.author_id"
+        f"SELECT t.parent_key, t.sort_value, {AUTHOR_COLUMNS} FROM ({numbered}) t "
+        "JOIN author a ON a.id = t.author_id WHERE t.n <= ? ORDER BY t.parent_key, t.n"
     )
-    order = "ORDER BY t.relay_id, t.first_leg, t.author_id"
-    if not authors:
-        return await sql.fetch(f"SELECT * FROM ({statement}) t {order}", relay_ids)
-    joined = (
-        f"SELECT t.relay_id, t.author_id, {AUTHOR_AS_A} "
-        f"FROM ({statement}) t JOIN author a ON a.id = t.author_id {order}"
+    pages: dict[int, list[sql.Row]] = defaultdict(list)
+    for row in await sql.fetch(statement, [*params, page.first + 1]):
+        pages[row["parent_key"]].append(row)
+    return pages
+
+
+async def author_counts(
+    people: People, parent_ids: Sequence[int], access: Access
+) -> dict[int, int]:
+    """How many authors each parent lists in all, keyed by parent id."""
+    unique = list(dict.fromkeys(parent_ids))
+    statement = (
+        f"SELECT r.parent_key, COUNT(*) AS n FROM ({_ranked(people, len(unique), access)}) r "
+        "GROUP BY r.parent_key"
     )
-    return sql.nest(await sql.fetch(joined, relay_ids), ["author"])
+    return {row["parent_key"]: row["n"] for row in await sql.fetch(statement, unique)}

@@ -30,6 +30,16 @@ PAGED_FIELDS = {
         "{ posts(first: $first, after: $after) { totalCount } }",
         ["relay", "posts"],
     ),
+    "relay.contributors": (
+        'relay(slug: "lederskabs-stafetten") '
+        "{ contributors(first: $first, after: $after) { totalCount } }",
+        ["relay", "contributors"],
+    ),
+    "organization.authors": (
+        'organization(slug: "moedrehjaelpen") '
+        "{ authors(first: $first, after: $after) { totalCount } }",
+        ["organization", "authors"],
+    ),
 }
 
 
@@ -88,8 +98,19 @@ async def test_foreign_cursor_is_invalid_cursor(gql: GraphQL, field: str, cursor
         ("authors", _cursor(["x", 10**26])),
         ("search", _cursor([10**26])),
         ("search", _cursor([True])),
+        ("relay.contributors", _cursor([10**26, 1])),
+        ("relay.contributors", _cursor([True, 1])),
+        ("relay.contributors", _cursor([1.5, 1])),
     ],
-    ids=["posts-infinite-id", "authors-huge-id", "search-huge-offset", "search-boolean-offset"],
+    ids=[
+        "posts-infinite-id",
+        "authors-huge-id",
+        "search-huge-offset",
+        "search-boolean-offset",
+        "contributors-huge-leg",
+        "contributors-boolean-leg",
+        "contributors-fractional-leg",
+    ],
 )
 async def test_out_of_range_cursor_is_invalid_cursor(gql: GraphQL, field: str, cursor: str) -> None:
     query, _ = _paged(field)

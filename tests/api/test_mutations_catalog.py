@@ -413,8 +413,10 @@ async def test_set_affiliations_lists_them_in_the_given_order(desk: Desk) -> Non
         {"role": None, "organization": {"slug": first["slug"]}},
     ]
     assert updated["version"] == 2
-    listed = await lookup(desk, "organization", second["slug"], "authors { slug }")
-    assert listed == {"authors": [{"slug": author["slug"]}]}
+    listed = await lookup(
+        desk, "organization", second["slug"], "authors { edges { node { slug } } }"
+    )
+    assert listed == {"authors": {"edges": [{"node": {"slug": author["slug"]}}]}}
 
 
 async def test_set_affiliations_to_the_same_list_writes_nothing(desk: Desk) -> None:

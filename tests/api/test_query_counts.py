@@ -6,16 +6,20 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from conftest import GraphQL, StatementCounter
 from fixtures import synthetic
+
+from graph.app import create_app
+from graph.settings import Settings
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "schema" / "operations"
 
 
 @pytest.fixture(scope="module")
 async def data(database: str) -> AsyncIterator[synthetic.Synthetic]:
-    made = await synthetic.create()
+    made = await synthetic.create(relays=10)
     try:
         yield made
     finally:
@@ -29,8 +33,14 @@ def operation(name: str) -> str:
 async def run_counted(
     gql: GraphQL, statements: StatementCounter, name: str, **variables: Any
 ) -> tuple[int, dict[str, Any]]:
+    return await run_document(gql, statements, operation(name), **variables)
+
+
+async def run_document(
+    gql: GraphQL, statements: StatementCounter, document: str, **variables: Any
+) -> tuple[int, dict[str, Any]]:
     statements.statements.clear()
-    result = await gql.data(operation(name), **variables)
+    result = await gql.data(document, **variables)
     return len(statements.statements), result
 
 
@@ -113,3 +123,40 @@ async def test_editor_lists_with_revisions_do_not_grow_with_page_size(
         assert len(result["posts"]["edges"]) == first
         counts.append(len(sql_statements.statements))
     assert counts[0] == counts[1], sql_statements.statements
+
+
+CONTRIBUTORS_OF_RELAYS = """
+query ($first: Int!) {
+  relays(first: 10) {
+    edges { node { slug contributors(first: $first) { edges { node { name } } } } }
+  }
+}
+"""
+
+
+@pytest.fixture(params=[True, False], ids=["planned", "standard"])
+async def either_executor(
+    request: pytest.FixtureRequest, database: str, settings: Settings
+) -> AsyncIterator[GraphQL]:
+    """An anonymous caller of the planned executor, then of the standard one."""
+    app = create_app(settings.model_copy(update={"planned_execution": request.param}))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield GraphQL(http)
+
+
+async def test_contributors_of_ten_relays_are_one_statement_at_any_page_size(
+    data: synthetic.Synthetic, either_executor: GraphQL, sql_statements: StatementCounter
+) -> None:
+    counts, shown = [], []
+    for first in (1, 20):
+        count, result = await run_document(
+            either_executor, sql_statements, CONTRIBUTORS_OF_RELAYS, first=first
+        )
+        edges = result["relays"]["edges"]
+        assert len(edges) == 10
+        counts.append(count)
+        shown.append(sum(len(edge["node"]["contributors"]["edges"]) for edge in edges))
+    assert shown == [10, 20]  # one, then both writers of each synthetic relay
+    # The relays, then every relay's page of contributors in one statement.
+    assert counts == [2, 2], sql_statements.statements

@@ -53,8 +53,11 @@ Scenario = Callable[[Desk, Reader], Awaitable[None]]
 POST = "query ($slug: String!) { post(slug: $slug) { title bylines { author { name } } } }"
 RELAY = "query ($slug: String!) { relay(slug: $slug) { title posts { totalCount } } }"
 AUTHOR = "query ($slug: String!) { author(slug: $slug) { name } }"
-ORGANIZATION = "query ($slug: String!) { organization(slug: $slug) { name authors { slug } } }"
+ORGANIZATION = """query ($slug: String!) {
+  organization(slug: $slug) { name authors { edges { node { slug } } } } }"""
 CATEGORY = "query ($slug: String!) { category(slug: $slug) { name } }"
+CONTRIBUTORS = """query ($slug: String!) {
+  relay(slug: $slug) { contributors { totalCount edges { node { name } } } } }"""
 
 
 async def create_relay(desk: Desk, reader: Reader) -> None:
@@ -98,9 +101,11 @@ async def update_post(desk: Desk, reader: Reader) -> None:
 
 
 async def set_bylines(desk: Desk, reader: Reader) -> None:
-    post = await desk.published(await desk.relay())
+    relay = await desk.relay()
+    post = await desk.published(relay)
     author = await desk.author(name="Ny Skribent")
     await reader.cached(POST, slug=post["slug"])
+    await reader.cached(CONTRIBUTORS, slug=relay["slug"])
     await desk.ok(
         "setBylines",
         id=post["id"],
@@ -109,6 +114,8 @@ async def set_bylines(desk: Desk, reader: Reader) -> None:
     )
     fresh = await reader.fresh(POST, slug=post["slug"])
     assert fresh["post"]["bylines"] == [{"author": {"name": "Ny Skribent"}}]
+    contributors = (await reader.fresh(CONTRIBUTORS, slug=relay["slug"]))["relay"]["contributors"]
+    assert contributors == {"totalCount": 1, "edges": [{"node": {"name": "Ny Skribent"}}]}
 
 
 async def unpublish_post(desk: Desk, reader: Reader) -> None:
@@ -182,7 +189,7 @@ async def set_affiliations(desk: Desk, reader: Reader) -> None:
         affiliations=[{"organization": organization["slug"]}],
     )
     fresh = await reader.fresh(ORGANIZATION, slug=organization["slug"])
-    assert fresh["organization"]["authors"] == [{"slug": author["slug"]}]
+    assert fresh["organization"]["authors"] == {"edges": [{"node": {"slug": author["slug"]}}]}
 
 
 async def create_organization(desk: Desk, reader: Reader) -> None:

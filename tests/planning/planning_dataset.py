@@ -18,6 +18,8 @@ from fixtures.editing import Desk, earlier, later
 
 # The lists whose cursors are sampled, and the fields they come from.
 CURSOR_LISTS = ("relays", "posts", "authors", "organizations", "search")
+# Contributor cursors are sampled across every relay's list (see `contributor_cursors`).
+CONTRIBUTORS = "contributors"
 
 
 @dataclass(frozen=True, repr=False)
@@ -62,6 +64,9 @@ async def make_content(desk: Desk) -> dict[str, str]:
         relay, category=category["slug"], bylines=bylines[1:], publishedAt=earlier(2)
     )
     draft = await desk.post(relay, category=category["slug"], bylines=bylines)
+    # Someone with only a draft: a contributor for editors alone, after everyone with a leg.
+    drafter = await desk.author()
+    await desk.post(relay, bylines=[{"author": drafter["slug"]}])
     await desk.post(relay, body="Et udkast uden noget.")
     scheduled = await desk.post(relay, bylines=bylines[:1])
     await desk.ok(
@@ -117,7 +122,27 @@ async def read_dataset(editor: GraphQL, made: dict[str, str]) -> Dataset:
         if list_name in NODE_TYPES:
             slugs[NODE_TYPES[list_name]] = [edge["node"]["slug"] for edge in edges]
             ids += [edge["node"]["id"] for edge in edges]
+    cursors[CONTRIBUTORS] = await contributor_cursors(editor, made["relay"])
     return Dataset(slugs, ids, cursors, made)
+
+
+CONTRIBUTOR_CURSORS = """query ($relay: String!) {
+  relays(first: 100) { edges { node { contributors(first: 100) { edges { cursor } } } } }
+  made: relay(slug: $relay) { contributors(first: 100) { edges { cursor } } }
+}"""
+
+
+async def contributor_cursors(editor: GraphQL, relay: str) -> list[str]:
+    """A spread of contributor cursors from all relays, and the last of the module's relay
+    (its draft-only author's, whose first leg is the no-leg mark)."""
+    data = await editor.data(CONTRIBUTOR_CURSORS, relay=relay)
+    everyone = [
+        edge["cursor"]
+        for relay_edge in data["relays"]["edges"]
+        for edge in relay_edge["node"]["contributors"]["edges"]
+    ]
+    last = data["made"]["contributors"]["edges"][-1]["cursor"]
+    return list(dict.fromkeys([*_spread(everyone), last]))
 
 
 def _spread(values: list[str]) -> list[str]:

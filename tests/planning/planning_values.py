@@ -57,7 +57,13 @@ SLUG_FIELDS = {
     "category": "Category",
 }
 # Which sampled list a field's `after` cursor comes from (every post list shares a format).
-CURSOR_KIND = {"relays": "relays", "authors": "authors", "organizations": "organizations"}
+# An organisation's `authors` pages in the order of the root's, so those cursors fit it too.
+CURSOR_KIND = {
+    "relays": "relays",
+    "authors": "authors",
+    "organizations": "organizations",
+    "contributors": "contributors",
+}
 
 
 @dataclass(frozen=True)
