@@ -35,7 +35,9 @@ from graph.editing.imports import (
 )
 from graph.editing.posts import BylineSpec
 
-PAGE_SIZE = 100
+# Each post can name 20 bylines, each with its author's 50 affiliations: about 2,100 objects a
+# post at worst, so pages of 10 stay well under the server's default MAX_QUERY_COST (50,000).
+PAGE_SIZE = 10
 EXPORTED = "[DRAFT, SCHEDULED, PUBLISHED]"
 QUERY = f"""
 query ExportRelay($slug: String!, $after: String) {{

@@ -29,7 +29,8 @@ def test_a_query_prints_the_response(demo_server: Server, tmp_path: Path) -> Non
 
     assert (result.returncode, result.stderr) == (0, "")
     assert json.loads(result.stdout) == {
-        "data": {"post": {"title": "Politi med blød hat", "leg": 2}}
+        "data": {"post": {"title": "Politi med blød hat", "leg": 2}},
+        "extensions": {"cost": {"requested": 1, "limit": 50_000}},
     }
 
 
