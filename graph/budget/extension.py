@@ -15,12 +15,11 @@ from typing import Any
 
 import orjson
 from graphql import ExecutionResult, GraphQLError, GraphQLSchema
-from graphql.execution.values import get_variable_values
-from graphql.utilities import get_operation_ast
 from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
 
 from graph.api.context import Context
+from graph.api.variables import operation_and_variables
 from graph.budget.cost import Bounds, operation_cost
 from graph.budget.spend import Budget, Spend, client_key, counters
 
@@ -111,15 +110,11 @@ class QueryCost(SchemaExtension):
         cost = self.prices.get(key)
         if cost is not None:
             return cost
-        operation = get_operation_ast(document, execution.operation_name)
-        if operation is None:
-            return None
+        found = operation_and_variables(execution)
+        if found is None:
+            return None  # graphql-core reports what is wrong
+        operation, variables = found
         schema: GraphQLSchema = execution.schema._schema
-        variables = get_variable_values(
-            schema, operation.variable_definitions or (), execution.variables or {}
-        )
-        if isinstance(variables, list):
-            return None  # graphql-core reports the variables' errors
         cost = operation_cost(schema, document, operation, variables, self.bounds)
         self.prices.put(key, cost)
         return cost

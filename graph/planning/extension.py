@@ -22,12 +22,11 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
 )
-from graphql.execution.values import get_variable_values
-from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
 from graph.api.context import Context
 from graph.api.errors import ClientError
+from graph.api.variables import operation_and_variables
 from graph.cache import tags
 from graph.planning.build import build, directive_variables
 from graph.planning.nodes import NotPlannable, Plan, Request
@@ -102,15 +101,13 @@ class PlannedExecution(SchemaExtension):
         context = execution.context
         if document is None or query is None or not isinstance(context, Context):
             return None
-        operation = get_operation_ast(document, execution.operation_name)
-        if operation is None or operation.operation is not OperationType.QUERY:
+        found = operation_and_variables(execution)
+        if found is None:
+            return None  # graphql-core reports what is wrong
+        operation, variables = found
+        if operation.operation is not OperationType.QUERY:
             return None
         schema: GraphQLSchema = execution.schema._schema
-        variables = get_variable_values(
-            schema, operation.variable_definitions or (), execution.variables or {}
-        )
-        if isinstance(variables, list):
-            return None  # graphql-core reports the variables' errors
         anonymous = context.viewer is None
         plan = self._plan(schema, document, operation, query, variables, anonymous)
         if plan is None:
