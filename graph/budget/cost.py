@@ -46,7 +46,14 @@ from graphql.execution.collect_fields import (
     collect_subfields,
 )
 from graphql.execution.values import get_argument_values
-from graphql.language import FragmentDefinitionNode
+from graphql.language import (
+    DirectiveNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    VariableNode,
+    Visitor,
+    visit,
+)
 
 # Each mutation field costs this much besides the objects its answer holds: a write is worth
 # more than the objects it returns.
@@ -275,6 +282,32 @@ INTROSPECTION: dict[tuple[str, str], Children] = {
     ("__InputValue", "type"): lambda schema, value: [value.type],
     ("__Directive", "args"): lambda schema, value: value.args.values(),
 }
+
+
+def priced_variables(document: DocumentNode) -> tuple[str, ...]:
+    """The variables a cost depends on: `first` arguments, `@skip`/`@include` conditions and
+    `__type(name:)`. Others (cursors, slugs, filters) never change what an answer can hold."""
+    names: dict[str, None] = {}
+
+    def collect(value: Any) -> None:
+        if isinstance(value, VariableNode):
+            names[value.name.value] = None
+
+    class Collect(Visitor):
+        def enter_field(self, node: FieldNode, *_: Any) -> None:
+            for argument in node.arguments or ():
+                if argument.name.value == "first" or (
+                    node.name.value == "__type" and argument.name.value == "name"
+                ):
+                    collect(argument.value)
+
+        def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
+            if node.name.value in ("skip", "include"):
+                for argument in node.arguments or ():
+                    collect(argument.value)
+
+    visit(document, Collect())
+    return tuple(names)
 
 
 def operation_cost(

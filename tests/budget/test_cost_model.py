@@ -8,7 +8,7 @@ from graphql import get_introspection_query, get_operation_ast, parse
 from graphql.execution.values import get_variable_values
 
 from graph.api.schema import list_bounds, schema
-from graph.budget.cost import operation_cost
+from graph.budget.cost import operation_cost, priced_variables
 from graph.settings import Settings
 
 
@@ -53,3 +53,20 @@ async def test_nested_introspection_costs_exactly_what_its_answer_holds() -> Non
     result = await schema.execute(document)
     assert result.errors is None
     assert cost(document) == objects(result.data) > 100
+
+
+def test_cursors_and_slugs_do_not_change_a_price() -> None:
+    document = parse(
+        """
+        query Q($slug: String!, $first: Int = 10, $after: String, $bylines: Boolean!, $t: String!)
+        {
+          relay(slug: $slug) {
+            posts(first: $first, after: $after) {
+              edges { node { bylines @include(if: $bylines) { role } } }
+            }
+          }
+          __type(name: $t) { name }
+        }
+        """
+    )
+    assert priced_variables(document) == ("first", "bylines", "t")
