@@ -28,7 +28,8 @@ from graph.cache.middleware import CachedGraphQL
 from graph.cache.persisted import OPERATIONS_DIR, PersistedQueries, named_operations
 from graph.cache.store import ResponseCache
 from graph.jobs import engine
-from graph.jobs.worker import requeue_due_work, worker_running
+from graph.jobs.maintenance import requeue_due_work
+from graph.jobs.worker import worker_running
 from graph.limits import BodySizeLimitMiddleware
 from graph.logs import RequestIdMiddleware
 from graph.planning import extension as planning

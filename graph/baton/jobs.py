@@ -81,13 +81,18 @@ async def _queued_mails() -> set[due.DueMail]:
     return {(int(arg["baton_id"]), MailKind(arg["kind"])) for arg in args}
 
 
-async def requeue_due() -> None:
-    """Queue the invitation of every held baton that has none yet (the embedded start-up).
+async def requeue_due() -> int:
+    """Queue the invitation of every held baton that has none sent or waiting; how many.
 
-    Reminders and overdue notices need nothing here: the next sweep finds them.
+    Reminders and overdue notices need nothing here: the baton sweep finds them.
     """
+    queued = await _queued_mails()
     rows = await models.Baton.filter(
         state=models.BatonState.HELD, invitation_sent_at__isnull=True
     ).values("id")
+    deferred = 0
     for row in rows:
-        await defer_mail(row["id"], MailKind.INVITATION)
+        if (row["id"], MailKind.INVITATION) not in queued:
+            await defer_mail(row["id"], MailKind.INVITATION)
+            deferred += 1
+    return deferred

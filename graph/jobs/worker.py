@@ -5,16 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
+import itertools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from importlib import import_module
 from typing import Any
 
 from procrastinate.job_context import JobContext
 from procrastinate.worker import Worker
 
-from graph import models
-from graph.jobs.engine import TASK_MODULES, app, embedded
+from graph import models, reconnect
+from graph.jobs.engine import app, backoff_s, embedded, transient
 from graph.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -29,14 +30,27 @@ async def run_worker(
         concurrency = 1
     rescuer = asyncio.create_task(_requeue_stalled_jobs(settings))
     try:
-        await app.run_worker_async(
-            concurrency=concurrency or settings.worker_concurrency,
-            fetch_job_polling_interval=settings.worker_poll_s,
-            update_heartbeat_interval=settings.worker_heartbeat_s,
-            stalled_worker_timeout=settings.stalled_after_s,
-            install_signal_handlers=install_signal_handlers,
-            worker_middleware=[record_errors],
-        )
+        for restarts in itertools.count():
+            try:
+                await app.run_worker_async(
+                    concurrency=concurrency or settings.worker_concurrency,
+                    fetch_job_polling_interval=settings.worker_poll_s,
+                    update_heartbeat_interval=settings.worker_heartbeat_s,
+                    stalled_worker_timeout=settings.stalled_after_s,
+                    install_signal_handlers=install_signal_handlers,
+                    worker_middleware=[record_errors],
+                )
+                return
+            except Exception as error:
+                # The engine stops its worker when fetching a job or a heartbeat fails
+                # (PostgreSQL restarting, a dropped connection): start it again, with backoff,
+                # instead of leaving the process alive with no worker in it.
+                if not transient(error):
+                    raise
+                wait_s = backoff_s(settings.job_retry_base_s, settings.job_retry_cap_s, restarts)
+                counters.worker_restarts += 1
+                log.warning("job worker stopped (%s); starting again in %.1f s", error, wait_s)
+                await asyncio.sleep(wait_s)
     finally:
         rescuer.cancel()
 
@@ -53,24 +67,48 @@ async def worker_running(settings: Settings) -> AsyncIterator[None]:
             await runner
 
 
+class Counters:
+    """What this process's job worker had to recover from (shown on /metrics)."""
+
+    worker_restarts = 0
+    unrecorded_errors = 0
+
+
+counters = Counters()
+
+
 async def record_errors(
     call_next: Callable[[], Awaitable[Any]], context: JobContext, worker: Worker
 ) -> Any:
-    """Keep the last error of each job run for admins (the engine keeps only the state)."""
+    """Keep the last error of each job run for admins (the engine keeps only the state).
+
+    The error that stopped a job is often the database going away, and the pooled
+    connection that would record it may have died with it: the write gets one retry on a
+    fresh connection. If even that fails, the job's own error still goes to the engine.
+    """
     try:
         return await call_next()
     except Exception as error:
         job = context.job
         if job.id is not None:
-            await models.JobError.update_or_create(
-                job_id=job.id,
-                defaults={
-                    "task_name": job.task_name,
-                    "error": f"{type(error).__name__}: {error}"[:2000],
-                    "failed_at": dt.datetime.now(dt.UTC),
-                },
-            )
+            try:
+                store = functools.partial(_store_error, job.id, job.task_name, error)
+                await reconnect.once_more(store, "recording a job error")
+            except Exception:
+                counters.unrecorded_errors += 1
+                log.exception("job %s: could not record its error %r", job.id, error)
         raise
+
+
+async def _store_error(job_id: int | None, task_name: str, error: Exception) -> None:
+    await models.JobError.update_or_create(
+        job_id=job_id,
+        defaults={
+            "task_name": task_name,
+            "error": f"{type(error).__name__}: {error}"[:2000],
+            "failed_at": dt.datetime.now(dt.UTC),
+        },
+    )
 
 
 async def _requeue_stalled_jobs(settings: Settings) -> None:
@@ -90,16 +128,3 @@ async def _requeue_stalled_jobs(settings: Settings) -> None:
                 await app.job_manager.retry_job(job)
         except Exception:
             log.exception("could not re-queue stalled jobs")
-
-
-async def requeue_due_work() -> None:
-    """Defer a job for everything the tables say is due (the embedded mode's start-up).
-
-    In-process jobs live in memory, so a restart forgets them; the rows that caused them
-    (scheduled posts, pending deliveries, unsent mails) do not. Each task module with work
-    that can be pending defines `requeue_due()`.
-    """
-    for name in TASK_MODULES:
-        requeue = getattr(import_module(name), "requeue_due", None)
-        if requeue is not None:
-            await requeue()

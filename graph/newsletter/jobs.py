@@ -12,7 +12,7 @@ import logging
 import uuid
 
 from graph import mail, models
-from graph.jobs.engine import BACKOFF, RetryLater, app, defer
+from graph.jobs.engine import BACKOFF, RetryLater, app, defer, is_waiting, waiting_jobs
 from graph.newsletter import ledger, mails, subscribers, tokens
 from graph.newsletter.ledger import PostNews
 from graph.newsletter.tokens import Purpose
@@ -137,11 +137,19 @@ class MailRun:
         return None
 
 
-async def requeue_due() -> None:
-    """Defer what the tables say is due: confirmations never sent, posts with unsent mail."""
+async def requeue_due() -> int:
+    """Defer what the tables say is due and has no job waiting: confirmations never sent,
+    posts with unsent mail. How many jobs it deferred."""
+    deferred = 0
+    waiting = await waiting_jobs(send_confirmation)
     for subscriber_id in await subscribers.never_asked():
-        await defer(
-            send_confirmation, lock=confirmation_lock(subscriber_id), subscriber_id=subscriber_id
-        )
+        if not is_waiting(waiting, subscriber_id=subscriber_id):
+            lock = confirmation_lock(subscriber_id)
+            await defer(send_confirmation, lock=lock, subscriber_id=subscriber_id)
+            deferred += 1
+    waiting = await waiting_jobs(send_post_mails)
     for post_id in await ledger.posts_with_unsent():
-        await defer(send_post_mails, lock=post_lock(post_id), post_id=post_id)
+        if not is_waiting(waiting, post_id=post_id):
+            await defer(send_post_mails, lock=post_lock(post_id), post_id=post_id)
+            deferred += 1
+    return deferred
