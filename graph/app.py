@@ -19,7 +19,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from tortoise.contrib.starlette import RegisterTortoise
 
-from graph import db, logs
+from graph import db, logs, reconnect
 from graph.api import newsletter_http
 from graph.api.context import Context, make_context
 from graph.api.schema import build_schema
@@ -27,7 +27,7 @@ from graph.cache import invalidation
 from graph.cache.middleware import CachedGraphQL
 from graph.cache.persisted import OPERATIONS_DIR, PersistedQueries, named_operations
 from graph.cache.store import ResponseCache
-from graph.jobs import engine
+from graph.jobs import engine, maintenance, worker
 from graph.jobs.maintenance import requeue_due_work
 from graph.jobs.worker import worker_running
 from graph.limits import BodySizeLimitMiddleware
@@ -64,10 +64,18 @@ class GraphQLApp(GraphQL[Context, None]):
 
 
 async def healthz(request: Request) -> Response:
-    """200 when the database answers within the timeout, 503 when it does not."""
+    """200 when the database answers within the timeout, 503 when it does not.
+
+    A pooled connection that died while idle is no outage: the check runs once more on a
+    fresh connection (counted as a reconnect) before it answers 503.
+    """
     timeout = request.app.state.settings.health_timeout_s
+
+    async def select_1() -> object:
+        return await db.connection().execute_query("SELECT 1")
+
     try:
-        await asyncio.wait_for(db.connection().execute_query("SELECT 1"), timeout)
+        await asyncio.wait_for(reconnect.once_more(select_1, "health check"), timeout)
     except Exception:
         # Logged, not shown: the body must not leak connection strings or driver errors.
         log.exception("health check: database unreachable")
@@ -175,12 +183,18 @@ async def invalidation_feed(settings: Settings, cache: ResponseCache | None) -> 
 
 
 async def metrics(request: Request) -> Response:
-    """Counters in Prometheus' text format: executors and response cache of this process."""
+    """Counters in Prometheus' text format: executors, reconnects, jobs and response cache
+    of this process."""
     cache: ResponseCache | None = request.app.state.cache
     lines = []
     for name, value in (
         ("graph_execution_planned_total", planning.counters.planned),
         ("graph_execution_standard_total", planning.counters.standard),
+        # Second paths around a database that went away (README "Failure modes").
+        ("graph_db_reconnects_total", reconnect.counters.reconnects),
+        ("graph_jobs_requeued_total", maintenance.counters.requeued),
+        ("graph_job_worker_restarts_total", worker.counters.worker_restarts),
+        ("graph_job_errors_unrecorded_total", worker.counters.unrecorded_errors),
     ):
         lines += [f"# TYPE {name} counter", f"{name} {value}"]
     if cache is not None:
