@@ -169,6 +169,14 @@ def transient(error: BaseException) -> bool:
     return isinstance(error, DBConnectionError | PoolTimeout | ConnectionError | TimeoutError)
 
 
+def describe(error: BaseException) -> str:
+    """`Type: message` of an error, with the driver's error behind an engine error."""
+    text = f"{type(error).__name__}: {error}".strip()
+    if isinstance(error, ConnectorException) and error.__cause__ is not None:
+        text = f"{type(error).__name__} ({describe(error.__cause__)})"
+    return text
+
+
 class Backoff(BaseRetryStrategy):
     """Retry `RetryLater` with its backoff and transient errors with JOB_RETRY_BASE_S/CAP_S.
 

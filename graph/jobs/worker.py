@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import itertools
 import logging
+import signal
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -15,44 +16,86 @@ from procrastinate.job_context import JobContext
 from procrastinate.worker import Worker
 
 from graph import models, reconnect
-from graph.jobs.engine import app, backoff_s, embedded, transient
+from graph.jobs.engine import app, backoff_s, describe, embedded, transient
 from graph.settings import Settings
 
 log = logging.getLogger(__name__)
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 async def run_worker(
     settings: Settings, *, concurrency: int | None = None, install_signal_handlers: bool = True
 ) -> None:
-    """Run jobs until stopped (SIGINT/SIGTERM, or cancellation when in-process)."""
+    """Run jobs until stopped (SIGINT/SIGTERM, or cancellation when in-process).
+
+    The engine stops its worker by itself when the database goes away (fetching a job, the
+    heartbeat or the listener fails): it is started again, with backoff, so the process never
+    stays alive with no worker in it. Our own signal handlers tell the two kinds of stop apart.
+    """
     if embedded():
         # One SQLite connection serves the whole process; jobs take turns on it.
         concurrency = 1
+    stop = asyncio.Event()
+    if install_signal_handlers:
+        for signum in STOP_SIGNALS:
+            asyncio.get_running_loop().add_signal_handler(signum, stop.set)
     rescuer = asyncio.create_task(_requeue_stalled_jobs(settings))
     try:
         for restarts in itertools.count():
-            try:
-                await app.run_worker_async(
-                    concurrency=concurrency or settings.worker_concurrency,
-                    fetch_job_polling_interval=settings.worker_poll_s,
-                    update_heartbeat_interval=settings.worker_heartbeat_s,
-                    stalled_worker_timeout=settings.stalled_after_s,
-                    install_signal_handlers=install_signal_handlers,
-                    worker_middleware=[record_errors],
-                )
+            error = await _run_engine_worker(settings, concurrency, stop)
+            if stop.is_set():
                 return
-            except Exception as error:
-                # The engine stops its worker when fetching a job or a heartbeat fails
-                # (PostgreSQL restarting, a dropped connection): start it again, with backoff,
-                # instead of leaving the process alive with no worker in it.
-                if not transient(error):
-                    raise
-                wait_s = backoff_s(settings.job_retry_base_s, settings.job_retry_cap_s, restarts)
-                counters.worker_restarts += 1
-                log.warning("job worker stopped (%s); starting again in %.1f s", error, wait_s)
-                await asyncio.sleep(wait_s)
+            wait_s = backoff_s(settings.job_retry_base_s, settings.job_retry_cap_s, restarts)
+            counters.worker_restarts += 1
+            reason = "it stopped by itself" if error is None else describe(error)
+            log.warning("job worker stopped (%s); starting again in %.1f s", reason, wait_s)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), wait_s)
     finally:
         rescuer.cancel()
+        if install_signal_handlers:
+            for signum in STOP_SIGNALS:
+                asyncio.get_running_loop().remove_signal_handler(signum)
+
+
+async def _run_engine_worker(
+    settings: Settings, concurrency: int | None, stop: asyncio.Event
+) -> BaseException | None:
+    """Run the engine's worker until it ends or `stop` is set; the transient error it ended
+    with, if any (other errors are raised). On `stop` it finishes its running jobs first."""
+    worker = asyncio.create_task(
+        app.run_worker_async(
+            concurrency=concurrency or settings.worker_concurrency,
+            fetch_job_polling_interval=settings.worker_poll_s,
+            update_heartbeat_interval=settings.worker_heartbeat_s,
+            stalled_worker_timeout=settings.stalled_after_s,
+            install_signal_handlers=False,
+            worker_middleware=[record_errors],
+        )
+    )
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({worker, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        # Cancelled from outside (an in-process worker ending): stop, then pass it on.
+        worker.cancel()
+        await asyncio.gather(worker, return_exceptions=True)
+        raise
+    finally:
+        stopping.cancel()
+    # Cancelling the engine's worker is its graceful stop (running jobs finish).
+    worker.cancel()
+    try:
+        await worker
+    except asyncio.CancelledError:
+        if not stop.is_set():
+            raise
+    except Exception as error:
+        if not transient(error):
+            raise
+        return error
+    return None
 
 
 @contextlib.asynccontextmanager
@@ -105,7 +148,7 @@ async def _store_error(job_id: int | None, task_name: str, error: Exception) -> 
         job_id=job_id,
         defaults={
             "task_name": task_name,
-            "error": f"{type(error).__name__}: {error}"[:2000],
+            "error": describe(error)[:2000],
             "failed_at": dt.datetime.now(dt.UTC),
         },
     )

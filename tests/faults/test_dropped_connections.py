@@ -7,9 +7,15 @@ with the right data, each lost connection retried once and counted on /metrics.
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
+import psycopg
+import pytest
 from conftest import GraphQL
 from fixtures.faults import kill_app_connections, postgres_only, watching
+
+from graph import db, models, reconnect
 
 pytestmark = postgres_only
 
@@ -62,3 +68,19 @@ async def test_healthz_after_every_connection_died_answers_200(
 
     assert answers == [200] * 5
     assert await reconnects(client) == before + 1
+
+
+async def test_transactions_that_fail_to_begin_on_dead_connections_do_not_use_up_the_pool(
+    database: str,
+) -> None:
+    # More failed BEGINs than the pool has connections (Tortoise's default: at most 5). Had
+    # each kept its connection, the read at the end would wait for the pool and time out.
+    async with watching(database) as watcher:
+        for _ in range(7):
+            await reconnect.once_more(models.Relay.exists, "test read")  # an idle connection
+            assert await kill_app_connections(watcher) >= 1
+            with pytest.raises(psycopg.OperationalError):
+                async with db.transaction():
+                    await models.Relay.exists()
+        await reconnect.refresh_pool()
+        assert await asyncio.wait_for(models.Relay.exists(), 5)
