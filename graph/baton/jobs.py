@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from graph import clock, models
+from graph import clock, models, reconnect
 from graph.baton import due
 from graph.baton.mails import SENT_AT, Facts, MailKind, compose
 from graph.jobs.engine import BACKOFF, RetryLater, app, defer, waiting_jobs
@@ -44,7 +44,12 @@ async def send_baton_mail(baton_id: int, kind: str) -> None:
     except MailError as error:
         retry = RetryLater(str(error), settings.mail_retry_base_s, settings.mail_retry_cap_s)
         raise retry from error
-    await models.Baton.filter(id=baton_id).update(**{SENT_AT[mail_kind]: clock.now()})
+    # The mail has gone: were this write lost with a dropped connection, the retry would
+    # mail it again. It is safe to repeat, so it gets one retry on a fresh connection.
+    sent_at = {SENT_AT[mail_kind]: clock.now()}
+    await reconnect.once_more(
+        lambda: models.Baton.filter(id=baton_id).update(**sent_at), "marking a baton mail sent"
+    )
     log.info("baton %s: %s mailed to the author", baton_id, kind)
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 import uuid
 
-from graph import mail, models
+from graph import mail, models, reconnect
 from graph.jobs.engine import BACKOFF, RetryLater, app, defer, is_waiting, waiting_jobs
 from graph.newsletter import ledger, mails, subscribers, tokens
 from graph.newsletter.ledger import PostNews
@@ -64,7 +64,11 @@ async def send_confirmation(subscriber_id: int) -> None:
         raise RetryLater(
             str(error), settings.mail_retry_base_s, settings.mail_retry_cap_s
         ) from error
-    await subscribers.mark_confirmation_sent(subscriber.id)
+    # The mail has gone: were this write lost with a dropped connection, the retry would
+    # mail it again. It is safe to repeat, so it gets one retry on a fresh connection.
+    await reconnect.once_more(
+        lambda: subscribers.mark_confirmation_sent(subscriber.id), "marking a confirmation sent"
+    )
 
 
 @app.task(name="send_newsletter_post_mails", retry=BACKOFF)
@@ -133,7 +137,10 @@ class MailRun:
             await ledger.release(send_id, self.worker, str(error))
             log.warning("newsletter mail %s not sent: %s", send_id, error)
             return str(error)
-        await ledger.mark_sent(send_id, self.worker)
+        # As for confirmations: a lost write here would hold the row until its lease ends.
+        await reconnect.once_more(
+            lambda: ledger.mark_sent(send_id, self.worker), "marking a newsletter mail sent"
+        )
         return None
 
 
