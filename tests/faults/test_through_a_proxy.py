@@ -313,3 +313,30 @@ async def test_a_worker_outlives_a_database_outage_and_publishes_what_came_due(
             proxy.accept()
             assert await eventually(lambda: _is(watcher, post, "published"), 20)
         assert worker.poll() is None, log.read_text()
+
+
+async def test_a_stall_while_a_post_comes_due_delays_it_and_its_mail_is_sent_once(
+    newsroom: Newsroom,
+    sink: SmtpSink,
+    proxy: TcpProxy,
+    worker_env: dict[str, str],
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    relay = await newsroom.open()
+    log = tmp_path / "worker.log"
+    with working(worker_env, log) as worker:
+        await eventually(lambda: _says(log, "worker running jobs"), 15)
+        post = await newsroom.schedule(relay, 1)
+        # Every byte between the worker and PostgreSQL is held while the post comes due.
+        proxy.stall()
+        await asyncio.sleep(3)
+        async with watching(database_url) as watcher:
+            assert await status_of(watcher, post) == "scheduled"
+            proxy.resume()
+            assert await eventually(lambda: _is(watcher, post, "published"), 15)
+            await eventually(lambda: newsroom.delivered(post), 15)
+            await eventually(lambda: _mails(sink, newsroom.reader), 15)
+            await asyncio.sleep(1.5)  # a duplicate would arrive within the retry cap (1 s)
+        assert worker.poll() is None, log.read_text()
+    assert len(sink.inbox.to(newsroom.reader)) == 1
