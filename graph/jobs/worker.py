@@ -6,9 +6,9 @@ import asyncio
 import contextlib
 import datetime as dt
 import functools
-import itertools
 import logging
 import signal
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -42,11 +42,16 @@ async def run_worker(
             asyncio.get_running_loop().add_signal_handler(signum, stop.set)
     rescuer = asyncio.create_task(_requeue_stalled_jobs(settings))
     try:
-        for restarts in itertools.count():
+        restarts = 0
+        while True:
+            started = time.monotonic()
             error = await _run_engine_worker(settings, concurrency, stop)
             if stop.is_set():
                 return
+            if time.monotonic() - started > settings.job_retry_cap_s:
+                restarts = 0  # it ran well for a while: this is a new outage, start quick
             wait_s = backoff_s(settings.job_retry_base_s, settings.job_retry_cap_s, restarts)
+            restarts += 1
             counters.worker_restarts += 1
             reason = "it stopped by itself" if error is None else describe(error)
             log.warning("job worker stopped (%s); starting again in %.1f s", reason, wait_s)
