@@ -313,6 +313,8 @@ async def test_a_worker_outlives_a_database_outage_and_publishes_what_came_due(
             proxy.accept()
             assert await eventually(lambda: _is(watcher, post, "published"), 20)
         assert worker.poll() is None, log.read_text()
+    # The engine's worker stopped with the database; ours started it again, and said so.
+    assert "job worker stopped" in log.read_text()
 
 
 async def test_a_stall_while_a_post_comes_due_delays_it_and_its_mail_is_sent_once(
