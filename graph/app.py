@@ -10,6 +10,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
+
+# What Strawberry's ASGI view turns into a plain HTTP answer (cross-web comes with it).
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -53,7 +56,15 @@ class GraphQLApp(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         http_response = response if isinstance(response, Response) else None
-        context = await make_context(request, http_response)
+        try:
+            context = await make_context(request, http_response)
+        except Exception as error:
+            # The token lookup could not reach the database even on a fresh connection: say
+            # so with a 503 the client can retry on, not a 500 that looks like our bug.
+            if not reconnect.database_unreachable(error):
+                raise
+            log.warning("request refused: the database is unreachable (%s)", error)
+            raise HTTPException(503, "The database is unreachable; try again shortly.") from error
         if http_response is not None:
             # A response depends on who asks: shared caches (CDNs, proxies) must key on the
             # token, and must never keep an answer given to one.

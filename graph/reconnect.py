@@ -15,7 +15,9 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import psycopg
+from psycopg_pool import PoolTimeout
 from tortoise.backends.base.client import TransactionalDBClient
+from tortoise.exceptions import DBConnectionError
 
 from graph import db
 
@@ -41,6 +43,9 @@ def connection_lost(error: BaseException) -> bool:
     """Whether `error` says the connection died (not that the statement was wrong)."""
     if isinstance(error, psycopg.InterfaceError):
         return True
+    if isinstance(error, PoolTimeout):
+        # No connection was had at all: another try would only wait as long again.
+        return False
     if isinstance(error, psycopg.OperationalError):
         # No SQLSTATE: the client lost the server ("the connection is lost", "server closed
         # the connection unexpectedly", connection refused). A statement timeout (57014) is
@@ -48,6 +53,12 @@ def connection_lost(error: BaseException) -> bool:
         state = error.sqlstate
         return state is None or state.startswith(LOST_STATES)
     return False
+
+
+def database_unreachable(error: BaseException) -> bool:
+    """Whether `error` says the database could not be reached: a lost connection, or none
+    to be had from the pool in time (the URL's `timeout`)."""
+    return connection_lost(error) or isinstance(error, DBConnectionError | PoolTimeout)
 
 
 async def refresh_pool() -> None:

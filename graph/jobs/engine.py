@@ -20,8 +20,6 @@ from procrastinate.exceptions import ConnectorException
 from procrastinate.jobs import Job
 from procrastinate.tasks import Task
 from procrastinate.testing import InMemoryConnector
-from psycopg_pool import PoolTimeout
-from tortoise.exceptions import DBConnectionError
 
 from graph import db, reconnect
 from graph.read import sql
@@ -164,9 +162,9 @@ def transient(error: BaseException) -> bool:
     """
     if isinstance(error, ConnectorException) and error.__cause__ is not None:
         return transient(error.__cause__)
-    if reconnect.connection_lost(error):
+    if reconnect.database_unreachable(error):
         return True
-    return isinstance(error, DBConnectionError | PoolTimeout | ConnectionError | TimeoutError)
+    return isinstance(error, ConnectionError | TimeoutError)
 
 
 def describe(error: BaseException) -> str:

@@ -63,7 +63,8 @@ def served(proxy: TcpProxy, database_url: str, tmp_path: Path) -> Iterator[str]:
     """`graph serve` whose database connections all go through the proxy."""
     env = {
         **os.environ,
-        "DATABASE_URL": through(database_url, proxy),
+        # Give up on the pool after 2 s (not Tortoise's 30) while the database is refused.
+        "DATABASE_URL": through(database_url, proxy) + "?timeout=2",
         "SERVE_RUNS_JOBS": "false",
         "LOAD_DEMO_ON_EMPTY": "false",
         "HEALTH_TIMEOUT_S": "1",
@@ -130,12 +131,20 @@ async def test_healthz_is_503_only_while_the_database_is_unreachable(
     assert down.status_code == 503
     assert down.json() == {"status": "unavailable", "database": "down"}
     assert time.monotonic() - started < 5
+    # An editor's request cannot have its token checked: a 503 to retry on, not a 500.
+    refused = await http.post("/graphql", json={"query": DRAFTS})
+    assert (refused.status_code, refused.text) == (
+        503,
+        "The database is unreachable; try again shortly.",
+    )
     proxy.accept()
+    back = time.monotonic()
 
     async def healthy() -> bool:
         return (await http.get("/healthz")).status_code == 200
 
     await eventually(healthy, 15, 0.2)
+    assert time.monotonic() - back < 8
     await drafts(http)
 
 
@@ -313,8 +322,6 @@ async def test_a_worker_outlives_a_database_outage_and_publishes_what_came_due(
             proxy.accept()
             assert await eventually(lambda: _is(watcher, post, "published"), 20)
         assert worker.poll() is None, log.read_text()
-    # The engine's worker stopped with the database; ours started it again, and said so.
-    assert "job worker stopped" in log.read_text()
 
 
 async def test_a_stall_while_a_post_comes_due_delays_it_and_its_mail_is_sent_once(
