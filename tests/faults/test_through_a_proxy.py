@@ -47,7 +47,8 @@ DELIVERIES = """query ($id: ID!) { webhook(id: $id) { deliveries(first: 10) {
 def through(database_url: str, proxy: TcpProxy) -> str:
     """The database URL with the proxy in place of PostgreSQL's address."""
     parts = urlsplit(database_url)
-    netloc = f"{parts.username}@127.0.0.1:{proxy.port}"
+    user, _, _ = parts.netloc.rpartition("@")
+    netloc = f"{user}@127.0.0.1:{proxy.port}" if user else f"127.0.0.1:{proxy.port}"
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
 
 
