@@ -10,6 +10,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
+
+# What Strawberry's ASGI view turns into a plain HTTP answer (cross-web comes with it).
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -19,7 +22,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from tortoise.contrib.starlette import RegisterTortoise
 
-from graph import db, logs
+from graph import db, logs, reconnect
 from graph.api import newsletter_http
 from graph.api.context import Context, make_context
 from graph.api.schema import build_schema, document_check
@@ -31,8 +34,9 @@ from graph.cache import invalidation
 from graph.cache.middleware import CachedGraphQL
 from graph.cache.persisted import OPERATIONS_DIR, PersistedQueries, named_operations
 from graph.cache.store import ResponseCache
-from graph.jobs import engine
-from graph.jobs.worker import requeue_due_work, worker_running
+from graph.jobs import engine, maintenance, worker
+from graph.jobs.maintenance import requeue_due_work
+from graph.jobs.worker import worker_running
 from graph.limits import BodySizeLimitMiddleware
 from graph.logs import RequestIdMiddleware
 from graph.planning import extension as planning
@@ -56,7 +60,15 @@ class GraphQLApp(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         http_response = response if isinstance(response, Response) else None
-        context = await make_context(request, http_response)
+        try:
+            context = await make_context(request, http_response)
+        except Exception as error:
+            # The token lookup could not reach the database even on a fresh connection: say
+            # so with a 503 the client can retry on, not a 500 that looks like our bug.
+            if not reconnect.database_unreachable(error):
+                raise
+            log.warning("request refused: the database is unreachable (%s)", error)
+            raise HTTPException(503, "The database is unreachable; try again shortly.") from error
         if http_response is not None:
             # A response depends on who asks: shared caches (CDNs, proxies) must key on the
             # token, and must never keep an answer given to one.
@@ -67,10 +79,18 @@ class GraphQLApp(GraphQL[Context, None]):
 
 
 async def healthz(request: Request) -> Response:
-    """200 when the database answers within the timeout, 503 when it does not."""
+    """200 when the database answers within the timeout, 503 when it does not.
+
+    A pooled connection that died while idle is no outage: the check runs once more on a
+    fresh connection (counted as a reconnect) before it answers 503.
+    """
     timeout = request.app.state.settings.health_timeout_s
+
+    async def select_1() -> object:
+        return await db.connection().execute_query("SELECT 1")
+
     try:
-        await asyncio.wait_for(db.connection().execute_query("SELECT 1"), timeout)
+        await asyncio.wait_for(reconnect.once_more(select_1, "health check"), timeout)
     except Exception:
         # Logged, not shown: the body must not leak connection strings or driver errors.
         log.exception("health check: database unreachable")
@@ -207,12 +227,18 @@ async def invalidation_feed(settings: Settings, cache: ResponseCache | None) -> 
 
 
 async def metrics(request: Request) -> Response:
-    """Counters in Prometheus' text format: executors and response cache of this process."""
+    """Counters in Prometheus' text format: executors, reconnects, jobs and response cache
+    of this process."""
     cache: ResponseCache | None = request.app.state.cache
     lines = []
     for name, value in (
         ("graph_execution_planned_total", planning.counters.planned),
         ("graph_execution_standard_total", planning.counters.standard),
+        # Second paths around a database that went away (README "Failure modes").
+        ("graph_db_reconnects_total", reconnect.counters.reconnects),
+        ("graph_jobs_requeued_total", maintenance.counters.requeued),
+        ("graph_job_worker_restarts_total", worker.counters.worker_restarts),
+        ("graph_job_errors_unrecorded_total", worker.counters.unrecorded_errors),
     ):
         lines += [f"# TYPE {name} counter", f"{name} {value}"]
     for name, value in (

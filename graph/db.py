@@ -8,8 +8,9 @@ from contextvars import ContextVar
 from typing import Any
 
 from tortoise import Tortoise, connections
-from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContextPooled
 from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.connection import get_connections
 from tortoise.migrations import api as migrations_api
 from tortoise.migrations.recorder import MigrationRecorder
 from tortoise.transactions import in_transaction
@@ -19,6 +20,7 @@ MODELS_MODULE = "graph.models"
 
 def tortoise_config(database_url: str) -> dict[str, Any]:
     """The Tortoise config for one database URL (one app, built-in migrations)."""
+    _fix_failed_begin()
     return {
         "connections": {"default": _connection_config(database_url)},
         "apps": {
@@ -111,6 +113,32 @@ async def migrate(
     _fix_recorder_placeholders()
     await migrations_api.migrate(config=tortoise_config(database_url), progress=progress)
     await install_schema(database_url)
+
+
+def _fix_failed_begin() -> None:
+    # Tortoise 1.1.9's pooled transaction takes a connection from the pool and makes it the
+    # task's connection *before* BEGIN. When BEGIN fails (the connection died while idle),
+    # __aexit__ never runs: the connection never goes back to the pool (which shrinks by one
+    # each time, until every request waits for a connection) and the rest of the task keeps
+    # using the dead transaction (a job could not even record its error). Undo both.
+    original = TransactionContextPooled.__aenter__
+    if getattr(original, "_graph_fixed", False):
+        return
+
+    async def enter(self: TransactionContextPooled) -> Any:
+        try:
+            return await original(self)
+        except BaseException:
+            token = getattr(self, "token", None)
+            if token is not None:  # set only once a connection was taken from the pool
+                get_connections().reset(token)
+                pool = self.client._parent._pool
+                if pool is not None:
+                    await pool.release(self.client._connection)
+            raise
+
+    enter._graph_fixed = True  # type: ignore[attr-defined]
+    TransactionContextPooled.__aenter__ = enter  # type: ignore[method-assign]
 
 
 def _fix_recorder_placeholders() -> None:

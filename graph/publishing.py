@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from procrastinate import RetryStrategy
 from tortoise import timezone
-from tortoise.exceptions import DBConnectionError, OperationalError
 
 from graph import db, models
 from graph.editing.posts import publish_post
 from graph.events import Event, EventType
-from graph.jobs.engine import app, cancel_waiting, defer
+from graph.jobs.engine import BACKOFF, app, cancel_waiting, defer, is_waiting, waiting_jobs
 
 log = logging.getLogger(__name__)
 
@@ -20,14 +18,9 @@ ACTOR = "scheduler"
 TASK_NAME = "publish_scheduled_post"
 
 
-# A database hiccup is worth a few quick retries; a missing or moved post is not an error,
-# and a bug (a TypeError, say) fails at once so admins see it in `jobs.failed`.
-RETRY = RetryStrategy(
-    max_attempts=10, exponential_wait=2, retry_exceptions={DBConnectionError, OperationalError}
-)
-
-
-@app.task(name=TASK_NAME, retry=RETRY)
+# A lost database connection is retried with backoff until the database is back; a missing
+# or moved post is not an error, and a bug fails at once so admins see it in `jobs.failed`.
+@app.task(name=TASK_NAME, retry=BACKOFF)
 async def publish_scheduled_post(post_id: int, publish_at: str) -> None:
     """Publish the post if it is still scheduled for `publish_at` (ISO, UTC).
 
@@ -62,11 +55,21 @@ async def cancel_scheduled(post_id: int) -> None:
     await cancel_waiting(publish_scheduled_post, post_id=post_id)
 
 
-async def requeue_due() -> None:
-    """Defer a job for every scheduled post (the embedded mode's start-up)."""
+async def requeue_due() -> int:
+    """Defer a job for every scheduled post that has none waiting; how many it deferred.
+
+    A job that still waits for the post's current time counts; one for an older time would
+    end quietly, so it does not.
+    """
+    waiting = await waiting_jobs(publish_scheduled_post)
     scheduled = models.Post.filter(status=models.PostStatus.SCHEDULED, publish_at__isnull=False)
+    deferred = 0
     for post in await scheduled:
-        await _defer_publishing(post)
+        assert post.publish_at is not None
+        if not is_waiting(waiting, post_id=post.id, publish_at=_utc_iso(post.publish_at)):
+            await _defer_publishing(post)
+            deferred += 1
+    return deferred
 
 
 async def _defer_publishing(post: models.Post) -> None:

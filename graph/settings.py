@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     worker_heartbeat_s: float = 10.0
     stalled_after_s: float = 30.0
     job_retention_hours: int = 24 * 14
+    # Surviving the database: job retries on lost connections, and the sweep for due work.
+    job_retry_base_s: float = 1.0
+    job_retry_cap_s: float = 300.0
 
     # Webhooks.
     webhook_timeout_s: float = 10.0

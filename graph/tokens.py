@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from tortoise import timezone
 
-from graph import models
+from graph import models, reconnect
 
 PREFIX = "graph_"
 # A request writes `last_used_at` at most this often per token, not on every request.
@@ -65,7 +65,16 @@ async def revoke_token(name: str) -> None:
 
 
 async def authenticate(token: str) -> Viewer | None:
-    """The viewer a presented token stands for; None when it is unknown or revoked."""
+    """The viewer a presented token stands for; None when it is unknown or revoked.
+
+    Every request with a token starts here, so a pooled connection that died while idle
+    would fail the request: the lookup runs once more on a fresh connection. The whole of
+    it is safe to repeat (a read, and an update of `last_used_at` to about now).
+    """
+    return await reconnect.once_more(lambda: _authenticate(token), "token lookup")
+
+
+async def _authenticate(token: str) -> Viewer | None:
     row = await models.ApiToken.get_or_none(token_hash=token_hash(token), revoked_at=None)
     if row is None:
         return None

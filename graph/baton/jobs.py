@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from graph import clock, models
+from graph import clock, models, reconnect
 from graph.baton import due
 from graph.baton.mails import SENT_AT, Facts, MailKind, compose
 from graph.jobs.engine import BACKOFF, RetryLater, app, defer, waiting_jobs
@@ -44,7 +44,12 @@ async def send_baton_mail(baton_id: int, kind: str) -> None:
     except MailError as error:
         retry = RetryLater(str(error), settings.mail_retry_base_s, settings.mail_retry_cap_s)
         raise retry from error
-    await models.Baton.filter(id=baton_id).update(**{SENT_AT[mail_kind]: clock.now()})
+    # The mail has gone: were this write lost with a dropped connection, the retry would
+    # mail it again. It is safe to repeat, so it gets one retry on a fresh connection.
+    sent_at = {SENT_AT[mail_kind]: clock.now()}
+    await reconnect.once_more(
+        lambda: models.Baton.filter(id=baton_id).update(**sent_at), "marking a baton mail sent"
+    )
     log.info("baton %s: %s mailed to the author", baton_id, kind)
 
 
@@ -81,13 +86,18 @@ async def _queued_mails() -> set[due.DueMail]:
     return {(int(arg["baton_id"]), MailKind(arg["kind"])) for arg in args}
 
 
-async def requeue_due() -> None:
-    """Queue the invitation of every held baton that has none yet (the embedded start-up).
+async def requeue_due() -> int:
+    """Queue the invitation of every held baton that has none sent or waiting; how many.
 
-    Reminders and overdue notices need nothing here: the next sweep finds them.
+    Reminders and overdue notices need nothing here: the baton sweep finds them.
     """
+    queued = await _queued_mails()
     rows = await models.Baton.filter(
         state=models.BatonState.HELD, invitation_sent_at__isnull=True
     ).values("id")
+    deferred = 0
     for row in rows:
-        await defer_mail(row["id"], MailKind.INVITATION)
+        if (row["id"], MailKind.INVITATION) not in queued:
+            await defer_mail(row["id"], MailKind.INVITATION)
+            deferred += 1
+    return deferred

@@ -15,6 +15,11 @@ from graph.jobs.engine import app, embedded
 from graph.read import sql
 
 STATES = ("todo", "doing", "succeeded", "failed", "cancelled", "aborted")
+# A failed job whose error could not be stored (the database went away as it failed; the
+# worker counts these as graph_job_errors_unrecorded_total and logs the error).
+UNRECORDED = (
+    "No error was recorded (the database was unreachable as the job failed); see the worker's log."
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,10 @@ async def retry_job(job_id: int) -> JobView:
     return job
 
 
+def _unrecorded(job: Any) -> str | None:
+    return UNRECORDED if str(job.status) == "failed" else None
+
+
 async def _with_errors(jobs: list[Any]) -> list[JobView]:
     ids = [job.id for job in jobs]
     errors = {row.job_id: row for row in await models.JobError.filter(job_id__in=ids)}
@@ -84,7 +93,7 @@ async def _with_errors(jobs: list[Any]) -> list[JobView]:
             args=dict(job.task_kwargs),
             attempts=job.attempts,
             scheduled_at=job.scheduled_at,
-            last_error=errors[job.id].error if job.id in errors else None,
+            last_error=errors[job.id].error if job.id in errors else _unrecorded(job),
             failed_at=errors[job.id].failed_at if job.id in errors else None,
         )
         for job in jobs

@@ -16,13 +16,14 @@ from urllib.parse import urlsplit, urlunsplit
 import orjson
 import psycopg
 from procrastinate import App, BaseRetryStrategy, PsycopgConnector, RetryDecision
+from procrastinate.exceptions import ConnectorException
 from procrastinate.jobs import Job
 from procrastinate.tasks import Task
 from procrastinate.testing import InMemoryConnector
 
-from graph import db
+from graph import db, reconnect
 from graph.read import sql
-from graph.settings import Settings
+from graph.settings import Settings, get_settings
 
 # Modules that define tasks; the worker imports them so every task is known by name.
 TASK_MODULES = [
@@ -104,6 +105,11 @@ async def waiting_jobs(task: Task[..., Any, ...]) -> list[dict[str, Any]]:
     return [row["args"] for row in rows]
 
 
+def is_waiting(waiting: list[dict[str, Any]], **args: Any) -> bool:
+    """Whether one of `waiting` (from `waiting_jobs`) has all of `args` among its arguments."""
+    return any(all(job.get(name) == value for name, value in args.items()) for job in waiting)
+
+
 async def cancel_waiting(task: Task[..., Any, ...], **args: Any) -> None:
     """Cancel the task's queued jobs whose arguments include `args`, with the transaction."""
     if embedded():
@@ -136,19 +142,56 @@ class RetryLater(Exception):
         self.cap_s = cap_s
 
     def delay_s(self, attempts: int) -> float:
-        """The wait before the next run, after `attempts` earlier runs ("equal jitter")."""
-        ceiling: float = min(self.cap_s, self.base_s * 2 ** min(attempts, 32))
-        return ceiling / 2 + random.uniform(0, ceiling / 2)
+        """The wait before the next run, after `attempts` earlier runs."""
+        return backoff_s(self.base_s, self.cap_s, attempts)
+
+
+def backoff_s(base_s: float, cap_s: float, attempts: int) -> float:
+    """About base * 2^attempts, at most `cap_s`, with "equal jitter" (half fixed, half random)."""
+    ceiling: float = min(cap_s, base_s * 2 ** min(attempts, 32))
+    return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+def transient(error: BaseException) -> bool:
+    """Whether `error` is database or network trouble that a later run may not meet.
+
+    A lost connection (killed backend, restarted server, dropped proxy), no connection to be
+    had in time, a refused or timed-out socket. Mail and webhook jobs turn their own server's
+    trouble into `RetryLater`; this covers what reaches a job from the database. The engine
+    wraps its own driver errors (`ConnectorException`): their cause decides.
+    """
+    if isinstance(error, ConnectorException) and error.__cause__ is not None:
+        return transient(error.__cause__)
+    if reconnect.database_unreachable(error):
+        return True
+    return isinstance(error, ConnectionError | TimeoutError)
+
+
+def describe(error: BaseException) -> str:
+    """`Type: message` of an error, with the driver's error behind an engine error."""
+    text = f"{type(error).__name__}: {error}".strip()
+    if isinstance(error, ConnectorException) and error.__cause__ is not None:
+        text = f"{type(error).__name__} ({describe(error.__cause__)})"
+    return text
 
 
 class Backoff(BaseRetryStrategy):
-    """Retry `RetryLater` with its backoff; any other exception fails the job."""
+    """Retry `RetryLater` with its backoff and transient errors with JOB_RETRY_BASE_S/CAP_S.
+
+    Any other exception (a bug) fails the job at once, so admins see it in `jobs.failed`.
+    Transient errors are retried without a limit: the database coming back is what ends
+    them, and until then each run is one attempt every JOB_RETRY_CAP_S at most.
+    """
 
     def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
-        if not isinstance(exception, RetryLater):
+        if isinstance(exception, RetryLater):
+            wait_s = exception.delay_s(job.attempts)
+        elif transient(exception):
+            settings = get_settings()
+            wait_s = backoff_s(settings.job_retry_base_s, settings.job_retry_cap_s, job.attempts)
+        else:
             return None
-        wait = dt.timedelta(seconds=exception.delay_s(job.attempts))
-        return RetryDecision(retry_at=dt.datetime.now(dt.UTC) + wait)
+        return RetryDecision(retry_at=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=wait_s))
 
 
 BACKOFF = Backoff()

@@ -5,40 +5,102 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import logging
+import signal
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from importlib import import_module
 from typing import Any
 
 from procrastinate.job_context import JobContext
 from procrastinate.worker import Worker
 
-from graph import models
-from graph.jobs.engine import TASK_MODULES, app, embedded
+from graph import models, reconnect
+from graph.jobs.engine import app, backoff_s, describe, embedded, transient
 from graph.settings import Settings
 
 log = logging.getLogger(__name__)
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 async def run_worker(
     settings: Settings, *, concurrency: int | None = None, install_signal_handlers: bool = True
 ) -> None:
-    """Run jobs until stopped (SIGINT/SIGTERM, or cancellation when in-process)."""
+    """Run jobs until stopped (SIGINT/SIGTERM, or cancellation when in-process).
+
+    The engine stops its worker by itself when the database goes away (fetching a job, the
+    heartbeat or the listener fails): it is started again, with backoff, so the process never
+    stays alive with no worker in it. Our own signal handlers tell the two kinds of stop apart.
+    """
     if embedded():
         # One SQLite connection serves the whole process; jobs take turns on it.
         concurrency = 1
+    stop = asyncio.Event()
+    if install_signal_handlers:
+        for signum in STOP_SIGNALS:
+            asyncio.get_running_loop().add_signal_handler(signum, stop.set)
     rescuer = asyncio.create_task(_requeue_stalled_jobs(settings))
     try:
-        await app.run_worker_async(
+        restarts = 0
+        while True:
+            started = time.monotonic()
+            error = await _run_engine_worker(settings, concurrency, stop)
+            if stop.is_set():
+                return
+            if time.monotonic() - started > settings.job_retry_cap_s:
+                restarts = 0  # it ran well for a while: this is a new outage, start quick
+            wait_s = backoff_s(settings.job_retry_base_s, settings.job_retry_cap_s, restarts)
+            restarts += 1
+            counters.worker_restarts += 1
+            reason = "it stopped by itself" if error is None else describe(error)
+            log.warning("job worker stopped (%s); starting again in %.1f s", reason, wait_s)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), wait_s)
+    finally:
+        rescuer.cancel()
+        if install_signal_handlers:
+            for signum in STOP_SIGNALS:
+                asyncio.get_running_loop().remove_signal_handler(signum)
+
+
+async def _run_engine_worker(
+    settings: Settings, concurrency: int | None, stop: asyncio.Event
+) -> BaseException | None:
+    """Run the engine's worker until it ends or `stop` is set; the transient error it ended
+    with, if any (other errors are raised). On `stop` it finishes its running jobs first."""
+    worker = asyncio.create_task(
+        app.run_worker_async(
             concurrency=concurrency or settings.worker_concurrency,
             fetch_job_polling_interval=settings.worker_poll_s,
             update_heartbeat_interval=settings.worker_heartbeat_s,
             stalled_worker_timeout=settings.stalled_after_s,
-            install_signal_handlers=install_signal_handlers,
+            install_signal_handlers=False,
             worker_middleware=[record_errors],
         )
+    )
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({worker, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        # Cancelled from outside (an in-process worker ending): stop, then pass it on.
+        worker.cancel()
+        await asyncio.gather(worker, return_exceptions=True)
+        raise
     finally:
-        rescuer.cancel()
+        stopping.cancel()
+    # Cancelling the engine's worker is its graceful stop (running jobs finish).
+    worker.cancel()
+    try:
+        await worker
+    except asyncio.CancelledError:
+        if not stop.is_set():
+            raise
+    except Exception as error:
+        if not transient(error):
+            raise
+        return error
+    return None
 
 
 @contextlib.asynccontextmanager
@@ -53,24 +115,48 @@ async def worker_running(settings: Settings) -> AsyncIterator[None]:
             await runner
 
 
+class Counters:
+    """What this process's job worker had to recover from (shown on /metrics)."""
+
+    worker_restarts = 0
+    unrecorded_errors = 0
+
+
+counters = Counters()
+
+
 async def record_errors(
     call_next: Callable[[], Awaitable[Any]], context: JobContext, worker: Worker
 ) -> Any:
-    """Keep the last error of each job run for admins (the engine keeps only the state)."""
+    """Keep the last error of each job run for admins (the engine keeps only the state).
+
+    The error that stopped a job is often the database going away, and the pooled
+    connection that would record it may have died with it: the write gets one retry on a
+    fresh connection. If even that fails, the job's own error still goes to the engine.
+    """
     try:
         return await call_next()
     except Exception as error:
         job = context.job
         if job.id is not None:
-            await models.JobError.update_or_create(
-                job_id=job.id,
-                defaults={
-                    "task_name": job.task_name,
-                    "error": f"{type(error).__name__}: {error}"[:2000],
-                    "failed_at": dt.datetime.now(dt.UTC),
-                },
-            )
+            try:
+                store = functools.partial(_store_error, job.id, job.task_name, error)
+                await reconnect.once_more(store, "recording a job error")
+            except Exception:
+                counters.unrecorded_errors += 1
+                log.exception("job %s: could not record its error %r", job.id, error)
         raise
+
+
+async def _store_error(job_id: int | None, task_name: str, error: Exception) -> None:
+    await models.JobError.update_or_create(
+        job_id=job_id,
+        defaults={
+            "task_name": task_name,
+            "error": describe(error)[:2000],
+            "failed_at": dt.datetime.now(dt.UTC),
+        },
+    )
 
 
 async def _requeue_stalled_jobs(settings: Settings) -> None:
@@ -90,16 +176,3 @@ async def _requeue_stalled_jobs(settings: Settings) -> None:
                 await app.job_manager.retry_job(job)
         except Exception:
             log.exception("could not re-queue stalled jobs")
-
-
-async def requeue_due_work() -> None:
-    """Defer a job for everything the tables say is due (the embedded mode's start-up).
-
-    In-process jobs live in memory, so a restart forgets them; the rows that caused them
-    (scheduled posts, pending deliveries, unsent mails) do not. Each task module with work
-    that can be pending defines `requeue_due()`.
-    """
-    for name in TASK_MODULES:
-        requeue = getattr(import_module(name), "requeue_due", None)
-        if requeue is not None:
-            await requeue()

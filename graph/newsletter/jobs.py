@@ -11,8 +11,8 @@ import datetime as dt
 import logging
 import uuid
 
-from graph import mail, models
-from graph.jobs.engine import BACKOFF, RetryLater, app, defer
+from graph import mail, models, reconnect
+from graph.jobs.engine import BACKOFF, RetryLater, app, defer, is_waiting, waiting_jobs
 from graph.newsletter import ledger, mails, subscribers, tokens
 from graph.newsletter.ledger import PostNews
 from graph.newsletter.tokens import Purpose
@@ -64,7 +64,11 @@ async def send_confirmation(subscriber_id: int) -> None:
         raise RetryLater(
             str(error), settings.mail_retry_base_s, settings.mail_retry_cap_s
         ) from error
-    await subscribers.mark_confirmation_sent(subscriber.id)
+    # The mail has gone: were this write lost with a dropped connection, the retry would
+    # mail it again. It is safe to repeat, so it gets one retry on a fresh connection.
+    await reconnect.once_more(
+        lambda: subscribers.mark_confirmation_sent(subscriber.id), "marking a confirmation sent"
+    )
 
 
 @app.task(name="send_newsletter_post_mails", retry=BACKOFF)
@@ -133,15 +137,26 @@ class MailRun:
             await ledger.release(send_id, self.worker, str(error))
             log.warning("newsletter mail %s not sent: %s", send_id, error)
             return str(error)
-        await ledger.mark_sent(send_id, self.worker)
+        # As for confirmations: a lost write here would hold the row until its lease ends.
+        await reconnect.once_more(
+            lambda: ledger.mark_sent(send_id, self.worker), "marking a newsletter mail sent"
+        )
         return None
 
 
-async def requeue_due() -> None:
-    """Defer what the tables say is due: confirmations never sent, posts with unsent mail."""
+async def requeue_due() -> int:
+    """Defer what the tables say is due and has no job waiting: confirmations never sent,
+    posts with unsent mail. How many jobs it deferred."""
+    deferred = 0
+    waiting = await waiting_jobs(send_confirmation)
     for subscriber_id in await subscribers.never_asked():
-        await defer(
-            send_confirmation, lock=confirmation_lock(subscriber_id), subscriber_id=subscriber_id
-        )
+        if not is_waiting(waiting, subscriber_id=subscriber_id):
+            lock = confirmation_lock(subscriber_id)
+            await defer(send_confirmation, lock=lock, subscriber_id=subscriber_id)
+            deferred += 1
+    waiting = await waiting_jobs(send_post_mails)
     for post_id in await ledger.posts_with_unsent():
-        await defer(send_post_mails, lock=post_lock(post_id), post_id=post_id)
+        if not is_waiting(waiting, post_id=post_id):
+            await defer(send_post_mails, lock=post_lock(post_id), post_id=post_id)
+            deferred += 1
+    return deferred

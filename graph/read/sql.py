@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from graph import db
+from graph import db, reconnect
 from graph.clock import COPENHAGEN
 
 Row = dict[str, Any]
@@ -36,8 +36,15 @@ def _for_driver(sql: str, params: Sequence[Any]) -> tuple[str, list[Any]]:
 
 
 async def fetch(sql: str, params: Sequence[Any] = ()) -> list[Row]:
-    """Run one SELECT written with `?` placeholders; rows as dicts."""
-    return await db.connection().execute_query_dict(*_for_driver(sql, params))
+    """Run one SELECT written with `?` placeholders; rows as dicts.
+
+    Outside a transaction, a SELECT whose pooled connection had died runs once more on a
+    fresh one (counted on /metrics): a read is safe to repeat.
+    """
+    statement, values = _for_driver(sql, params)
+    return await reconnect.once_more(
+        lambda: db.connection().execute_query_dict(statement, values), "read"
+    )
 
 
 async def execute(sql: str, params: Sequence[Any] = ()) -> None:

@@ -10,7 +10,7 @@ from tortoise import timezone
 from tortoise.expressions import F
 
 from graph import db, models
-from graph.jobs.engine import BACKOFF, RetryLater, app, defer
+from graph.jobs.engine import BACKOFF, RetryLater, app, defer, is_waiting, waiting_jobs
 from graph.settings import get_settings
 from graph.webhooks import sending, targets
 from graph.webhooks.sending import Outcome
@@ -147,7 +147,15 @@ async def _settle_unsent(delivery_id: int, reason: str) -> None:
     )
 
 
-async def requeue_due() -> None:
-    """Defer a job for every pending delivery (the embedded mode's start-up)."""
+async def requeue_due() -> int:
+    """Defer a job for every pending delivery that has none waiting; how many it deferred.
+
+    A delivery waiting for its next retry has a job (scheduled later) and is left alone.
+    """
+    waiting = await waiting_jobs(deliver_webhook)
+    deferred = 0
     for row in await models.WebhookDelivery.filter(status=PENDING).order_by("id").values("id"):
-        await queue_delivery(row["id"])
+        if not is_waiting(waiting, delivery_id=row["id"]):
+            await queue_delivery(row["id"])
+            deferred += 1
+    return deferred

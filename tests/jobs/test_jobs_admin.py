@@ -5,6 +5,8 @@ from __future__ import annotations
 from conftest import GraphQL
 from fixtures.jobs import run_due_jobs
 
+from graph import models
+from graph.jobs.admin import UNRECORDED
 from graph.publishing import publish_scheduled_post
 
 JOBS = """{ jobs { counts { state count } failed(first: 100) { id task state args attempts
@@ -61,3 +63,17 @@ async def test_only_admins_see_or_retry_jobs(gql: GraphQL, editor: GraphQL) -> N
     assert (anonymous["__typename"], anonymous["authenticated"]) == ("Forbidden", False)
     as_editor = (await editor.data(RETRY, id="1"))["retryJob"]
     assert (as_editor["__typename"], as_editor["authenticated"]) == ("Forbidden", True)
+
+
+async def test_a_failed_job_whose_error_was_not_recorded_says_so(admin: GraphQL) -> None:
+    await publish_scheduled_post.defer_async(post_id=BROKEN_POST_ID + 1)
+    await run_due_jobs()
+    failed = (await admin.data(JOBS))["jobs"]["failed"]
+    (job,) = [job for job in failed if job["args"] == {"post_id": BROKEN_POST_ID + 1}]
+    # As if the database had gone away as the job failed: no error row was written.
+    await models.JobError.filter(job_id=int(job["id"])).delete()
+
+    failed = (await admin.data(JOBS))["jobs"]["failed"]
+    (shown,) = [seen for seen in failed if seen["id"] == job["id"]]
+    assert shown["lastError"] == UNRECORDED
+    assert shown["failedAt"] is None
