@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from graph import reconnect
 from graph.api.context import VIEWER_KEY, bearer_token_of
 from graph.budget.extension import RATE_LIMITED
 from graph.budget.spend import Budget, Spend, client_key, counters
@@ -39,7 +40,15 @@ class Budgets:
         if scope["type"] != "http" or scope["path"] != "/graphql":
             await self.app(scope, receive, send)
             return
-        viewer = await self._viewer(scope)
+        try:
+            viewer = await self._viewer(scope)
+        except Exception as error:
+            if not reconnect.database_unreachable(error):
+                raise
+            # As the GraphQL app answers a token it cannot check: a 503 to retry on.
+            log.warning("request refused: the database is unreachable (%s)", error)
+            await _respond(send, 503, [], UNREACHABLE)
+            return
         client = client_key(scope, viewer, self.trust_forwarded_for)
         try:
             spend = await self.budget.open(client)
@@ -87,16 +96,24 @@ class Budgets:
             f"try again in {spend.retry_after} s."
         )
         error = {"message": message, "extensions": {"code": RATE_LIMITED}}
-        body = orjson.dumps({"errors": [error]})
-        headers = [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-            (b"retry-after", str(spend.retry_after).encode()),
-            *self._headers(spend),
-        ]
-        await send({"type": "http.response.start", "status": 429, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        headers = [(b"retry-after", str(spend.retry_after).encode()), *self._headers(spend)]
+        await _respond(send, 429, headers, orjson.dumps({"errors": [error]}))
 
     async def _viewer(self, scope: Scope) -> Viewer | None:
         token = bearer_token_of(dict(scope["headers"]).get(b"authorization", b"").decode("latin-1"))
         return None if token is None else await authenticate(token)
+
+
+UNREACHABLE = orjson.dumps(
+    {"errors": [{"message": "The database is unreachable; try again shortly."}]}
+)
+
+
+async def _respond(send: Any, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        *headers,
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

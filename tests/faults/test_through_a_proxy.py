@@ -69,6 +69,8 @@ def served(proxy: TcpProxy, database_url: str, tmp_path: Path) -> Iterator[str]:
         "SERVE_RUNS_JOBS": "false",
         "LOAD_DEMO_ON_EMPTY": "false",
         "HEALTH_TIMEOUT_S": "1",
+        # Budgets on, as production runs: their token lookup must survive the faults too.
+        "RATE_LIMIT_COST": "1000000000",
     }
     with serving(env, tmp_path / "serve.log") as base:
         yield base
