@@ -136,9 +136,9 @@ async def test_healthz_is_503_only_while_the_database_is_unreachable(
     assert time.monotonic() - started < 5
     # An editor's request cannot have its token checked: a 503 to retry on, not a 500.
     refused = await http.post("/graphql", json={"query": DRAFTS})
-    assert (refused.status_code, refused.text) == (
+    assert (refused.status_code, refused.json()) == (
         503,
-        "The database is unreachable; try again shortly.",
+        {"errors": [{"message": "The database is unreachable; try again shortly."}]},
     )
     proxy.accept()
     back = time.monotonic()
