@@ -143,6 +143,13 @@ class RestorePostRevisionInput:
     expected_version: int = strawberry.field(description="The post's current `version`.")
 
 
+def _zoned(moment: dt.datetime) -> dt.datetime:
+    """A required time with its zone (no offset: Copenhagen), once `mutate` has checked it."""
+    zoned = aware(moment)
+    assert zoned is not None
+    return zoned
+
+
 async def present_post(post: models.Post) -> Post:
     """The GraphQL post for a row just written, read through the read layer."""
     (row,) = await posts.posts_by_ids([post.id], EDITOR)
@@ -195,12 +202,10 @@ class PostMutations:
 
     @strawberry.mutation(description="Schedule a draft to be published at `publishAt`.")
     async def schedule_post(self, info: Info, input: SchedulePostInput) -> PostResult:
-        publish_at = aware(input.publish_at)
-        assert publish_at is not None
         return await mutate(
             info,
             lambda actor: editing.schedule_post(
-                actor, pk_of(input.id, "Post"), input.expected_version, publish_at
+                actor, pk_of(input.id, "Post"), input.expected_version, _zoned(input.publish_at)
             ),
             present_post,
         )
