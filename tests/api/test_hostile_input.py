@@ -214,3 +214,26 @@ async def test_a_twenty_digit_job_id_is_not_found(admin: GraphQL) -> None:
     document = """mutation { retryJob(input: {id: "99999999999999999999"}) {
       __typename } }"""
     assert (await admin.data(document))["retryJob"]["__typename"] == "NotFound"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "query ($s: String!) { post(slug: $s) { id } }",
+        "query ($s: String!) { relay(slug: $s) { id } }",
+        "query ($s: String!) { author(slug: $s) { id } }",
+        "query ($s: String!) { posts(filter: {category: $s}) { totalCount } }",
+        "query ($s: String!) { search(query: $s) { totalCount } }",
+    ],
+)
+@pytest.mark.parametrize("text", [NUL, LONE_SURROGATE])
+async def test_unstorable_text_in_a_query_is_not_an_unexpected_error(
+    gql: GraphQL, document: str, text: str
+) -> None:
+    body = json.dumps({"query": document, "variables": {"s": text}})
+    response = await gql.http.post(
+        "/graphql", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 200, response.text
+    for error in response.json().get("errors", []):
+        assert "surrogates not allowed" in error["message"]
