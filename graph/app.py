@@ -10,13 +10,16 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
 from tortoise.contrib.starlette import RegisterTortoise
 
 from graph import db, logs
@@ -41,12 +44,39 @@ FEED_WAIT_STEPS = 50
 
 
 class GraphQLApp(GraphQL[Context, None]):
-    """Strawberry's ASGI app with our per-request context and orjson encoding."""
+    """Strawberry's ASGI app with our per-request context, orjson, and JSON refusals."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive))
+        except HTTPException as error:
+            # Strawberry answers a malformed request in plain text; GraphQL-over-HTTP
+            # clients expect the errors document.
+            body = {"errors": [{"message": error.reason}]}
+            response = JSONResponse(body, status_code=error.status_code)
+        await response(scope, receive, send)
 
     def encode_json(self, data: object) -> bytes:
         # orjson is several times faster than json.dumps on large nested responses and
         # writes UTF-8 directly (æ/ø/å unescaped).
         return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        # orjson refuses invalid UTF-8 and nesting past 1024 levels with a JSONDecodeError
+        # (json.loads raises UnicodeDecodeError and RecursionError, which became 500s).
+        return orjson.loads(data)
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        try:
+            return await super().parse_http_body(request)
+        except AttributeError as error:
+            # Strawberry calls `.get` on whatever JSON value the body holds ("x", null, 1).
+            raise HTTPException(400, "The request body must be a JSON object.") from error
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

@@ -164,8 +164,9 @@ class CachedGraphQL:
         headers: dict[bytes, bytes],
         send: Any,
     ) -> None:
-        assert self.cache is not None and request.query is not None
-        document = self._document(request.query)
+        assert self.cache is not None
+        # No query (e.g. `{"variables": {}}`): the GraphQL app refuses it with a 400.
+        document = None if request.query is None else self._document(request.query)
         if document is None or not document.is_query(request.operation_name):
             await self.app(scope, _replay(body), send)
             return
