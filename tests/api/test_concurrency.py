@@ -160,3 +160,24 @@ async def test_a_burst_of_new_posts_with_one_title_numbers_their_slugs(
         [base, *(f"{base}-{n}" for n in range(2, BURST + 1))]
     )
     assert await desk.post_count(relay) == BURST
+
+
+async def test_a_no_op_publish_racing_an_unpublish_never_answers_a_draft(
+    desk: Desk, over_http: GraphQL
+) -> None:
+    # Publishing a published post changes nothing; if an unpublish lands before the answer
+    # is read, "Post{status: DRAFT}" would look like a publish that worked.
+    relay = await desk.relay()
+    for _ in range(ROUNDS * 2):
+        post = await desk.published(relay)
+        version = {"id": post["id"], "expectedVersion": post["version"]}
+        publish, unpublish = await asyncio.gather(
+            over_http(mutation("publishPost"), input=version),
+            over_http(mutation("unpublishPost"), input=version),
+        )
+        (result,) = results([publish])
+        assert (result["__typename"], result.get("status")) in {
+            ("Post", "PUBLISHED"),
+            ("VersionConflict", None),
+        }, result
+        assert results([unpublish])[0]["__typename"] in {"Post", "VersionConflict"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import strawberry
@@ -10,9 +11,10 @@ import strawberry
 from graph import models
 from graph.api.context import Info
 from graph.api.filters import aware
-from graph.api.mutations.errors import AnyError, mutate, pk_of
+from graph.api.mutations.errors import AnyError, mutate, pk_of, to_graphql
 from graph.api.types import Post
 from graph.editing import posts as editing
+from graph.editing.errors import VersionConflict
 from graph.read import posts
 from graph.read.access import EDITOR
 
@@ -156,6 +158,25 @@ async def present_post(post: models.Post) -> Post:
     return Post.from_row(row)
 
 
+def present_post_at(expected_version: int) -> Callable[[models.Post], Awaitable[PostResult]]:
+    """`present_post`, except for a change that wrote nothing and was overtaken.
+
+    The answer is read after the transaction. When the mutation changed nothing (the
+    version is still the one the caller gave) and someone else's write landed in between,
+    the post read back is theirs: answering it would look like this mutation's doing (a
+    publish answering DRAFT). The caller gets the VersionConflict it would have got a
+    moment later.
+    """
+
+    async def present(post: models.Post) -> PostResult:
+        presented = await present_post(post)
+        if post.version == expected_version and presented.version != expected_version:
+            return to_graphql(VersionConflict("post", presented.version))
+        return presented
+
+    return present
+
+
 @strawberry.type
 class PostMutations:
     @strawberry.mutation(description="Create a draft post. Editors only.")
@@ -173,7 +194,7 @@ class PostMutations:
             lambda actor: editing.update_post(
                 actor, pk_of(input.id, "Post"), input.expected_version, input.fields()
             ),
-            present_post,
+            present_post_at(input.expected_version),
         )
 
     @strawberry.mutation(description="Replace a post's bylines (at most 20).")
@@ -184,7 +205,7 @@ class PostMutations:
             lambda actor: editing.update_post(
                 actor, pk_of(input.id, "Post"), input.expected_version, fields
             ),
-            present_post,
+            present_post_at(input.expected_version),
         )
 
     @strawberry.mutation(
@@ -197,7 +218,7 @@ class PostMutations:
             lambda actor: editing.publish_post(
                 actor, pk_of(input.id, "Post"), input.expected_version, aware(input.published_at)
             ),
-            present_post,
+            present_post_at(input.expected_version),
         )
 
     @strawberry.mutation(description="Schedule a draft to be published at `publishAt`.")
@@ -207,7 +228,7 @@ class PostMutations:
             lambda actor: editing.schedule_post(
                 actor, pk_of(input.id, "Post"), input.expected_version, _zoned(input.publish_at)
             ),
-            present_post,
+            present_post_at(input.expected_version),
         )
 
     @strawberry.mutation(description="Take a published or scheduled post back to draft.")
@@ -217,7 +238,7 @@ class PostMutations:
             lambda actor: editing.unpublish_post(
                 actor, pk_of(input.id, "Post"), input.expected_version
             ),
-            present_post,
+            present_post_at(input.expected_version),
         )
 
     @strawberry.mutation(description="Withdraw a post without deleting it.")
@@ -227,7 +248,7 @@ class PostMutations:
             lambda actor: editing.archive_post(
                 actor, pk_of(input.id, "Post"), input.expected_version
             ),
-            present_post,
+            present_post_at(input.expected_version),
         )
 
     @strawberry.mutation(
@@ -242,5 +263,5 @@ class PostMutations:
             lambda actor: editing.restore_revision(
                 actor, pk_of(input.revision_id, "PostRevision"), input.expected_version
             ),
-            present_post,
+            present_post_at(input.expected_version),
         )
