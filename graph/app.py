@@ -20,6 +20,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
+from strawberry.schema.base import BaseSchema
 from tortoise.contrib.starlette import RegisterTortoise
 
 from graph import db, logs
@@ -36,6 +37,7 @@ from graph.limits import BodySizeLimitMiddleware
 from graph.logs import RequestIdMiddleware
 from graph.planning import extension as planning
 from graph.settings import Settings, get_settings
+from graph.websocket import TransportWSHandler, WebSocketAdapter
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,14 @@ FEED_WAIT_STEPS = 50
 
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI app with our per-request context, orjson, and JSON refusals."""
+
+    websocket_adapter_class = WebSocketAdapter
+    graphql_transport_ws_handler_class = TransportWSHandler
+
+    def __init__(self, schema: BaseSchema, max_message_bytes: int) -> None:
+        super().__init__(schema)
+        # The HTTP body cap applies to each WebSocket message too.
+        self.max_message_bytes = max_message_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -125,7 +135,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     # Each uvicorn worker is its own process and calls this factory: configure its logging.
     logs.configure(settings.log_level)
-    graphql = GraphQLApp(build_schema(settings))
+    graphql = GraphQLApp(build_schema(settings), settings.max_request_bytes)
 
     cache = response_cache(settings)
 
