@@ -9,10 +9,9 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
+from fixtures.processes import serving
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
-
-from fixtures.processes import serving
 
 MAX_REQUEST_BYTES = 50_000
 MAX_TOKENS = 2000
