@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -75,9 +76,17 @@ class GraphQLApp(GraphQL[Context, None]):
         return orjson.dumps(data)
 
     def decode_json(self, data: str | bytes) -> object:
-        # orjson refuses invalid UTF-8 and nesting past 1024 levels with a JSONDecodeError
-        # (json.loads raises UnicodeDecodeError and RecursionError, which became 500s).
-        return orjson.loads(data)
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+        # orjson also refuses JSON's lone-surrogate escapes ("\ud800"), which are valid
+        # JSON; they must reach the write rules, which refuse them field by field.
+        try:
+            return json.loads(data)
+        except (UnicodeDecodeError, RecursionError) as error:
+            # Invalid UTF-8 and very deep nesting: not a JSON text we can read (a 400).
+            raise json.JSONDecodeError(str(error), "", 0) from error
 
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter

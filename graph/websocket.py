@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncGenerator, Mapping
 from typing import Any
 
@@ -35,7 +36,7 @@ class WebSocketAdapter(ASGIWebSocketAdapter):
         async for message in self._messages_within(limit):
             try:
                 yield self.view.decode_json(message)
-            except orjson.JSONDecodeError as error:
+            except json.JSONDecodeError as error:
                 if not ignore_parsing_errors:
                     raise NonJsonMessageReceived from error
 

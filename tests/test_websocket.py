@@ -77,3 +77,10 @@ async def test_a_document_over_the_token_limit_gets_an_error_message(
     assert message["type"] == "error", message
     assert message["id"] == "1"
     assert "token" in message["payload"][0]["message"].lower()
+
+
+async def test_a_message_that_is_not_json_closes_with_4400(ws: ClientConnection) -> None:
+    await ws.send("[" * 20_000)
+    with pytest.raises(ConnectionClosed) as closed:
+        await ws.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4400
