@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
-
-# What Strawberry's ASGI view turns into a plain HTTP answer (cross-web comes with it).
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.schema.base import BaseSchema
 from tortoise.contrib.starlette import RegisterTortoise
 
 from graph import db, logs, reconnect
@@ -41,6 +43,7 @@ from graph.limits import BodySizeLimitMiddleware
 from graph.logs import RequestIdMiddleware
 from graph.planning import extension as planning
 from graph.settings import Settings, get_settings
+from graph.websocket import TransportWSHandler, WebSocketAdapter
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +52,55 @@ FEED_WAIT_STEPS = 50
 
 
 class GraphQLApp(GraphQL[Context, None]):
-    """Strawberry's ASGI app with our per-request context and orjson encoding."""
+    """Strawberry's ASGI app with our per-request context, orjson, and JSON refusals."""
+
+    websocket_adapter_class = WebSocketAdapter
+    graphql_transport_ws_handler_class = TransportWSHandler
+
+    def __init__(self, schema: BaseSchema, max_message_bytes: int) -> None:
+        super().__init__(schema)
+        # The HTTP body cap applies to each WebSocket message too.
+        self.max_message_bytes = max_message_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive))
+        except HTTPException as error:
+            # Strawberry answers a malformed request in plain text; GraphQL-over-HTTP
+            # clients expect the errors document.
+            body = {"errors": [{"message": error.reason}]}
+            response = JSONResponse(body, status_code=error.status_code)
+        await response(scope, receive, send)
 
     def encode_json(self, data: object) -> bytes:
         # orjson is several times faster than json.dumps on large nested responses and
         # writes UTF-8 directly (æ/ø/å unescaped).
         return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+        # orjson also refuses JSON's lone-surrogate escapes ("\ud800"), which are valid
+        # JSON; they must reach the write rules, which refuse them field by field.
+        try:
+            return json.loads(data)
+        except (UnicodeDecodeError, RecursionError) as error:
+            # Invalid UTF-8 and very deep nesting: not a JSON text we can read (a 400).
+            raise json.JSONDecodeError(str(error), "", 0) from error
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        try:
+            return await super().parse_http_body(request)
+        except AttributeError as error:
+            # Strawberry calls `.get` on whatever JSON value the body holds ("x", null, 1).
+            raise HTTPException(400, "The request body must be a JSON object.") from error
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -122,7 +168,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     budget = client_budget(settings)
     sockets = None if budget is None else SocketBudgets(budget, settings.trust_forwarded_for)
     schema = build_schema(settings, sockets)
-    graphql = GraphQLApp(schema)
+    graphql = GraphQLApp(schema, settings.max_request_bytes)
 
     cache = response_cache(settings)
 

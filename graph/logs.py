@@ -6,7 +6,10 @@ import logging
 import secrets
 from contextvars import ContextVar
 
+from graphql import GraphQLError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from graph.api.errors import should_mask
 
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
 
@@ -27,10 +30,28 @@ def configure(level: str) -> None:
         logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
     )
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    execution = logging.getLogger("strawberry.execution")
+    if not any(isinstance(f, ClientErrorsAtInfo) for f in execution.filters):
+        execution.addFilter(ClientErrorsAtInfo())
     # Tortoise announces every shutdown at INFO, which is noise at the end of each command.
     logging.getLogger("tortoise").setLevel(max(logging.WARNING, logging.root.level))
     # procrastinate logs each job start and end (and every task registration) at INFO.
     logging.getLogger("procrastinate").setLevel(max(logging.WARNING, logging.root.level))
+
+
+class ClientErrorsAtInfo(logging.Filter):
+    """Strawberry logs every GraphQL error at ERROR; a client's mistake (bad variables, a
+    syntax error, a bad cursor) is not the operator's problem, so it goes out at INFO,
+    without a traceback. Errors clients see masked stay at ERROR, with the traceback.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.msg
+        if not isinstance(error, GraphQLError) or should_mask(error):
+            return True
+        record.levelno, record.levelname = logging.INFO, "INFO"
+        record.exc_info = record.exc_text = record.stack_info = None
+        return logging.getLogger(record.name).isEnabledFor(logging.INFO)
 
 
 class RequestIdMiddleware:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from email.policy import Policy
 from email.utils import formatdate, make_msgid
 
 import aiosmtplib
@@ -26,6 +27,28 @@ class Mail:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+class VerbatimHeader(str):
+    """An ASCII header value sent as written: never folded, never RFC 2047-encoded.
+
+    The email package folds values longer than 78 characters, and one without spaces (a
+    `<https://…?token=…>` link) it can only fold by encoding it as `=?utf-8?q?…?=`, which
+    mail clients do not decode in List-Unsubscribe. RFC 5322 allows lines of 998.
+    """
+
+    name: str
+
+    def __new__(cls, name: str, value: str) -> VerbatimHeader:
+        if not value.isascii() or "\r" in value or "\n" in value or len(value) > 900:
+            raise ValueError(f"{name}: not a one-line ASCII header value")
+        header = super().__new__(cls, value)
+        header.name = name
+        return header
+
+    def fold(self, *, policy: Policy) -> str:
+        """The header line as the generator writes it."""
+        return f"{self.name}: {self}{policy.linesep}"
+
+
 def build_message(mail: Mail, sender: str) -> EmailMessage:
     """The MIME message: multipart/alternative with the text part first."""
     message = EmailMessage()
@@ -35,7 +58,8 @@ def build_message(mail: Mail, sender: str) -> EmailMessage:
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip("> ") or None)
     for name, value in mail.headers.items():
-        message[name] = value
+        # Only our own headers come here (links, list headers): ASCII, one line each.
+        message[name] = VerbatimHeader(name, value)
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
     return message

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from tortoise.models import Model
 
-from graph import models
+from graph import db, models
 from graph.danish import slugify
 
 FALLBACK = "indlaeg"
@@ -22,10 +22,26 @@ def candidates(base: str) -> Iterator[str]:
 
 async def unique_slug(model: type[Model], text: str, fallback: str) -> str:
     """A slug for `text` that no row of `model` has yet (`fallback` when it has no letters)."""
-    for candidate in candidates(slugify(text) or fallback):
+    base = slugify(text) or fallback
+    await _serialize_choice(model, base)
+    for candidate in candidates(base):
         if not await model.exists(slug=candidate):
             return candidate
     raise AssertionError("unreachable: candidates() never ends")
+
+
+async def _serialize_choice(model: type[Model], base: str) -> None:
+    """On PostgreSQL, make concurrent choices from the same base slug take turns.
+
+    Without this, parallel transactions all see `base` free, and all but one hit the unique
+    index; retrying only moves the race one suffix on, so a burst of N needs N attempts. A
+    transaction-scoped advisory lock (released at commit or rollback) lets the next choice run
+    only once the previous row is visible, so each gets the next `-N`, as on SQLite, whose
+    writers are serialised anyway. Only same-base choices wait for each other.
+    """
+    if db.dialect() == "postgres":
+        key = f"slug:{model._meta.db_table}:{base}"
+        await db.connection().execute_query("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
 
 
 async def unique_post_slug(title: str) -> str:

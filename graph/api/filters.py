@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 import strawberry
 
 from graph.api.enums import PostStatus
+from graph.api.errors import ClientError
+from graph.editing.checks import FIRST_YEAR, LAST_YEAR, in_range
 from graph.read.posts import NO_FILTER, PostFilter
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -53,7 +55,13 @@ class PostFilterInput:
 
 
 def aware(value: dt.datetime | None) -> dt.datetime | None:
-    """The time with Copenhagen as its zone when the client gave none."""
+    """The time with Copenhagen as its zone when the client gave none.
+
+    A time that cannot be stored or answered is a client error (mutations refuse it before
+    this, as ValidationFailed, in `check_arguments`).
+    """
+    if value is not None and not in_range(value):
+        raise ClientError(f"{value.isoformat()} is out of range (years {FIRST_YEAR}-{LAST_YEAR}).")
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=COPENHAGEN)

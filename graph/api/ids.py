@@ -6,6 +6,7 @@ import base64
 import binascii
 
 from graph.api.errors import ClientError
+from graph.api.pagination import MAX_ID
 from graph.global_ids import to_global_id
 
 __all__ = ["from_global_id", "to_global_id"]
@@ -15,6 +16,10 @@ def from_global_id(global_id: str) -> tuple[str, int]:
     """(type name, primary key) from a global id; a ClientError if it is not one of ours."""
     try:
         type_name, _, pk = base64.b64decode(global_id, validate=True).decode().partition(":")
-        return type_name, int(pk)
+        number = int(pk)
     except (binascii.Error, UnicodeDecodeError, ValueError) as error:
         raise ClientError(f"Invalid id {global_id!r}.") from error
+    # No row has a key past the id column's range; SQLite would overflow on a longer one.
+    if not 0 < number <= MAX_ID:
+        raise ClientError(f"Invalid id {global_id!r}.")
+    return type_name, number

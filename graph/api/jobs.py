@@ -103,8 +103,15 @@ class JobMutations:
         )
 
 
+# Job ids are PostgreSQL bigints; a longer number names no job (and would overflow).
+MAX_JOB_ID = 2**63 - 1
+
+
 def _job_id(raw: str) -> int:
     try:
-        return int(raw)
+        number = int(raw)
     except ValueError as error:
         raise domain.NotFound("job", raw) from error
+    if not 0 < number <= MAX_JOB_ID:
+        raise domain.NotFound("job", raw)
+    return number

@@ -8,7 +8,8 @@ from typing import Annotated, TypeVar
 import strawberry
 
 from graph import db
-from graph.api.mutations.errors import ValidationFailed, to_graphql
+from graph.api.context import Info
+from graph.api.mutations.errors import ValidationFailed, check_arguments, to_graphql
 from graph.editing import errors as domain
 from graph.newsletter import service
 
@@ -79,9 +80,10 @@ UnsubscribeResult = Annotated[
 ]
 
 
-async def run_public(work: Callable[[], Awaitable[T]]) -> T | ValidationFailed:
+async def run_public(info: Info, work: Callable[[], Awaitable[T]]) -> T | ValidationFailed:
     """Run `work` in one transaction for anyone; a refused input becomes ValidationFailed."""
     try:
+        check_arguments(info)
         async with db.transaction():
             return await work()
     except domain.ValidationFailed as error:
@@ -96,8 +98,8 @@ class NewsletterMutations:
         description="Subscribe an e-mail address to relays' new posts (double opt-in). "
         "Public: needs no token."
     )
-    async def subscribe(self, input: SubscribeInput) -> SubscribeResult:
-        result = await run_public(lambda: service.subscribe(input.email, input.relays))
+    async def subscribe(self, info: Info, input: SubscribeInput) -> SubscribeResult:
+        result = await run_public(info, lambda: service.subscribe(input.email, input.relays))
         if isinstance(result, ValidationFailed):
             return result
         return SubscriptionRequested(email=result.email, relays=result.relays)
@@ -107,9 +109,9 @@ class NewsletterMutations:
         "7 days). Public: needs no token."
     )
     async def confirm_subscription(
-        self, input: ConfirmSubscriptionInput
+        self, info: Info, input: ConfirmSubscriptionInput
     ) -> ConfirmSubscriptionResult:
-        result = await run_public(lambda: service.confirm(input.token))
+        result = await run_public(info, lambda: service.confirm(input.token))
         if isinstance(result, ValidationFailed):
             return result
         return NewsletterSubscription.of(result)
@@ -118,8 +120,8 @@ class NewsletterMutations:
         description="Stop all newsletter mail to an address, with the token from the "
         "unsubscribe link of any newsletter mail. Public: needs no token."
     )
-    async def unsubscribe(self, input: UnsubscribeInput) -> UnsubscribeResult:
-        result = await run_public(lambda: service.unsubscribe(input.token))
+    async def unsubscribe(self, info: Info, input: UnsubscribeInput) -> UnsubscribeResult:
+        result = await run_public(info, lambda: service.unsubscribe(input.token))
         if isinstance(result, ValidationFailed):
             return result
         return NewsletterSubscription.of(result)

@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 import strawberry
 
 from graph.api.errors import ClientError
+from graph.editing.checks import in_range
 from graph.settings import get_settings
 
 NodeT = TypeVar("NodeT")
@@ -52,6 +53,9 @@ def decode_keyed_cursor(cursor: str | None, parse: Callable[[Any], Any]) -> tupl
     if cursor is None:
         return None
     value, row_id = decode_cursor(cursor, 2)
+    # Every sort value we hand out is text; anything else (null, a number) is not ours.
+    if not isinstance(value, str):
+        raise ClientError(f"Invalid cursor {cursor!r}.")
     try:
         sort_value = parse(value)
     except (TypeError, ValueError) as error:
@@ -60,8 +64,11 @@ def decode_keyed_cursor(cursor: str | None, parse: Callable[[Any], Any]) -> tupl
 
 
 def parse_timestamp(value: Any) -> dt.datetime:
-    """A cursor's ISO timestamp."""
-    return dt.datetime.fromisoformat(str(value))
+    """A cursor's ISO timestamp (a ValueError for one that is not, or out of range)."""
+    moment = dt.datetime.fromisoformat(str(value))
+    if not in_range(moment):
+        raise ValueError(f"{value!r} is out of range")
+    return moment
 
 
 def parse_whole_number(value: Any) -> int:

@@ -171,8 +171,9 @@ class CachedGraphQL:
         headers: dict[bytes, bytes],
         send: Any,
     ) -> None:
-        assert self.cache is not None and request.query is not None
-        document = self._document(request.query)
+        assert self.cache is not None
+        # No query (e.g. `{"variables": {}}`): the GraphQL app refuses it with a 400.
+        document = None if request.query is None else self._document(request.query)
         if document is None or not document.is_query(request.operation_name):
             await self.app(scope, _replay(body), send)
             return
@@ -223,7 +224,7 @@ class CachedGraphQL:
         self, send: Any, entry: Entry, is_get: bool, headers: dict[bytes, bytes], state: bytes
     ) -> None:
         labels = [*self._labels(entry, is_get), (b"vary", b"Authorization"), (b"x-cache", state)]
-        if is_get and headers.get(b"if-none-match") == entry.etag.encode():
+        if is_get and _none_match(headers.get(b"if-none-match"), entry.etag):
             await _respond(send, 304, labels, b"")
             return
         await _respond(send, 200, labels, entry.body)
@@ -258,6 +259,17 @@ class CachedGraphQL:
             if len(self._documents) > MAX_DOCUMENTS:
                 self._documents.popitem(last=False)
         return document
+
+
+def _none_match(header: bytes | None, etag: str) -> bool:
+    """Whether `If-None-Match` names this ETag: `*`, or any tag in its list by RFC 9110's
+    weak comparison (`W/"x"` matches `"x"`), as caches and CDNs send it after revalidating.
+    """
+    if header is None:
+        return False
+    wanted = etag.removeprefix("W/").encode()
+    tags = [tag.strip() for tag in header.split(b",")]
+    return any(tag == b"*" or tag.removeprefix(b"W/") == wanted for tag in tags)
 
 
 def _key(document: Document, request: GraphQLRequest) -> bytes:

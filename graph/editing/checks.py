@@ -3,13 +3,41 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from graph.danish import is_valid_slug
 from graph.editing.errors import Code, FieldError, ValidationFailed
 
 Path = Sequence[str | int]
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+# NUL cannot be stored in PostgreSQL text (SQLite would keep it); a lone surrogate (a JSON
+# escape like "\ud800" without its pair) cannot be encoded as UTF-8 by any driver.
+_BAD_CHARACTER = re.compile("[\x00\ud800-\udfff]")
+
+# Times are stored in UTC and answered in Copenhagen time, and dates get days added or taken
+# away (reminders): one year of slack at each end keeps all of that inside Python's range.
+FIRST_YEAR, LAST_YEAR = 2, 9998
+
+
+def has_bad_character(text: str) -> bool:
+    """True when `text` holds a character no database can store (NUL, a lone surrogate)."""
+    return _BAD_CHARACTER.search(text) is not None
+
+
+def in_range(moment: dt.date) -> bool:
+    """True for a date, or a time (naive: Copenhagen), inside years FIRST_YEAR..LAST_YEAR."""
+    if isinstance(moment, dt.datetime):
+        zoned = moment if moment.tzinfo is not None else moment.replace(tzinfo=COPENHAGEN)
+        try:
+            moment = zoned.astimezone(dt.UTC)
+        except OverflowError:
+            return False
+    return FIRST_YEAR <= moment.year <= LAST_YEAR
 
 
 class Checks:
@@ -47,6 +75,25 @@ class Checks:
                 "must be lower-case letters a-z, digits and single hyphens (æ/ø/å as ae/oe/aa)",
                 Code.INVALID_SLUG,
             )
+
+    def value(self, path: Path, value: object) -> None:
+        """Any input value, nested or not: no unstorable character, no date out of range."""
+        if isinstance(value, str) and has_bad_character(value):
+            self.fail(
+                path,
+                "must not contain NUL or unpaired surrogate characters",
+                Code.INVALID_CHARACTER,
+            )
+        elif isinstance(value, dt.date) and not in_range(value):
+            self.fail(
+                path, f"must lie between the years {FIRST_YEAR} and {LAST_YEAR}", Code.OUT_OF_RANGE
+            )
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                self.value([*path, key], item)
+        elif isinstance(value, list | tuple):
+            for index, item in enumerate(value):
+                self.value([*path, index], item)
 
     def not_null(self, fields: Mapping[str, Any], *names: str) -> None:
         """Fields an update may leave out but not set to null."""

@@ -29,6 +29,8 @@ class Code(StrEnum):
     UNKNOWN = "unknown"
     DUPLICATE = "duplicate"
     IN_PAST = "in_past"
+    INVALID_CHARACTER = "invalid_character"
+    OUT_OF_RANGE = "out_of_range"
 
 
 @dataclass(frozen=True)

@@ -100,14 +100,53 @@ KINDS: list[tuple[str, str]] = [
 ]
 
 
+TEREDO = "a Teredo form"
+# IANA's special-purpose IPv4 ranges that some Python versions still call global (e.g.
+# 192.0.0.9, 192.0.0.10 in 3.12+); none is a frontend's address.
+SPECIAL_IPV4 = [ipaddress.IPv4Network("192.0.0.0/24"), ipaddress.IPv4Network("198.18.0.0/15")]
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052: the well-known prefix
+NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")  # RFC 8215: never global
+IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # RFC 4291, deprecated: ::a.b.c.d
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> tuple[str, ipaddress.IPv4Address] | None:
+    """The IPv4 address inside an IPv6 transition form, with the form's name.
+
+    A gateway or the host's own stack turns each of these into a packet to that IPv4
+    address, so ::ffff:127.0.0.1 or 2002:7f00:1:: reach loopback just as 127.0.0.1 does.
+    """
+    last32 = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if address.ipv4_mapped is not None:
+        return "an IPv4-mapped form", address.ipv4_mapped
+    if address.sixtofour is not None:
+        return "a 6to4 form", address.sixtofour
+    if address.teredo is not None:
+        return TEREDO, address.teredo[1]
+    if address in NAT64:
+        return "a NAT64 form", last32
+    if address in IPV4_COMPATIBLE and int(address) > 1:  # not :: or ::1
+        return "an IPv4-compatible form", last32
+    return None
+
+
 def restricted_kind(address: Address) -> str | None:
     """What sort of non-public address this is ("a loopback address"), or None if public."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        inner = restricted_kind(address.ipv4_mapped)
-        return None if inner is None else f"an IPv4-mapped form of {inner}"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in NAT64_LOCAL:
+            return "a local-use NAT64 address"
+        embedded = embedded_ipv4(address)
+        if embedded is not None:
+            form, inner_address = embedded
+            inner = restricted_kind(inner_address)
+            if inner is not None:
+                return f"{form} of {inner}"
+            if form != TEREDO:
+                return None  # the packet goes to that public IPv4 address
     for attribute, kind in KINDS:
         if getattr(address, attribute):
             return kind
+    if any(address in network for network in SPECIAL_IPV4):
+        return "a special-purpose address"
     if not address.is_global:
         # E.g. 100.64.0.0/10 (carrier-grade NAT): neither private nor reachable from outside.
         return "a non-public address"

@@ -141,3 +141,43 @@ async def test_two_new_posts_with_one_slug_at_once_end_in_one_post_and_slug_take
         kinds = sorted(result["__typename"] for result in outcome)
         assert kinds == ["Post", "SlugTaken"], outcome
     assert await desk.post_count(relay) == ROUNDS
+
+
+BURST = 6
+
+
+async def test_a_burst_of_new_posts_with_one_title_numbers_their_slugs(
+    desk: Desk, over_http: GraphQL
+) -> None:
+    # More at once than a retry of the unique index could absorb: each must wait its turn.
+    relay = await desk.relay()
+    title = f"Samme overskrift {desk.tag}"
+    input = {"relay": relay["slug"], "title": title, "body": "Tekst."}
+    outcome = results(await race(over_http, "createPost", *[input] * BURST))
+    assert [result["__typename"] for result in outcome] == ["Post"] * BURST, outcome
+    base = f"samme-overskrift-{desk.tag}"
+    assert sorted(result["slug"] for result in outcome) == sorted(
+        [base, *(f"{base}-{n}" for n in range(2, BURST + 1))]
+    )
+    assert await desk.post_count(relay) == BURST
+
+
+async def test_a_no_op_publish_racing_an_unpublish_never_answers_a_draft(
+    desk: Desk, over_http: GraphQL
+) -> None:
+    # Publishing a published post changes nothing; if an unpublish lands before the answer
+    # is read, "Post{status: DRAFT}" would look like a publish that worked.
+    relay = await desk.relay()
+    for _ in range(ROUNDS * 2):
+        post = await desk.published(relay)
+        version = {"id": post["id"], "expectedVersion": post["version"]}
+        publish, unpublish = await asyncio.gather(
+            over_http(mutation("publishPost"), input=version),
+            over_http(mutation("unpublishPost"), input=version),
+        )
+        (result,) = results([publish])
+        assert (result["__typename"], result.get("status")) in {
+            ("Post", "PUBLISHED"),
+            ("VersionConflict", None),
+        }, result
+        assert results([unpublish])[0]["__typename"] in {"Post", "VersionConflict"}

@@ -75,6 +75,22 @@ async def test_a_matching_if_none_match_gets_304_without_a_body(cached: Cached) 
     assert stale.status_code == 200
 
 
+@pytest.mark.parametrize(
+    "header",
+    ["W/{etag}", '"a", {etag}', '"a",W/{etag} , "b"', "*"],
+    ids=["weak", "in a list", "weak in a list", "star"],
+)
+async def test_weak_and_listed_if_none_match_get_304(cached: Cached, header: str) -> None:
+    etag = (await cached.get(POST, slug=DEMO_POST)).headers["etag"]
+    again = await cached.get(
+        POST, headers={"If-None-Match": header.format(etag=etag)}, slug=DEMO_POST
+    )
+    assert again.status_code == 304
+    assert again.headers["etag"] == etag
+    other = await cached.get(POST, headers={"If-None-Match": 'W/"a", "b"'}, slug=DEMO_POST)
+    assert other.status_code == 200
+
+
 async def test_a_publish_gives_a_new_etag_and_a_200(cached: Cached, desk: Desk) -> None:
     relay = await desk.relay()
     query = "query ($slug: String!) { relay(slug: $slug) { posts { totalCount } } }"

@@ -71,6 +71,9 @@ async def test_the_mail_has_text_html_the_post_link_and_one_click_unsubscribe(
     assert unsubscribe in text and unsubscribe in html
     assert mail["List-Unsubscribe"] == f"<{unsubscribe}>"
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # Mail clients read the header as sent: a plain <URL>, not RFC 2047 encoded words.
+    raw = room.sink.inbox.raw_of(mail)
+    assert f"\r\nList-Unsubscribe: <{unsubscribe}>\r\n".encode() in raw
 
 
 async def test_a_job_run_twice_or_twice_at_once_mails_each_reader_once(room: Newsroom) -> None:

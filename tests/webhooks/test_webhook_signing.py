@@ -52,6 +52,24 @@ def test_signed_headers_verify_with_the_reference_library_and_only_with_that_sec
 
 
 @pytest.mark.parametrize(
+    "network",
+    ["100.64.0.0/10", "192.0.0.0/24", "198.18.0.0/15", "240.0.0.0/4", "192.0.2.0/24", "::/128"],
+)
+def test_no_address_python_calls_non_global_passes(network: str) -> None:
+    block = ipaddress.ip_network(network)
+    step = max(1, block.num_addresses // 64)
+    for address in (block[i] for i in range(0, block.num_addresses, step)):
+        assert not address.is_global or address in ipaddress.ip_network("192.0.0.0/24")
+        assert targets.restricted_kind(address) is not None, address
+        if address.version == 4:
+            mapped = ipaddress.IPv6Address(f"::ffff:{address}")
+            sixtofour = ipaddress.IPv6Address((0x2002 << 112) | (int(address) << 80))
+            nat64 = ipaddress.IPv6Address(f"64:ff9b::{address}")
+            for form in (mapped, sixtofour, nat64):
+                assert targets.restricted_kind(form) is not None, form
+
+
+@pytest.mark.parametrize(
     ("address", "kind"),
     [
         ("127.0.0.1", "a loopback address"),
@@ -68,6 +86,25 @@ def test_signed_headers_verify_with_the_reference_library_and_only_with_that_sec
         ("100.64.0.1", "a non-public address"),
         ("::ffff:127.0.0.1", "an IPv4-mapped form of a loopback address"),
         ("::ffff:10.0.0.1", "an IPv4-mapped form of a private address"),
+        ("2002:7f00:1::", "a 6to4 form of a loopback address"),
+        ("2002:a9fe:a9fe::1", "a 6to4 form of a link-local address"),
+        ("64:ff9b::7f00:1", "a NAT64 form of a loopback address"),
+        ("64:ff9b::a00:1", "a NAT64 form of a private address"),
+        ("64:ff9b:1::808:808", "a local-use NAT64 address"),
+        ("::127.0.0.1", "an IPv4-compatible form of a loopback address"),
+        ("::10.0.0.1", "an IPv4-compatible form of a private address"),
+        ("2001:0:4136:e378:8000:63bf:80ff:fffe", "a Teredo form of a loopback address"),
+        ("2001:0:4136:e378:8000:63bf:f7f7:f7f7", "a private address"),
+        ("192.0.0.8", "a special-purpose address"),
+        ("192.0.0.10", "a special-purpose address"),
+        ("198.18.0.1", "a private address"),
+        ("100.127.255.254", "a non-public address"),
+        ("255.255.255.255", "a reserved address"),
+        ("::ffff:100.64.0.1", "an IPv4-mapped form of a non-public address"),
+        ("2002:c000:0201::", "a 6to4 form of a private address"),
+        ("::ffff:93.184.216.34", None),
+        ("2002:5db8:d822::1", None),
+        ("64:ff9b::5db8:d822", None),
         ("93.184.216.34", None),
         ("2a00:1450:4001:830::200e", None),
     ],

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import strawberry
+from graphql.execution.values import VariableValues, get_argument_values
 from tortoise.exceptions import IntegrityError
 
 from graph import db, models
@@ -13,6 +14,7 @@ from graph.api.context import Context, Info
 from graph.api.errors import ClientError
 from graph.api.ids import from_global_id
 from graph.editing import errors as domain
+from graph.editing.checks import Checks
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -123,6 +125,26 @@ def pk_of(global_id: str, type_name: str) -> int:
     return pk
 
 
+def check_arguments(info: Info) -> None:
+    """Refuse NUL, lone surrogates and out-of-range times anywhere in a mutation's arguments.
+
+    One check for every mutation, before any rule looks a value up in the database (where
+    PostgreSQL would fail on a NUL) or converts a time (where Python would overflow). Paths
+    use the API's names, as graphql-core has coerced them; the `input` argument is the root.
+    """
+    # Strawberry's Info hides graphql-core's, whose arguments keep their GraphQL names; it
+    # holds the variables' coerced values without graphql-core's wrapper.
+    raw = info._raw_info
+    field = raw.parent_type.fields[raw.field_name]
+    coerced: dict[str, Any] = raw.variable_values  # type: ignore[assignment]  # see above
+    variables = VariableValues(sources={}, coerced=coerced)
+    arguments = get_argument_values(field, raw.field_nodes[0], variables)
+    checks = Checks()
+    for name, value in arguments.items():
+        checks.value([] if name == "input" else [name], value)
+    checks.done()
+
+
 async def mutate(
     info: Info,
     work: Callable[[str], Awaitable[T]],
@@ -135,6 +157,7 @@ async def mutate(
     """
     try:
         actor = authorize(info.context, role)
+        check_arguments(info)
         result = await _in_transaction(work, actor)
     except domain.EditError as error:
         return to_graphql(error)

@@ -165,5 +165,7 @@ class ImportMutations:
         "kept as they are, so the same import can run again. Editors only."
     )
     async def import_relay(self, info: Info, input: ImportRelayInput) -> ImportRelayResult:
-        spec = input.to_spec()
-        return await mutate(info, lambda actor: imports.import_relay(actor, spec), present_import)
+        # The spec is made inside the work, after `mutate` has checked every argument.
+        return await mutate(
+            info, lambda actor: imports.import_relay(actor, input.to_spec()), present_import
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import strawberry
@@ -10,9 +11,10 @@ import strawberry
 from graph import models
 from graph.api.context import Info
 from graph.api.filters import aware
-from graph.api.mutations.errors import AnyError, mutate, pk_of
+from graph.api.mutations.errors import AnyError, mutate, pk_of, to_graphql
 from graph.api.types import Post
 from graph.editing import posts as editing
+from graph.editing.errors import VersionConflict
 from graph.read import posts
 from graph.read.access import EDITOR
 
@@ -143,10 +145,36 @@ class RestorePostRevisionInput:
     expected_version: int = strawberry.field(description="The post's current `version`.")
 
 
+def _zoned(moment: dt.datetime) -> dt.datetime:
+    """A required time with its zone (no offset: Copenhagen), once `mutate` has checked it."""
+    zoned = aware(moment)
+    assert zoned is not None
+    return zoned
+
+
 async def present_post(post: models.Post) -> Post:
     """The GraphQL post for a row just written, read through the read layer."""
     (row,) = await posts.posts_by_ids([post.id], EDITOR)
     return Post.from_row(row)
+
+
+def present_post_at(expected_version: int) -> Callable[[models.Post], Awaitable[PostResult]]:
+    """`present_post`, except for a change that wrote nothing and was overtaken.
+
+    The answer is read after the transaction. When the mutation changed nothing (the
+    version is still the one the caller gave) and someone else's write landed in between,
+    the post read back is theirs: answering it would look like this mutation's doing (a
+    publish answering DRAFT). The caller gets the VersionConflict it would have got a
+    moment later.
+    """
+
+    async def present(post: models.Post) -> PostResult:
+        presented = await present_post(post)
+        if post.version == expected_version and presented.version != expected_version:
+            return to_graphql(VersionConflict("post", presented.version))
+        return presented
+
+    return present
 
 
 @strawberry.type
@@ -166,7 +194,7 @@ class PostMutations:
             lambda actor: editing.update_post(
                 actor, pk_of(input.id, "Post"), input.expected_version, input.fields()
             ),
-            present_post,
+            present_post_at(input.expected_version),
         )
 
     @strawberry.mutation(description="Replace a post's bylines (at most 20).")
@@ -177,7 +205,7 @@ class PostMutations:
             lambda actor: editing.update_post(
                 actor, pk_of(input.id, "Post"), input.expected_version, fields
             ),
-            present_post,
+            present_post_at(input.expected_version),
         )
 
     @strawberry.mutation(
@@ -190,19 +218,17 @@ class PostMutations:
             lambda actor: editing.publish_post(
                 actor, pk_of(input.id, "Post"), input.expected_version, aware(input.published_at)
             ),
-            present_post,
+            present_post_at(input.expected_version),
         )
 
     @strawberry.mutation(description="Schedule a draft to be published at `publishAt`.")
     async def schedule_post(self, info: Info, input: SchedulePostInput) -> PostResult:
-        publish_at = aware(input.publish_at)
-        assert publish_at is not None
         return await mutate(
             info,
             lambda actor: editing.schedule_post(
-                actor, pk_of(input.id, "Post"), input.expected_version, publish_at
+                actor, pk_of(input.id, "Post"), input.expected_version, _zoned(input.publish_at)
             ),
-            present_post,
+            present_post_at(input.expected_version),
         )
 
     @strawberry.mutation(description="Take a published or scheduled post back to draft.")
@@ -212,7 +238,7 @@ class PostMutations:
             lambda actor: editing.unpublish_post(
                 actor, pk_of(input.id, "Post"), input.expected_version
             ),
-            present_post,
+            present_post_at(input.expected_version),
         )
 
     @strawberry.mutation(description="Withdraw a post without deleting it.")
@@ -222,7 +248,7 @@ class PostMutations:
             lambda actor: editing.archive_post(
                 actor, pk_of(input.id, "Post"), input.expected_version
             ),
-            present_post,
+            present_post_at(input.expected_version),
         )
 
     @strawberry.mutation(
@@ -237,5 +263,5 @@ class PostMutations:
             lambda actor: editing.restore_revision(
                 actor, pk_of(input.revision_id, "PostRevision"), input.expected_version
             ),
-            present_post,
+            present_post_at(input.expected_version),
         )

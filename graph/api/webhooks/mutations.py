@@ -9,7 +9,16 @@ import strawberry
 from graph import models
 from graph.api.context import Info
 from graph.api.ids import to_global_id
-from graph.api.mutations.errors import AnyError, Forbidden, authorize, mutate, pk_of, to_graphql
+from graph.api.mutations.errors import (
+    AnyError,
+    Forbidden,
+    ValidationFailed,
+    authorize,
+    check_arguments,
+    mutate,
+    pk_of,
+    to_graphql,
+)
 from graph.api.webhooks.types import Webhook, WebhookDelivery, WebhookEvent
 from graph.editing import errors as domain
 from graph.events import EventType
@@ -88,16 +97,17 @@ def _domain_events(events: list[WebhookEvent]) -> list[EventType]:
     return [EventType(event.value) for event in events]
 
 
-async def _checked_url(info: Info, url: str) -> targets.Target | Forbidden:
+async def _checked_url(info: Info, url: str) -> targets.Target | Forbidden | ValidationFailed:
     """The URL checked before the mutation's transaction opens (resolving is network I/O).
 
     Only an admin's URL is resolved: nobody else gets to make the server look names up.
     """
     try:
         authorize(info.context, ADMIN)
-    except domain.Forbidden as error:
+        check_arguments(info)
+    except (domain.Forbidden, domain.ValidationFailed) as error:
         refusal = to_graphql(error)
-        assert isinstance(refusal, Forbidden)
+        assert isinstance(refusal, Forbidden | ValidationFailed)
         return refusal
     return await targets.check(url)
 
@@ -127,7 +137,7 @@ class WebhookMutations:
     )
     async def create_webhook(self, info: Info, input: CreateWebhookInput) -> WebhookResult:
         target = await _checked_url(info, input.url)
-        if isinstance(target, Forbidden):
+        if not isinstance(target, targets.Target):
             return target
         events = _domain_events(input.events)
         return await mutate(
@@ -153,7 +163,7 @@ class WebhookMutations:
         }
         if changes.get("url") is not None:
             target = await _checked_url(info, changes["url"])
-            if isinstance(target, Forbidden):
+            if not isinstance(target, targets.Target):
                 return target
             changes["url"] = target
         if changes.get("events") is not None:

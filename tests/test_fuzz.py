@@ -1,0 +1,84 @@
+"""Schemathesis against a real `graph serve`: generated queries and mutations, anonymous and
+with an editor token, never get a 5xx or "Unexpected error.".
+
+The server gets a database of its own (a fresh SQLite file, or a fresh PostgreSQL database
+next to the test one), so what the generated mutations create cannot disturb other tests.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import schemathesis
+from conftest import _postgres_admin, _with_database
+from fixtures.processes import serving
+from hypothesis import HealthCheck, settings
+from schemathesis import Case
+
+SCHEMA = Path(__file__).resolve().parents[1] / "schema" / "schema.graphql"
+# Cases per root field and caller: 42 fields, 2 callers, up to ~500 cases per database.
+EXAMPLES = 6
+
+schema = schemathesis.graphql.from_path(SCHEMA)
+
+
+@pytest.fixture(scope="module")
+def fuzz_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An empty database for the server under test; `graph serve` migrates it and loads the demo."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite://{tmp_path_factory.mktemp('fuzz') / 'graph.sqlite3'}"
+        return
+    name = f"graph_fuzz_{secrets.token_hex(4)}"
+    with _postgres_admin(base) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield _with_database(base, name)
+    finally:
+        with _postgres_admin(base) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def fuzz_server(fuzz_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`graph serve` on its own database; its /graphql URL."""
+    log = tmp_path_factory.mktemp("fuzz-serve") / "serve.log"
+    env = {**os.environ, "DATABASE_URL": fuzz_database, "LOG_LEVEL": "WARNING"}
+    with serving(env, log) as base:
+        yield f"{base}/graphql"
+
+
+@pytest.fixture(scope="module")
+def fuzz_editor(fuzz_server: str, fuzz_database: str) -> str:
+    """An editor token on the server's database."""
+    made = subprocess.run(
+        [sys.executable, "-m", "graph", "token", "create", "--name", "fuzz", "--role", "editor"],
+        env={**os.environ, "DATABASE_URL": fuzz_database},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return made.stdout.strip()
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "editor"])
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_no_input_gets_a_server_error(
+    case: Case, caller: str, fuzz_server: str, fuzz_editor: str
+) -> None:
+    headers = {"Authorization": f"Bearer {fuzz_editor}"} if caller == "editor" else {}
+    response = case.call(base_url=fuzz_server, headers=headers, timeout=30)
+    assert response.status_code < 500, response.text
+    assert "Unexpected error." not in response.text, case.body
