@@ -22,8 +22,9 @@ from hypothesis import HealthCheck, settings
 from schemathesis import Case
 
 SCHEMA = Path(__file__).resolve().parents[1] / "schema" / "schema.graphql"
-# Cases per root field and caller: 42 fields, 2 callers, up to ~500 cases per database.
-EXAMPLES = 6
+# Cases per root field and caller: 42 fields, 2 callers, up to ~500 cases per database in
+# every run; FUZZ_EXAMPLES=100 (README, "Fuzzing") is the longer run.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 
 schema = schemathesis.graphql.from_path(SCHEMA)
 

@@ -57,4 +57,7 @@ async def test_malformed_get_parameters_get_a_json_400(
 
 async def test_a_good_request_still_answers(client: httpx.AsyncClient) -> None:
     response = await client.post("/graphql", json={"query": "{ __typename }", "variables": None})
-    assert response.json() == {"data": {"__typename": "Query"}}
+    assert response.json() == {
+        "data": {"__typename": "Query"},
+        "extensions": {"cost": {"requested": 0, "limit": 50_000}},
+    }

@@ -55,7 +55,10 @@ async def test_a_query_over_the_websocket_answers_in_text_frames(ws: ClientConne
     assert await receive(ws) == {
         "type": "next",
         "id": "1",
-        "payload": {"data": {"__typename": "Query"}},
+        "payload": {
+            "data": {"__typename": "Query"},
+            "extensions": {"cost": {"requested": 0, "limit": 50_000}},
+        },
     }
     assert await receive(ws) == {"type": "complete", "id": "1"}
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from graph import reconnect
 
 MASKED_MESSAGE = "Unexpected error."
+UNAVAILABLE_MESSAGE = "The database is unreachable; try again shortly."
 
 
 class ClientError(Exception):
@@ -27,3 +31,16 @@ def is_unpaired_surrogate(error: BaseException) -> bool:
     mutations refuse it earlier, as ValidationFailed.
     """
     return isinstance(error, UnicodeEncodeError) and error.reason == "surrogates not allowed"
+
+
+class MaskedErrors(MaskErrors):
+    """Masks unexpected errors; one that only says the database is unreachable (after its
+    retry on a fresh connection) is masked as that, so a client knows to try again."""
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        original = error.original_error
+        if original is not None and reconnect.database_unreachable(original):
+            masked.message = UNAVAILABLE_MESSAGE
+            masked.extensions = {"code": "DATABASE_UNAVAILABLE"}
+        return masked

@@ -53,8 +53,9 @@ def decode_keyed_cursor(cursor: str | None, parse: Callable[[Any], Any]) -> tupl
     if cursor is None:
         return None
     value, row_id = decode_cursor(cursor, 2)
-    # Every sort value we hand out is text; anything else (null, a number) is not ours.
-    if not isinstance(value, str):
+    # Every sort value we hand out is text or a whole number (a leg); null, true, a float or
+    # a list is not ours, and `parse` checks the rest.
+    if isinstance(value, bool) or not isinstance(value, str | int):
         raise ClientError(f"Invalid cursor {cursor!r}.")
     try:
         sort_value = parse(value)
@@ -69,6 +70,13 @@ def parse_timestamp(value: Any) -> dt.datetime:
     if not in_range(moment):
         raise ValueError(f"{value!r} is out of range")
     return moment
+
+
+def parse_text(value: Any) -> str:
+    """A cursor's text sort value (a Danish sort key)."""
+    if not isinstance(value, str):
+        raise TypeError(f"not text: {value!r}")
+    return value
 
 
 def parse_whole_number(value: Any) -> int:

@@ -21,6 +21,7 @@ from graph.api.pagination import (
     decode_cursor,
     decode_keyed_cursor,
     encode_cursor,
+    parse_text,
 )
 from graph.api.types import (
     AFTER,
@@ -175,7 +176,7 @@ class Query(JobQueries, WebhookQueries):
         first: Annotated[int, FIRST] = 20,
         after: Annotated[str | None, AFTER] = None,
     ) -> Connection[Author]:
-        return await _list_connection(lists.AUTHORS, Author.from_row, str, first, after)
+        return await _list_connection(lists.AUTHORS, Author.from_row, parse_text, first, after)
 
     @strawberry.field(description="One author by slug.")
     async def author(self, info: Info, slug: Annotated[str, SLUG]) -> Author | None:
@@ -188,7 +189,9 @@ class Query(JobQueries, WebhookQueries):
         first: Annotated[int, FIRST] = 20,
         after: Annotated[str | None, AFTER] = None,
     ) -> Connection[Organization]:
-        return await _list_connection(lists.ORGANIZATIONS, Organization.from_row, str, first, after)
+        return await _list_connection(
+            lists.ORGANIZATIONS, Organization.from_row, parse_text, first, after
+        )
 
     @strawberry.field(description="One organisation by slug.")
     async def organization(self, info: Info, slug: Annotated[str, SLUG]) -> Organization | None:

@@ -8,7 +8,6 @@ import strawberry
 from graphql import ASTValidationRule, GraphQLError, parse, specified_rules, validate
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxTokensLimiter,
     ParserCache,
     ValidationCache,
@@ -17,7 +16,7 @@ from strawberry.extensions.max_aliases import create_validator as alias_limit
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit
 from strawberry.schema.config import StrawberryConfig
 
-from graph.api.errors import MASKED_MESSAGE, should_mask
+from graph.api.errors import MASKED_MESSAGE, MaskedErrors, should_mask
 from graph.api.mutations import Mutation
 from graph.api.mutations.errors import MAX_FIELD_ERRORS
 from graph.api.query import Query
@@ -96,7 +95,7 @@ def build_schema(
             lambda: AddValidationRules(limits),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
-            lambda: MaskErrors(should_mask_error=should_mask, error_message=MASKED_MESSAGE),
+            lambda: MaskedErrors(should_mask_error=should_mask, error_message=MASKED_MESSAGE),
             # Before the planner: a refused operation runs on neither executor.
             lambda: QueryCost(prices, bounds, settings.max_query_cost, sockets),
             lambda: PlannedExecution(plans, enabled=settings.planned_execution),

@@ -18,6 +18,7 @@ from graph.api.pagination import (
     connection,
     decode_keyed_cursor,
     encode_cursor,
+    parse_text,
     parse_timestamp,
     parse_whole_number,
 )
@@ -92,7 +93,7 @@ async def author_connection(
 # How each author list's cursor holds its sort value: a first leg, or a name's sort key.
 AUTHOR_SORT_VALUES: dict[People, Callable[[Any], Any]] = {
     People.CONTRIBUTORS: parse_whole_number,
-    People.MEMBERS: str,
+    People.MEMBERS: parse_text,
 }
 
 

@@ -17,6 +17,7 @@ from graph.api.ids import from_global_id
 from graph.api.pagination import (
     check_first,
     decode_keyed_cursor,
+    parse_text,
     parse_timestamp,
 )
 from graph.api.query import (
@@ -268,8 +269,8 @@ def _list_cursor(index: int, row: Row) -> str:
 LIST_TYPES = {"relay": "Relay", "author": "Author", "organization": "Organization"}
 LIST_PARSERS: dict[str, Callable[[Any], Any]] = {
     "relay": lists.relay_sort_value,
-    "author": str,
-    "organization": str,
+    "author": parse_text,
+    "organization": parse_text,
 }
 
 

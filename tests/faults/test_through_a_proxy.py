@@ -125,7 +125,7 @@ async def test_requests_after_the_network_dropped_every_connection_answer_200(
 
 
 async def test_healthz_is_503_only_while_the_database_is_unreachable(
-    http: httpx.AsyncClient, proxy: TcpProxy
+    http: httpx.AsyncClient, proxy: TcpProxy, served: str
 ) -> None:
     assert (await http.get("/healthz")).status_code == 200
     proxy.refuse()
@@ -139,6 +139,16 @@ async def test_healthz_is_503_only_while_the_database_is_unreachable(
     assert (refused.status_code, refused.json()) == (
         503,
         {"errors": [{"message": "The database is unreachable; try again shortly."}]},
+    )
+    # An anonymous query the cache does not hold: a clear error to retry on, not a masked one.
+    async with httpx.AsyncClient(base_url=served, timeout=10) as reader:
+        anonymous = await reader.post(
+            "/graphql", json={"query": "{ posts(first: 3) { totalCount } }"}
+        )
+    (error,) = anonymous.json()["errors"]
+    assert (error["message"], error["extensions"]) == (
+        "The database is unreachable; try again shortly.",
+        {"code": "DATABASE_UNAVAILABLE"},
     )
     proxy.accept()
     back = time.monotonic()
