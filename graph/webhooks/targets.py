@@ -142,11 +142,13 @@ def restricted_kind(address: Address) -> str | None:
                 return f"{form} of {inner}"
             if form != TEREDO:
                 return None  # the packet goes to that public IPv4 address
+    # Before the ipaddress flags: which of these they call private differs between Python
+    # releases (192.0.0.8 is private in 3.11.2, not in 3.11.7).
+    if any(address in network for network in SPECIAL_IPV4):
+        return "a special-purpose address"
     for attribute, kind in KINDS:
         if getattr(address, attribute):
             return kind
-    if any(address in network for network in SPECIAL_IPV4):
-        return "a special-purpose address"
     if not address.is_global:
         # E.g. 100.64.0.0/10 (carrier-grade NAT): neither private nor reachable from outside.
         return "a non-public address"

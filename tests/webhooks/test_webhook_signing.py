@@ -97,7 +97,7 @@ def test_no_address_python_calls_non_global_passes(network: str) -> None:
         ("2001:0:4136:e378:8000:63bf:f7f7:f7f7", "a private address"),
         ("192.0.0.8", "a special-purpose address"),
         ("192.0.0.10", "a special-purpose address"),
-        ("198.18.0.1", "a private address"),
+        ("198.18.0.1", "a special-purpose address"),
         ("100.127.255.254", "a non-public address"),
         ("255.255.255.255", "a reserved address"),
         ("::ffff:100.64.0.1", "an IPv4-mapped form of a non-public address"),
