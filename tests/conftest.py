@@ -12,6 +12,7 @@ import logging
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,14 +53,15 @@ def _postgres_admin(url: str) -> psycopg.Connection[Any]:
         pytest.exit(f"TEST_DATABASE_URL={url}: PostgreSQL is unreachable ({error})", returncode=3)
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A fresh, empty database for this run; SQLite unless TEST_DATABASE_URL says otherwise."""
+@contextmanager
+def fresh_database(tmp_path_factory: pytest.TempPathFactory, prefix: str) -> Iterator[str]:
+    """A new, empty database, dropped afterwards: a SQLite file, or on PostgreSQL (with
+    TEST_DATABASE_URL) `<prefix>_<random>` next to the one named."""
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
-        yield f"sqlite://{tmp_path_factory.mktemp('db') / 'graph.sqlite3'}"
+        yield f"sqlite://{tmp_path_factory.mktemp(prefix) / 'graph.sqlite3'}"
         return
-    name = f"graph_test_{secrets.token_hex(4)}"
+    name = f"{prefix}_{secrets.token_hex(4)}"
     with _postgres_admin(base) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
@@ -67,6 +69,13 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         with _postgres_admin(base) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh, empty database for this run; SQLite unless TEST_DATABASE_URL says otherwise."""
+    with fresh_database(tmp_path_factory, "graph_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

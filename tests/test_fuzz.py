@@ -8,7 +8,6 @@ next to the test one), so what the generated mutations create cannot disturb oth
 from __future__ import annotations
 
 import os
-import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from conftest import _postgres_admin, _with_database
+from conftest import fresh_database
 from fixtures.processes import serving
 from hypothesis import HealthCheck, settings
 from schemathesis import Case
@@ -32,18 +31,8 @@ schema = schemathesis.graphql.from_path(SCHEMA)
 @pytest.fixture(scope="module")
 def fuzz_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An empty database for the server under test; `graph serve` migrates it and loads the demo."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite://{tmp_path_factory.mktemp('fuzz') / 'graph.sqlite3'}"
-        return
-    name = f"graph_fuzz_{secrets.token_hex(4)}"
-    with _postgres_admin(base) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield _with_database(base, name)
-    finally:
-        with _postgres_admin(base) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(tmp_path_factory, "graph_fuzz") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
