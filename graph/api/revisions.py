@@ -47,9 +47,14 @@ class PostRevision:
             created_at=created.astimezone(COPENHAGEN),
             changes=[
                 FieldChange(field=name, old=change["old"], new=change["new"])
-                for name, change in sorted(_json(row["changes"]).items(), key=_field_order)
+                for name, change in changes_in_order(row["changes"])
             ],
         )
+
+
+def changes_in_order(stored: Any) -> list[tuple[str, Any]]:
+    """A revision's stored `changes` as (field, {old, new}) pairs in the post's field order."""
+    return sorted(_json(stored).items(), key=_field_order)
 
 
 def _field_order(item: tuple[str, Any]) -> int:

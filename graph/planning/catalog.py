@@ -15,6 +15,7 @@ from typing import Any
 
 from graph.api.enums import OrganizationKind, PostStatus, RelayStatus
 from graph.api.ids import to_global_id
+from graph.api.revisions import changes_in_order
 from graph.cache import tags
 from graph.planning import sources
 from graph.planning.nodes import NotPlannable, Row, Source
@@ -112,6 +113,13 @@ LEAVES: dict[str, dict[str, Reader]] = {
         "version": column("version"),
     },
     "Category": {"slug": column("slug"), "name": column("name")},
+    "PostRevision": {
+        "id": global_id("PostRevision"),
+        "version": column("version"),
+        "actor": column("actor"),
+        "createdAt": moment("created_at"),
+    },
+    "FieldChange": {"field": column("field"), "old": column("old"), "new": column("new")},
     "Byline": {"role": column("role")},
     "Affiliation": {"role": column("role")},
     "PageInfo": {
@@ -124,6 +132,14 @@ LEAVES: dict[str, dict[str, Reader]] = {
 CONNECTION_LEAVES = {"totalCount": column("count")}
 EDGE_LEAVES = {"cursor": column("cursor")}
 ENTITIES = ("Relay", "Post", "Author", "Organization", "Category")
+
+
+def field_changes(row: Row) -> list[Row]:
+    """A revision's changed fields, in the post's field order (as `PostRevision` lists them)."""
+    return [
+        {"field": name, "old": change["old"], "new": change["new"]}
+        for name, change in changes_in_order(row["changes"])
+    ]
 
 
 def leaf(type_name: str, field_name: str, anonymous: bool) -> Reader:
@@ -209,6 +225,11 @@ RELATIONS: dict[tuple[str, str], Relation] = {
     ("Post", "category"): Relation(_fixed(_to_one("category", "category_id"))),
     ("Post", "bylines"): Relation(
         _fixed(sources.grouped(sources.bylines, "post_id")), many=True, required=True
+    ),
+    # An editor's; without a token the field is a Leaf (null).
+    ("Post", "revisions"): Relation(_fixed(sources.revisions), many=True),
+    ("PostRevision", "changes"): Relation(
+        _fixed(sources.derived(field_changes)), many=True, required=True
     ),
     ("Post", "previous"): Relation(_fixed(sources.neighbour("prev_id"))),
     ("Post", "next"): Relation(_fixed(sources.neighbour("next_id"))),

@@ -34,6 +34,7 @@ from graph.planning.nodes import Parents, Request, Row, Source, Values
 from graph.read import lists, lookups, posts, search
 from graph.read.lookups import AuthorPage, People
 from graph.read.posts import PageRequest, Scope
+from graph.settings import get_settings
 
 Fetch = Callable[[Sequence[Any]], Awaitable[list[Any]]]
 # The cursor of the row at an index of a page.
@@ -114,6 +115,18 @@ async def bylines(ids: Sequence[int], request: Request) -> Sequence[Row]:
 async def affiliations(ids: Sequence[int], request: Request) -> Sequence[Row]:
     """Affiliations of these authors, in their stated order, each with its organisation."""
     return await lookups.affiliations_for_authors(ids, organizations=True)
+
+
+async def revisions(parents: Parents, arguments: Values, request: Request) -> list[Any]:
+    """Each post's `first` newest revisions (for editors: anonymous callers get a null Leaf)."""
+    first = check_first(arguments["first"])
+    newest = get_settings().max_page_size  # as the standard path's loader reads them
+
+    async def fetch(keys: Sequence[int], request: Request) -> Sequence[Row]:
+        return await lookups.revisions_for_posts(keys, newest)
+
+    pages = await grouped(fetch, "post_id")(parents, arguments, request)
+    return [page[:first] for page in pages]
 
 
 NEIGHBOURS = ("prev_id", "next_id")

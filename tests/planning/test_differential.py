@@ -241,3 +241,31 @@ async def _planned_total(http: httpx.AsyncClient) -> int:
     found = PLANNED_TOTAL.search(metrics)
     assert found is not None, f"no graph_execution_planned_total in /metrics:\n{metrics}"
     return int(found.group(1))
+
+
+REVISIONS = """
+query Revisions($first: Int) {
+  posts(first: 5, filter: {status: [DRAFT, PUBLISHED]}) {
+    edges { node { slug revisions(first: $first) {
+      id version actor createdAt changes { field old new }
+    } } }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("first", [None, 0, 1, 100])
+async def test_an_editors_revisions_are_planned_and_answer_alike(
+    twins: Twins, dataset: Dataset, callers: dict[str, Caller], first: int | None
+) -> None:
+    variables = {} if first is None else {"first": first}
+    for caller in callers.values():
+        before = await _planned_total(twins.planned)
+        answer = await twins.compare(REVISIONS, variables, caller, "revisions")
+        assert await _planned_total(twins.planned) == before + 1, caller.name
+        posts = json.loads(answer.content)["data"]["posts"]["edges"]
+        shown = [post["node"]["revisions"] for post in posts]
+        if caller.name == "editor" and first != 0:
+            assert any(shown), "no post with revisions to compare"
+        if caller.name == "anonymous":
+            assert shown == [None] * len(shown)
