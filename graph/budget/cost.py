@@ -84,17 +84,34 @@ class Bounds:
             if type_name.startswith("__") or not isinstance(graphql_type, GraphQLObjectType):
                 continue
             for name, definition in graphql_type.fields.items():
-                if not _is_list(definition.type) or is_leaf_type(get_named_type(definition.type)):
-                    continue
-                if not self.sized(graphql_type, name, definition):
-                    raise UnboundedList(f"{type_name}.{name}")
+                if not is_leaf_type(get_named_type(definition.type)):
+                    self.size(graphql_type, name, definition, {}, 0)
 
-    def sized(self, parent: GraphQLObjectType, name: str, definition: GraphQLField) -> bool:
-        return (
-            (_is_connection(parent) and name == "edges")
-            or "first" in definition.args
-            or (parent.name, name) in self.lists
-        )
+    def size(
+        self,
+        parent: GraphQLObjectType,
+        name: str,
+        definition: GraphQLField,
+        arguments: Mapping[str, Any],
+        page: int,
+    ) -> int:
+        """How many objects the field holds at most: 1, `page` for a connection's edges, its
+        `first`, or its bound; UnboundedList for a list none of these sizes."""
+        if not _is_list(definition.type):
+            return 1
+        if _is_connection(parent) and name == "edges":
+            return page
+        if "first" in definition.args:
+            return self.page(arguments)
+        try:
+            return self.lists[(parent.name, name)]
+        except KeyError:
+            raise UnboundedList(f"{parent.name}.{name}") from None
+
+    def page(self, arguments: Mapping[str, Any]) -> int:
+        """A page's size: `first` within 0..max_page (outside it the field is an error)."""
+        first = arguments.get("first")
+        return max(0, min(first, self.max_page)) if isinstance(first, int) else 0
 
 
 def _is_list(graphql_type: GraphQLType) -> bool:
@@ -170,41 +187,16 @@ class Pricing:
         if parent.name.startswith("__"):
             return self.introspected(parent, name, details, value)
         arguments = get_argument_values(definition, details[0].node, self.variables)
-        count = self.count(parent, name, definition, arguments, value)
+        count = self.bounds.size(parent, name, definition, arguments, value or 0)
         if not count:
             return 0
         possible = self.schema.get_possible_types(target) if is_abstract_type(target) else [target]
-        child_page = self.page(arguments) if _is_connection(target) else None
+        child_page = self.bounds.page(arguments) if _is_connection(target) else None
         worst = max(
             (self.selection(each, details, child_page) for each in possible),
             default=0,
         )
         return count * (1 + worst)
-
-    def count(
-        self,
-        parent: GraphQLObjectType,
-        name: str,
-        definition: GraphQLField,
-        arguments: Mapping[str, Any],
-        page: Any,
-    ) -> int:
-        """How many objects the field holds at most."""
-        if not _is_list(definition.type):
-            return 1
-        if _is_connection(parent) and name == "edges":
-            return int(page)
-        if "first" in definition.args:
-            return self.page(arguments)
-        try:
-            return self.bounds.lists[(parent.name, name)]
-        except KeyError:
-            raise UnboundedList(f"{parent.name}.{name}") from None
-
-    def page(self, arguments: Mapping[str, Any]) -> int:
-        """A page's size: `first` within 0..max_page (outside it the field is an error)."""
-        first = arguments.get("first")
-        return max(0, min(first, self.bounds.max_page)) if isinstance(first, int) else 0
 
     def introspected(
         self, parent: GraphQLObjectType, name: str, details: Details, value: Any

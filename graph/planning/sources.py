@@ -203,6 +203,30 @@ def page_row(
     )
 
 
+def _pages(
+    request: Request,
+    type_name: str,
+    cursor: Cursor,
+    ids: Sequence[int],
+    pages: Mapping[int, Sequence[Row]],
+    counts: Mapping[int, int] | None,
+    arguments: Values,
+) -> list[Page]:
+    """One page per parent (in the parents' order) from each parent's up to `first + 1` rows,
+    with its count when `totalCount` was asked for."""
+    first, after = arguments["first"], arguments["after"]
+    return [
+        page_row(
+            _tagged(request, type_name, first, pages.get(parent_id, [])),
+            cursor,
+            first,
+            after,
+            None if counts is None else counts.get(parent_id, 0),
+        )
+        for parent_id in ids
+    ]
+
+
 def post_pages(scope: Scope, counted: bool) -> Source:
     """A page of posts under each parent (its id; 0 for the site-wide list)."""
 
@@ -219,19 +243,10 @@ def post_pages(scope: Scope, counted: bool) -> Source:
         pages = await posts.post_pages(
             scope, unique, post_filter, page, request.access, request.posts
         )
-        counts: dict[int, int] = {}
+        counts = None
         if counted:
             counts = await posts.post_counts(scope, unique, post_filter, request.access)
-        return [
-            page_row(
-                _tagged(request, "Post", first, pages.get(parent_id, [])),
-                _post_cursor,
-                first,
-                after,
-                counts.get(parent_id, 0) if counted else None,
-            )
-            for parent_id in ids
-        ]
+        return _pages(request, "Post", _post_cursor, ids, pages, counts, arguments)
 
     return source
 
@@ -250,19 +265,10 @@ def author_pages(people: People, counted: bool) -> Source:
         page = AuthorPage(check_first(first), author_key(people, after))
         unique = list(dict.fromkeys(ids))
         pages = await lookups.author_pages(people, unique, page, request.access)
-        counts: dict[int, int] = {}
+        counts = None
         if counted:
             counts = await lookups.author_counts(people, unique, request.access)
-        return [
-            page_row(
-                _tagged(request, "Author", first, pages.get(parent_id, [])),
-                _author_cursor,
-                first,
-                after,
-                counts.get(parent_id, 0) if counted else None,
-            )
-            for parent_id in ids
-        ]
+        return _pages(request, "Author", _author_cursor, ids, pages, counts, arguments)
 
     return source
 
