@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
 
-import pytest
-from conftest import GraphQL
 from fixtures import editing
 from fixtures.editing import Desk
-from fixtures.jobs import job_settings, run_due_jobs
+from fixtures.jobs import run_due_jobs
 
 from graph import models
 from graph.jobs import maintenance
@@ -17,18 +14,6 @@ from graph.jobs.engine import app
 from graph.jobs.maintenance import requeue_due_work_every_minute
 from graph.publishing import TASK_NAME
 from graph.settings import Settings
-
-
-@pytest.fixture
-async def desk(editor: GraphQL) -> AsyncIterator[Desk]:
-    async with editing.open_desk(editor) as desk:
-        yield desk
-
-
-@pytest.fixture
-def settings_for_jobs(database: str) -> Iterator[Settings]:
-    with job_settings(database) as settings:
-        yield settings
 
 
 async def scheduled(desk: Desk, at: dt.datetime) -> int:

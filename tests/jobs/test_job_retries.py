@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
 
 import psycopg
-import pytest
-from conftest import GraphQL
 from fixtures import editing
 from fixtures.editing import Desk
 from fixtures.faults import (
@@ -16,7 +13,7 @@ from fixtures.faults import (
     postgres_only,
     watching,
 )
-from fixtures.jobs import eventually, job_settings, running_worker
+from fixtures.jobs import eventually, running_worker
 from procrastinate.exceptions import ConnectorException
 from procrastinate.jobs import Job, Status
 
@@ -24,18 +21,6 @@ from graph import models
 from graph.jobs.engine import BACKOFF, RetryLater
 from graph.publishing import TASK_NAME
 from graph.settings import Settings
-
-
-@pytest.fixture
-async def desk(editor: GraphQL) -> AsyncIterator[Desk]:
-    async with editing.open_desk(editor) as desk:
-        yield desk
-
-
-@pytest.fixture
-def settings_for_jobs(database: str) -> Iterator[Settings]:
-    with job_settings(database) as settings:
-        yield settings
 
 
 def a_job(attempts: int) -> Job:

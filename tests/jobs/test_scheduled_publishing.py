@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from conftest import GraphQL
 from fixtures import editing
 from fixtures.editing import Desk
-from fixtures.jobs import eventually, job_settings, running_worker
+from fixtures.jobs import eventually, running_worker
 
 from graph import db, models
 from graph.editing import posts as editing_posts
@@ -19,18 +18,6 @@ from graph.publishing import TASK_NAME, publish_scheduled_post
 from graph.settings import Settings
 
 POST = """query ($slug: String!) { post(slug: $slug) { status publishedAt publishAt leg } }"""
-
-
-@pytest.fixture
-async def desk(editor: GraphQL) -> AsyncIterator[Desk]:
-    async with editing.open_desk(editor) as desk:
-        yield desk
-
-
-@pytest.fixture
-def settings_for_jobs(database: str) -> Iterator[Settings]:
-    with job_settings(database) as settings:
-        yield settings
 
 
 def soon(seconds: float) -> dt.datetime:

@@ -8,13 +8,12 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import GraphQL
 from fixtures import editing
 from fixtures.editing import Desk
 from fixtures.jobs import TEST_JOB_SETTINGS, eventually
@@ -27,12 +26,6 @@ pytestmark = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL"),
     reason="separate worker processes take jobs from PostgreSQL (SQLite runs them in serve)",
 )
-
-
-@pytest.fixture
-async def desk(editor: GraphQL) -> AsyncIterator[Desk]:
-    async with editing.open_desk(editor) as desk:
-        yield desk
 
 
 @contextmanager
