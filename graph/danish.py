@@ -112,10 +112,10 @@ def _collapse_separators(codes: list[str]) -> list[str]:
 def stems(text: str) -> list[str]:
     """Split Danish text into stemmed search terms, leaving out stop words."""
     words = _WORD_RE.findall(unicodedata.normalize("NFC", text).lower())
-    return [_stem(word) for word in words if word not in DANISH_STOP_WORDS]
+    return [stem_word(word) for word in words if word not in DANISH_STOP_WORDS]
 
 
-def _stem(word: str) -> str:
+def stem_word(word: str) -> str:
     """Stem one lowercase Danish word."""
     stemmed: str = _STEMMER.stemWord(word)
     return stemmed

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     )
     max_search_chars: int = 200
     max_search_terms: int = 16
+    search_count_limit: int = Field(
+        default=10_000,
+        description="Search counts and facets stop here (totalCountIsExact then says false)",
+    )
 
     # Budgets: cost units per client per window (Redis-backed when REDIS_URL is set).
     rate_limit_cost: int | None = Field(

@@ -9,7 +9,6 @@ import strawberry
 
 from graph.api.context import Info
 from graph.api.enums import RelayStatus
-from graph.api.errors import ClientError
 from graph.api.filters import PostFilterInput, to_filter
 from graph.api.ids import from_global_id
 from graph.api.jobs import JobQueries
@@ -17,12 +16,11 @@ from graph.api.pagination import (
     Connection,
     check_first,
     connection,
-    cursor_integer,
-    decode_cursor,
     decode_keyed_cursor,
     encode_cursor,
     parse_text,
 )
+from graph.api.search import SearchConnection, search_connection
 from graph.api.types import (
     AFTER,
     FILTER,
@@ -37,13 +35,16 @@ from graph.api.types import (
 )
 from graph.api.webhooks import WebhookQueries
 from graph.cache import tags
-from graph.read import lists, lookups, search, sql
+from graph.read import lists, lookups, sql
 from graph.read.posts import Scope
-from graph.settings import get_settings
 
 T = TypeVar("T")
 
 SLUG = strawberry.argument(description="The object's URL name.")
+SEARCH_SYNTAX = (
+    'Words to look for, web-search style: `"exact phrase"`, `-exclude`, `a or b`, and a '
+    "trailing `*` for words that start so (`tillids*`). Odd input is never an error."
+)
 LIST_TAGS = {"relay": tags.RELAYS, "author": tags.AUTHORS, "organization": tags.ORGANIZATIONS}
 
 
@@ -72,11 +73,6 @@ def list_cursor(row: Mapping[str, Any]) -> str:
     return encode_cursor([str(row["sort_value"]), row["id"]])
 
 
-def search_cursor(offset: int, index: int) -> str:
-    """The cursor of the `index`th hit of a search page that starts at `offset`."""
-    return encode_cursor([offset + index + 1])
-
-
 def relay_conditions(status: RelayStatus | None) -> tuple[list[str], list[Any]]:
     """The SQL conditions and parameters of the `relays(status:)` argument."""
     return ([], []) if status is None else (["status = ?"], [status.value])
@@ -88,34 +84,6 @@ def _or_none(row: sql.Row | None, build: Callable[[sql.Row], T], kind: str) -> T
         tags.add(tags.LIST_OF[kind])
         return None
     return build(row)
-
-
-def check_search_query(query: str) -> None:
-    """Refuse a search without a word in it, or longer than the caps, before any stemming."""
-    settings = get_settings()
-    if len(query) > settings.max_search_chars:
-        raise ClientError(
-            f"`query` may be at most {settings.max_search_chars} characters long; got {len(query)}."
-        )
-    terms = len(query.split())
-    if not terms:
-        raise ClientError("`query` must contain at least one word.")
-    if terms > settings.max_search_terms:
-        raise ClientError(
-            f"`query` may hold at most {settings.max_search_terms} words; got {terms}."
-        )
-
-
-# Search pages by offset; deeper than this is a crawler, not a reader.
-MAX_SEARCH_OFFSET = 10_000
-
-
-def search_offset(after: str | None) -> int:
-    """Where a search page starts: the offset inside its `after` cursor."""
-    if after is None:
-        return 0
-    (offset,) = decode_cursor(after, 1)
-    return cursor_integer(after, offset, MAX_SEARCH_OFFSET)
 
 
 @strawberry.type(description="Read access to relays, posts, authors, organisations, categories.")
@@ -210,29 +178,17 @@ class Query(JobQueries, WebhookQueries):
 
     @strawberry.field(
         description=(
-            "Danish full-text search over published posts, best match first: stems words "
-            "(børnesager finds børnesag), weights title over teaser over body. Every word "
-            "must match."
+            "Danish full-text search over published posts, best first: title over teaser over "
+            "body, the words as a phrase over scattered, then newest. Stems words (børnesager "
+            "finds børnesag); every word must match."
         )
     )
     async def search(
         self,
         info: Info,
-        query: Annotated[str, strawberry.argument(description="Words to look for.")],
+        query: Annotated[str, strawberry.argument(description=SEARCH_SYNTAX)],
         first: Annotated[int, FIRST] = 20,
         after: Annotated[str | None, AFTER] = None,
         filter: Annotated[PostFilterInput | None, FILTER] = None,
-    ) -> Connection[Post]:
-        check_search_query(query)
-        post_filter, access = to_filter(filter), info.context.access
-        tags.add(tags.POSTS)
-        offset = search_offset(after)
-        rows = await search.search_posts(query, post_filter, offset, check_first(first) + 1, access)
-
-        async def count() -> int:
-            return await search.count_matches(query, post_filter, access)
-
-        def edge(index: int, row: sql.Row) -> tuple[str, Post]:
-            return search_cursor(offset, index), Post.from_row(row)
-
-        return connection(rows, edge, first, after, count)
+    ) -> SearchConnection:
+        return await search_connection(info, query, first, after, to_filter(filter))

@@ -40,7 +40,7 @@ from graph.read.posts import LONG_COLUMNS, TO_ONE, PostSelect
 
 # Field collection takes variable values; the plan keys on those it reads (see Builder).
 SKIP_AND_INCLUDE = ("skip", "include")
-TOTAL_COUNT = "totalCount"
+COUNTS = ("totalCount", "totalCountIsExact")
 
 
 def directive_variables(document: DocumentNode) -> tuple[str, ...]:
@@ -138,7 +138,7 @@ class Builder:
         }
         # A connection counts its whole list only when `totalCount` is asked for.
         counted = any(
-            field_details[0].node.name.value == TOTAL_COUNT
+            field_details[0].node.name.value in COUNTS
             for grouped in groups.values()
             for field_details in grouped.values()
         )

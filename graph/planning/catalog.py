@@ -122,6 +122,16 @@ LEAVES: dict[str, dict[str, Reader]] = {
     "FieldChange": {"field": column("field"), "old": column("old"), "new": column("new")},
     "Byline": {"role": column("role")},
     "Affiliation": {"role": column("role")},
+    "SearchConnection": {"totalCountIsExact": column("exact")},
+    "SearchEdge": {"score": lambda edge: edge["node"]["score"]},
+    "SearchHighlights": {
+        "title": column("title"),
+        "teaser": column("teaser"),
+        "body": column("body"),
+    },
+    "CategoryFacet": {"count": column("count")},
+    "RelayFacet": {"count": column("count")},
+    "YearFacet": {"year": column("year"), "count": column("count")},
     "PageInfo": {
         "hasNextPage": column("has_next"),
         "hasPreviousPage": column("has_previous"),
@@ -207,6 +217,21 @@ RELATIONS: dict[tuple[str, str], Relation] = {
     ("Query", "posts"): _posts(Scope.ALL),
     ("Query", "categories"): Relation(_fixed(sources.categories), many=True, required=True),
     ("Query", "search"): Relation(sources.search_page, required=True),
+    ("SearchEdge", "highlights"): Relation(_fixed(sources.highlights), required=True),
+    ("SearchConnection", "facets"): Relation(_fixed(sources.facets), required=True),
+    ("SearchFacets", "categories"): Relation(
+        _fixed(sources.facet_buckets("categories", "category_id")), many=True, required=True
+    ),
+    ("SearchFacets", "relays"): Relation(
+        _fixed(sources.facet_buckets("relays", "relay_id")), many=True, required=True
+    ),
+    ("SearchFacets", "years"): Relation(
+        _fixed(sources.facet_buckets("years", "year")), many=True, required=True
+    ),
+    ("CategoryFacet", "category"): Relation(
+        _fixed(_to_one("category", "category_id")), required=True
+    ),
+    ("RelayFacet", "relay"): Relation(_fixed(_to_one("relay", "relay_id")), required=True),
     ("Relay", "posts"): _posts(Scope.RELAY),
     ("Relay", "contributors"): _authors(People.CONTRIBUTORS),
     ("Category", "posts"): _posts(Scope.CATEGORY),

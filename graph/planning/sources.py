@@ -20,20 +20,23 @@ from graph.api.pagination import (
     parse_text,
     parse_timestamp,
 )
-from graph.api.query import (
-    LIST_TAGS,
+from graph.api.query import LIST_TAGS, list_cursor, relay_conditions
+from graph.api.search import (
+    check_facet_first,
     check_search_query,
-    list_cursor,
-    relay_conditions,
+    highlight_page,
     search_cursor,
     search_offset,
 )
+from graph.api.search import counted as count_shown
 from graph.api.types import author_cursor, author_key, post_cursor
 from graph.cache import tags
 from graph.planning.nodes import Parents, Request, Row, Source, Values
 from graph.read import lists, lookups, posts, search
 from graph.read.lookups import AuthorPage, People
 from graph.read.posts import PageRequest, Scope
+from graph.search import syntax
+from graph.search.highlight import matcher
 from graph.settings import get_settings
 
 Fetch = Callable[[Sequence[Any]], Awaitable[list[Any]]]
@@ -311,26 +314,63 @@ def list_page(spec: lists.ListSpec, counted: bool) -> Source:
     return source
 
 
+class SearchHit(Edge):
+    """A search edge: its post's row, its cursor, and its page's highlights (made once)."""
+
+    def __init__(self, edge: Edge, texts: Callable[[], Awaitable[Any]]) -> None:
+        super().__init__(edge.index, edge["node"], edge.cursor)
+        self.texts = texts
+
+
 def search_page(counted: bool) -> Source:
     """A page of search hits, best first (the root's only parent)."""
 
-    async def source(
-        parents: Sequence[Row], arguments: Mapping[str, Any], request: Request
-    ) -> list[Any]:
-        query, first, after = arguments["query"], arguments["first"], arguments["after"]
-        check_search_query(query)
+    async def source(parents: Parents, arguments: Values, request: Request) -> list[Any]:
+        text, first, after = arguments["query"], arguments["first"], arguments["after"]
+        check_search_query(text)
+        query = syntax.parse(text)
         post_filter = filter_from_arguments(arguments.get("filter"))
+        matching = search.Matching(query, post_filter, request.access)
         request.tags.add(tags.POSTS)
         offset = search_offset(after)
-        rows = await search.search_posts(
-            query, post_filter, offset, check_first(first) + 1, request.access, request.posts
-        )
-        count = None
-        if counted:
-            count = await search.count_matches(query, post_filter, request.access)
+        rows = await search.search_posts(matching, offset, check_first(first) + 1, request.posts)
         tagged = _tagged(request, "Post", first, rows)
+        page = page_row(tagged, lambda index, _: search_cursor(offset, index), first, after, None)
+        if counted:
+            limit = get_settings().search_count_limit
+            found = await search.count_matches(matching, limit + 1)
+            page["count"], page["exact"] = count_shown(found)
+        texts = highlight_page([row["id"] for row in rows[:first]], matcher(query))
+        page["edges"] = [SearchHit(edge, texts) for edge in page["edges"]]
+        page["matching"] = matching
+        return [page]
+
+    return source
+
+
+async def highlights(parents: Parents, arguments: Values, request: Request) -> list[Any]:
+    """Each hit's highlights: one statement for the whole page."""
+    found = []
+    for hit in parents:
+        marked = (await hit.texts())[hit["node"]["id"]]  # type: ignore[attr-defined]
+        found.append({"title": marked.title, "teaser": marked.teaser, "body": marked.body})
+    return found
+
+
+async def facets(parents: Parents, arguments: Values, request: Request) -> list[Any]:
+    """The facet counts of each search page: one statement, only when asked for."""
+    limit = get_settings().search_count_limit
+    return [{"counts": await search.facet_counts(page["matching"], limit)} for page in parents]
+
+
+def facet_buckets(name: str, key: str) -> Source:
+    """One facet's first buckets, each a row with the bucket's `key` and its `count`."""
+
+    async def source(parents: Parents, arguments: Values, request: Request) -> list[Any]:
+        first = check_facet_first(arguments["first"])
         return [
-            page_row(tagged, lambda index, _: search_cursor(offset, index), first, after, count)
+            [{key: value, "count": count} for value, count in getattr(row["counts"], name)[:first]]
+            for row in parents
         ]
 
     return source

@@ -1,0 +1,241 @@
+"""The `search` field's types: hits with scores and highlights, bounded counts, facets."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import strawberry
+
+from graph.api.context import Info
+from graph.api.errors import ClientError
+from graph.api.pagination import (
+    PageInfo,
+    check_first,
+    cursor_integer,
+    decode_cursor,
+    encode_cursor,
+)
+from graph.api.types import Category, Post, Relay
+from graph.cache import tags
+from graph.read import search
+from graph.read.posts import PostFilter
+from graph.search import syntax
+from graph.search.highlight import Highlights, Hit, highlight, matcher
+from graph.settings import get_settings
+
+T = TypeVar("T")
+FACET_FIRST = strawberry.argument(description="How many buckets, most matches first (≤ 100).")
+EXACT_UP_TO = (
+    "Exact up to the server's SEARCH_COUNT_LIMIT (10,000 by default); past it, that limit "
+    "(see `totalCountIsExact`)."
+)
+# Search pages by offset; deeper than this is a crawler, not a reader.
+MAX_SEARCH_OFFSET = 10_000
+
+
+def check_search_query(query: str) -> None:
+    """Refuse a search without a word in it, or longer than the caps, before any stemming."""
+    settings = get_settings()
+    if len(query) > settings.max_search_chars:
+        raise ClientError(
+            f"`query` may be at most {settings.max_search_chars} characters long; got {len(query)}."
+        )
+    terms = len(query.split())
+    if not terms:
+        raise ClientError("`query` must contain at least one word.")
+    if terms > settings.max_search_terms:
+        raise ClientError(
+            f"`query` may hold at most {settings.max_search_terms} words; got {terms}."
+        )
+
+
+def search_offset(after: str | None) -> int:
+    """Where a search page starts: the offset inside its `after` cursor."""
+    if after is None:
+        return 0
+    (offset,) = decode_cursor(after, 1)
+    return cursor_integer(after, offset, MAX_SEARCH_OFFSET)
+
+
+def search_cursor(offset: int, index: int) -> str:
+    """The cursor of the `index`th hit of a search page that starts at `offset`."""
+    return encode_cursor([offset + index + 1])
+
+
+def once(make: Callable[[], Awaitable[T]]) -> Callable[[], Awaitable[T]]:
+    """`make`, run at most once however many fields await it."""
+    task: asyncio.Future[T] | None = None
+
+    def get() -> Awaitable[T]:
+        nonlocal task
+        if task is None:
+            task = asyncio.ensure_future(make())
+        return task
+
+    return get
+
+
+def highlight_page(post_ids: list[int], hit: Hit) -> Callable[[], Awaitable[dict[int, Highlights]]]:
+    """The page's highlights by post id, made on first use with one statement."""
+
+    async def make() -> dict[int, Highlights]:
+        texts = await search.highlight_texts(post_ids)
+        return {
+            post_id: highlight(hit, row["title"], row["teaser"], row["html"])
+            for post_id, row in texts.items()
+        }
+
+    return once(make)
+
+
+def counted(count: int) -> tuple[int, bool]:
+    """(totalCount, totalCountIsExact) from a count made up to the limit plus one."""
+    limit = get_settings().search_count_limit
+    return min(count, limit), count <= limit
+
+
+@strawberry.type(description="A hit's text with the matched words marked.")
+class SearchHighlights:
+    title: str = strawberry.field(
+        description="The title, HTML-escaped, each matched word in `<mark>`…`</mark>`."
+    )
+    teaser: str = strawberry.field(description="The teaser, HTML-escaped and marked likewise.")
+    body: list[str] = strawberry.field(
+        description="Up to three passages of the body's text around matched words, in text "
+        "order, HTML-escaped and marked likewise; `…` shows where a passage was cut."
+    )
+
+
+@strawberry.type(description="One search hit: the post, how well it matched, where.")
+class SearchEdge:
+    cursor: str = strawberry.field(description="Opaque position of this hit; stable.")
+    node: Post = strawberry.field(description="The post.")
+    score: float = strawberry.field(
+        description="Rank tier, higher first: 1.5 the title holds the words as a phrase, 1.0 "
+        "the title holds them, 0.75 and 0.5 the teaser likewise, 0.2 the post as a whole. "
+        "Ties are newest first."
+    )
+    texts: strawberry.Private[Callable[[], Awaitable[dict[int, Highlights]]]]
+
+    @strawberry.field(description="The title, teaser and body passages with matches marked.")
+    async def highlights(self) -> SearchHighlights:
+        found = (await self.texts())[self.node.pk]
+        return SearchHighlights(title=found.title, teaser=found.teaser, body=found.body)
+
+
+@strawberry.type(description="How many hits are in one category.")
+class CategoryFacet:
+    category: Category = strawberry.field(description="The category.")
+    count: int = strawberry.field(description="Hits in it.")
+
+
+@strawberry.type(description="How many hits are in one relay.")
+class RelayFacet:
+    relay: Relay = strawberry.field(description="The relay.")
+    count: int = strawberry.field(description="Hits in it.")
+
+
+@strawberry.type(description="How many hits were published in one year (Copenhagen time).")
+class YearFacet:
+    year: int = strawberry.field(description="The year.")
+    count: int = strawberry.field(description="Hits published in it.")
+
+
+def check_facet_first(first: int) -> int:
+    """Refuse facet sizes outside 0..100."""
+    if not 0 <= first <= 100:
+        raise ClientError(f"`first` must be between 0 and 100; got {first}.")
+    return first
+
+
+@strawberry.type(
+    description="Hits per category, relay and year. Counted over the first SEARCH_COUNT_LIMIT "
+    "hits: exact when `totalCountIsExact` is true, lower bounds otherwise."
+)
+class SearchFacets:
+    counts: strawberry.Private[Callable[[], Awaitable[search.FacetCounts]]]
+
+    @strawberry.field(description="Categories with hits, most hits first.")
+    async def categories(
+        self, info: Info, first: Annotated[int, FACET_FIRST] = 10
+    ) -> list[CategoryFacet]:
+        pairs = (await self.counts()).categories[: check_facet_first(first)]
+        rows = await info.context.loaders.category_by_id.load_many([key for key, _ in pairs])
+        return [
+            CategoryFacet(category=Category.from_row(row), count=count)
+            for row, (_, count) in zip(rows, pairs, strict=True)
+            if row is not None
+        ]
+
+    @strawberry.field(description="Relays with hits, most hits first.")
+    async def relays(self, info: Info, first: Annotated[int, FACET_FIRST] = 10) -> list[RelayFacet]:
+        pairs = (await self.counts()).relays[: check_facet_first(first)]
+        rows = await info.context.loaders.relay_by_id.load_many([key for key, _ in pairs])
+        return [
+            RelayFacet(relay=Relay.from_row(row), count=count)
+            for row, (_, count) in zip(rows, pairs, strict=True)
+            if row is not None
+        ]
+
+    @strawberry.field(description="Years with hits, newest first.")
+    async def years(self, first: Annotated[int, FACET_FIRST] = 10) -> list[YearFacet]:
+        pairs = (await self.counts()).years[: check_facet_first(first)]
+        return [YearFacet(year=year, count=count) for year, count in pairs]
+
+
+@strawberry.type(description="A page of search hits, best first, with counts and facets.")
+class SearchConnection:
+    edges: list[SearchEdge] = strawberry.field(description="The hits of this page, in order.")
+    page_info: PageInfo = strawberry.field(description="Cursors and whether more pages exist.")
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
+    facet_counts: strawberry.Private[Callable[[], Awaitable[search.FacetCounts]]]
+
+    @strawberry.field(description=f"How many posts match. {EXACT_UP_TO}")
+    async def total_count(self) -> int:
+        return counted(await self.count())[0]
+
+    @strawberry.field(description="False when there are more hits than `totalCount` says.")
+    async def total_count_is_exact(self) -> bool:
+        return counted(await self.count())[1]
+
+    @strawberry.field(description="Hits per category, relay and year (counted only if asked).")
+    def facets(self) -> SearchFacets:
+        return SearchFacets(counts=self.facet_counts)
+
+
+async def search_connection(
+    info: Info, text: str, first: int, after: str | None, post_filter: PostFilter
+) -> SearchConnection:
+    """One page of hits for a search text, its count and facets made only if asked for."""
+    check_search_query(text)
+    tags.add(tags.POSTS)
+    query = syntax.parse(text)
+    matching = search.Matching(query, post_filter, info.context.access)
+    offset = search_offset(after)
+    rows = await search.search_posts(matching, offset, check_first(first) + 1)
+    shown = rows[:first]
+    texts = highlight_page([row["id"] for row in shown], matcher(query))
+    edges = [
+        SearchEdge(
+            cursor=search_cursor(offset, index),
+            node=Post.from_row(row),
+            score=row["score"],
+            texts=texts,
+        )
+        for index, row in enumerate(shown)
+    ]
+    limit = get_settings().search_count_limit + 1
+    page_info = PageInfo(
+        has_next_page=len(rows) > first,
+        has_previous_page=after is not None,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+    return SearchConnection(
+        edges=edges,
+        page_info=page_info,
+        count=once(lambda: search.count_matches(matching, limit)),
+        facet_counts=once(lambda: search.facet_counts(matching, limit - 1)),
+    )
