@@ -145,6 +145,11 @@ def _fts_tier(query: Query, tier: Tier) -> str:
     )
 
 
+def _hit(tier: Tier, sort: str) -> str:
+    """The columns of one hit: its post, its tier's score, its time in the list's order."""
+    return f"p.id AS hit_id, CAST({tier.score} AS DOUBLE PRECISION) AS score, {sort} AS hit_at"
+
+
 def _window(wanted: int) -> int:
     """How many of the newest posts a tier looks through before it asks the GIN index."""
     return WINDOW + 4 * wanted
@@ -162,7 +167,7 @@ def _pg_tier_rows(
     more than the window or the word's hits.
     """
     match = _pg_tier(query, tier)
-    hit = f"p.id AS hit_id, CAST({tier.score} AS DOUBLE PRECISION) AS score, {sort} AS hit_at"
+    hit = _hit(tier, sort)
     newest = f"ORDER BY {sort} DESC, p.id DESC"
     cte = (
         f"w{index} AS MATERIALIZED (SELECT {hit} FROM (SELECT * FROM post_search p "
@@ -201,8 +206,8 @@ async def search_posts(
             values += [*params, *params]
             continue
         parts.append(
-            f"SELECT * FROM (SELECT p.id AS hit_id, CAST({tier.score} AS DOUBLE PRECISION) AS score, {sort} AS hit_at "
-            f"FROM post_search s JOIN post p ON p.id = s.rowid "
+            f"SELECT * FROM (SELECT {_hit(tier, sort)} "
+            "FROM post_search s JOIN post p ON p.id = s.rowid "
             f"WHERE post_search MATCH ? AND {where} "
             f"ORDER BY {sort} DESC, p.id DESC LIMIT {wanted}) t{index}"
         )
