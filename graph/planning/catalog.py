@@ -220,10 +220,12 @@ RELATIONS: dict[tuple[str, str], Relation] = {
     ("SearchEdge", "highlights"): Relation(_fixed(sources.highlights), required=True),
     ("SearchConnection", "facets"): Relation(_fixed(sources.facets), required=True),
     ("SearchFacets", "categories"): Relation(
-        _fixed(sources.facet_buckets("categories", "category_id")), many=True, required=True
+        _fixed(sources.facet_buckets("categories", "category_id", "Category")),
+        many=True,
+        required=True,
     ),
     ("SearchFacets", "relays"): Relation(
-        _fixed(sources.facet_buckets("relays", "relay_id")), many=True, required=True
+        _fixed(sources.facet_buckets("relays", "relay_id", "Relay")), many=True, required=True
     ),
     ("SearchFacets", "years"): Relation(
         _fixed(sources.facet_buckets("years", "year")), many=True, required=True

@@ -363,15 +363,18 @@ async def facets(parents: Parents, arguments: Values, request: Request) -> list[
     return [{"counts": await search.facet_counts(page["matching"], limit)} for page in parents]
 
 
-def facet_buckets(name: str, key: str) -> Source:
-    """One facet's first buckets, each a row with the bucket's `key` and its `count`."""
+def facet_buckets(name: str, key: str, type_name: str | None = None) -> Source:
+    """One facet's first buckets, each a row with the bucket's `key` and its `count`; each
+    bucket's object tags the answer whether or not the query shows it (as on the standard
+    path)."""
 
     async def source(parents: Parents, arguments: Values, request: Request) -> list[Any]:
         first = check_facet_first(arguments["first"])
-        return [
-            [{key: value, "count": count} for value, count in getattr(row["counts"], name)[:first]]
-            for row in parents
-        ]
+        found = [getattr(row["counts"], name)[:first] for row in parents]
+        if type_name is not None:
+            for value, _ in (bucket for buckets in found for bucket in buckets):
+                request.tags.update(tags.of_row(type_name, {"id": value}))
+        return [[{key: value, "count": count} for value, count in buckets] for buckets in found]
 
     return source
 

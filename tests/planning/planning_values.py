@@ -35,7 +35,20 @@ GARBAGE_CURSORS = (
 )
 # Ids that find nothing: an unknown row, a type `node` does not serve, not base64 at all.
 ODD_IDS = (to_global_id("Post", 999_999), to_global_id("Category", 1), "not an id!")
-SEARCH_WORDS = ("tillidsreformen", "barn", "børnesager", "ledelse kommune", "zzzqqq")
+SEARCH_WORDS = (
+    "tillidsreformen",
+    "barn",
+    "børnesager",
+    "ledelse kommune",
+    "zzzqqq",
+    '"giver mening"',
+    "ledelse -kommune",
+    "tillidsreformen or børnesager",
+    "tillidsr*",
+    "og i at",
+    "Københavns æøå",
+    'tillid & | ! <-> :* "',
+)
 EMPTY_SEARCH = " "
 # Filter times on both sides of the demo relay's posts (2013-2015) and the module's own.
 FILTER_TIMES = ("2015-03-01T00:00:00", "2015-06-01T12:00:00+02:00", "2030-01-01T00:00:00")

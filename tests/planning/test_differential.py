@@ -89,7 +89,7 @@ async def test_named_operations_answer_alike(
     twins: Twins, dataset: Dataset, callers: dict[str, Caller]
 ) -> None:
     operations = named_operations()
-    assert len(operations) == 7, [operation.origin for operation in operations]
+    assert len(operations) == 8, [operation.origin for operation in operations]
     mismatches = Mismatches()
     uncosted = []
     for operation in operations:
