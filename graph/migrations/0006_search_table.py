@@ -6,7 +6,9 @@ each post has one ~130-byte row (what search filters and sorts on, and small tit
 vectors) with the whole text's vector pushed out to TOAST, so:
 
 - a search's first page walks the newest-first index per rank tier and stops after a page
-  (`graph.read.search`), reading the big vector only for rows it passes over;
+  (`graph.read.search`), reading the big vector only for rows it passes over; a tier the
+  newest posts do not fill reads its hits year by year (`era`) from GIN indexes over
+  (era, title), (era, teaser) and (bucket, era, document), newest year first;
 - counting up to SEARCH_COUNT_LIMIT goes bucket by bucket (`bucket` = id >> 14, 16,384
   posts) through one GIN index over (bucket, document), so a common word stops after a
   bucket or two however many posts there are (btree_gin makes the integer indexable);
@@ -27,6 +29,8 @@ VECTORS = """
     setweight(to_tsvector('danish', coalesce({row}.teaser, '')), 'B') ||
     setweight(to_tsvector('danish', coalesce({row}.body, '')), 'C')
 """
+# The year a post sorts by: a tier's hits are read year by year, newest first.
+ERA = "date_part('year', COALESCE(published_at, publish_at, created_at) AT TIME ZONE 'UTC')::int"
 FACTS = "status, published_at, publish_at, created_at, relay_id, category_id"
 
 
@@ -39,6 +43,7 @@ CREATE EXTENSION IF NOT EXISTS btree_gin;
 CREATE TABLE post_search (
     id integer PRIMARY KEY REFERENCES post (id) ON DELETE CASCADE,
     bucket integer GENERATED ALWAYS AS (id >> 14) STORED,
+    era integer GENERATED ALWAYS AS ({ERA}) STORED,
     status varchar(16) NOT NULL,
     published_at timestamptz,
     publish_at timestamptz,
@@ -56,9 +61,9 @@ SELECT p.id, {_of("p")},
     to_tsvector('danish', p.title), to_tsvector('danish', p.teaser), p.search_vector
 FROM post p;
 
-CREATE INDEX post_search_title ON post_search USING gin (title);
-CREATE INDEX post_search_teaser ON post_search USING gin (teaser);
-CREATE INDEX post_search_document ON post_search USING gin (bucket, document);
+CREATE INDEX post_search_title ON post_search USING gin (era, title);
+CREATE INDEX post_search_teaser ON post_search USING gin (era, teaser);
+CREATE INDEX post_search_document ON post_search USING gin (bucket, era, document);
 CREATE INDEX post_search_published ON post_search (published_at DESC, id DESC)
     WHERE status = 'published';
 CREATE INDEX post_search_listed ON post_search

@@ -53,7 +53,8 @@ SCORES: dict[tuple[str, bool], float] = {
 # PostgreSQL's counting buckets: `post_search.bucket` is id >> BUCKET_BITS.
 BUCKET_BITS = 14
 # The newest posts a tier looks through before it asks the GIN index (plus 4 per wanted hit).
-WINDOW = 500
+WINDOW = 300
+INLINE_WINDOW = 1000
 
 
 class Part(Enum):
@@ -150,9 +151,18 @@ def _hit(tier: Tier, sort: str) -> str:
     return f"p.id AS hit_id, CAST({tier.score} AS DOUBLE PRECISION) AS score, {sort} AS hit_at"
 
 
-def _window(wanted: int) -> int:
-    """How many of the newest posts a tier looks through before it asks the GIN index."""
-    return WINDOW + 4 * wanted
+def _era(extreme: str) -> str:
+    """The newest or oldest year a post sorts by (the listed index answers it at once)."""
+    return (
+        f"(SELECT date_part('year', {extreme}(COALESCE(published_at, publish_at, created_at)) "
+        "AT TIME ZONE 'UTC')::int FROM post_search)"
+    )
+
+
+def _window(field: str, wanted: int) -> int:
+    """How many of the newest posts a tier looks through before it asks the GIN index:
+    more for a title or teaser, whose small vectors sit in the row."""
+    return (WINDOW if field == "document" else INLINE_WINDOW) + 8 * wanted
 
 
 def _pg_tier_rows(
@@ -161,22 +171,24 @@ def _pg_tier_rows(
     """(CTE, SELECT) of one tier's `wanted` newest hits on PostgreSQL.
 
     First the tier looks through the newest `_window` posts: a common word fills the page
-    there after a few dozen. Only if it does not (a rare word) do the buckets' GIN index
-    give every hit of the tier, which are then few: the second SELECT's one-time filter
-    skips it otherwise. Whichever way PostgreSQL guesses a word's frequency, neither reads
-    more than the window or the word's hits.
+    there after a few dozen. Only if it does not does the second SELECT run (its one-time
+    filter skips it otherwise): the tier's hits year by year from GIN indexes, newest year
+    first, stopping once it has `wanted`. Whichever way PostgreSQL guesses a word's
+    frequency, neither reads more than the window or the newest years' hits.
     """
     match = _pg_tier(query, tier)
     hit = _hit(tier, sort)
     newest = f"ORDER BY {sort} DESC, p.id DESC"
+    window = _window(tier.must[0][0], wanted)
     cte = (
         f"w{index} AS MATERIALIZED (SELECT {hit} FROM (SELECT * FROM post_search p "
-        f"WHERE {where} {newest} LIMIT {_window(wanted)}) p WHERE {match} {newest} LIMIT {wanted})"
+        f"WHERE {where} {newest} LIMIT {window}) p WHERE {match} {newest} LIMIT {wanted})"
     )
+    # Year by year, newest first: the first `wanted` rows are the tier's newest hits.
     every = (
-        f"SELECT {hit} FROM generate_series((SELECT max(id) FROM post_search) >> {BUCKET_BITS}, "
-        "0, -1) b(n) CROSS JOIN LATERAL (SELECT * FROM post_search p "
-        f"WHERE p.bucket = b.n AND {match} AND {where} OFFSET 0) p {newest} LIMIT {wanted}"
+        f"SELECT {hit} FROM generate_series({_era('max')}, {_era('min')}, -1) e(n) "
+        "CROSS JOIN LATERAL (SELECT * FROM post_search p "
+        f"WHERE p.era = e.n AND {match} AND {where} {newest} LIMIT {wanted}) p LIMIT {wanted}"
     )
     found = f"(SELECT count(*) FROM w{index})"
     select = (
