@@ -50,6 +50,8 @@ def list_bounds(settings: Settings) -> Bounds:
             ("ValidationFailed", "fieldErrors"): MAX_FIELD_ERRORS,
         },
         max_page=settings.max_page_size,
+        # One statement groups up to SEARCH_COUNT_LIMIT hits: priced as a hundredth of them.
+        scans={("SearchConnection", "facets"): settings.search_count_limit // 100},
     )
 
 

@@ -77,6 +77,8 @@ class Bounds:
 
     lists: Mapping[tuple[str, str], int]
     max_page: int
+    # Fields that read many rows to answer few (search facets), priced as that many objects.
+    scans: Mapping[tuple[str, str], int] = field(default_factory=dict)
 
     def check(self, schema: GraphQLSchema) -> None:
         """Raise UnboundedList for a content list field these bounds do not size."""
@@ -190,13 +192,14 @@ class Pricing:
         count = self.bounds.size(parent, name, definition, arguments, value or 0)
         if not count:
             return 0
+        scan = self.bounds.scans.get((parent.name, name), 0)
         possible = self.schema.get_possible_types(target) if is_abstract_type(target) else [target]
         child_page = self.bounds.page(arguments) if _is_connection(target) else None
         worst = max(
             (self.selection(each, details, child_page) for each in possible),
             default=0,
         )
-        return count * (1 + worst)
+        return count * (1 + worst) + scan
 
     def introspected(
         self, parent: GraphQLObjectType, name: str, details: Details, value: Any

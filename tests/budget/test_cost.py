@@ -22,6 +22,9 @@ HAND_COUNTED = {
     "AuthorPage": 1 + 50 * 2 + 1 + 1 + 10 * 4,
     # connection, pageInfo, 10 x (edge, node, relay, bylines)
     "Search": 1 + 1 + 10 * (1 + 1 + 1 + BYLINES),
+    # connection, pageInfo, 10 x (edge, highlights, node, relay), facets and the scan behind
+    # them (SEARCH_COUNT_LIMIT / 100), 10 x (bucket, category), 10 x (bucket, relay), 10 years
+    "SearchWithFacets": 1 + 1 + 10 * 4 + 1 + 100 + 10 * 2 + 10 * 2 + 10,
     # category, connection, pageInfo, 10 x (edge, node, relay, bylines)
     "CategoryPage": 1 + 1 + 1 + 10 * (1 + 1 + 1 + BYLINES),
     # relays connection, pageInfo, 10 x (edge, node, posts connection,
