@@ -94,9 +94,7 @@ async def test_renaming_back_to_an_old_slug_makes_it_live_again(
     assert await previous_slugs(gql, kind, back["slug"]) == [second["slug"]]
 
 
-async def test_an_old_slug_moves_to_the_object_that_had_it_last(
-    desk: Desk, gql: GraphQL
-) -> None:
+async def test_an_old_slug_moves_to_the_object_that_had_it_last(desk: Desk, gql: GraphQL) -> None:
     a = await desk.relay()
     await rename(desk, "relay", a, desk.slug("a"))
     b = await desk.relay(slug=a["slug"])
