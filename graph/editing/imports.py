@@ -194,13 +194,18 @@ async def _restore_history(spec: ImportSpec) -> None:
         (Kind.AUTHOR, models.Author, list(spec.authors)),
         (Kind.POST, models.Post, list(spec.posts)),
     ]
+    changed: list[str] = []
     for kind, model, items in groups:
         carrying = [item for item in items if item.previous_slugs]
         if not carrying:
             continue
         ids = await ids_by_slug(model, [item.slug for item in carrying])
         for item in carrying:
-            await slug_history.restore(kind, ids[item.slug], item.slug, item.previous_slugs)
+            pk = ids[item.slug]
+            if await slug_history.restore(kind, pk, item.slug, item.previous_slugs):
+                changed.append(tags.entity(model.__name__, pk))
+    # An object that was there already shows more `previousSlugs` now.
+    await invalidation.invalidate(changed)
 
 
 def _check_named(checks: Checks, group: str, label: str, items: list[tuple[str, str]]) -> None:

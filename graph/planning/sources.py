@@ -14,6 +14,7 @@ from typing import Any
 
 from graph.api.filters import filter_from_arguments, filter_tags
 from graph.api.ids import from_global_id
+from graph.api.loaders import MAX_PREVIOUS_SLUGS
 from graph.api.pagination import (
     check_first,
     decode_keyed_cursor,
@@ -361,6 +362,21 @@ def by_slug(type_name: str) -> Source:
         if not rows or rows[0]["slug"] != slug:
             request.tags.add(tags.LIST_OF[type_name])
         return [rows[0] if rows else None]
+
+    return source
+
+
+def previous_slugs(kind: str) -> Source:
+    """Each parent's old slugs, newest first: plain strings, one list per parent."""
+
+    async def source(
+        parents: Sequence[Row], arguments: Mapping[str, Any], request: Request
+    ) -> list[Any]:
+        ids = list(dict.fromkeys(parent["id"] for parent in parents))
+        found: dict[int, list[str]] = defaultdict(list)
+        for row in await lookups.previous_slugs(kind, ids, MAX_PREVIOUS_SLUGS):
+            found[row["object_id"]].append(row["slug"])
+        return [found.get(parent["id"], []) for parent in parents]
 
     return source
 
