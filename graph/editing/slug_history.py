@@ -7,8 +7,7 @@ slug is never also an old slug of its own object; another object may take it (an
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from tortoise import timezone
 
@@ -55,16 +54,3 @@ async def restore(kind: Kind, object_id: int, live_slug: str, slugs: Iterable[st
     if new:
         await models.SlugHistory.bulk_create(new)
     return len(new)
-
-
-async def previous_slugs(kind: Kind, object_ids: Sequence[int]) -> dict[int, list[str]]:
-    """Each object's old slugs, newest first, keyed by object id."""
-    rows = await (
-        models.SlugHistory.filter(kind=kind, object_id__in=list(object_ids))
-        .order_by("-retired_at", "-id")
-        .values_list("object_id", "slug")
-    )
-    found: dict[int, list[str]] = defaultdict(list)
-    for object_id, slug in rows:
-        found[object_id].append(slug)
-    return found
