@@ -393,3 +393,32 @@ class SiteSecret(Model):
 
     class Meta:
         table = "site_secret"
+
+
+class SlugKind(StrEnum):
+    """The kinds of object whose slugs are kept when they change (their table names)."""
+
+    RELAY = "relay"
+    POST = "post"
+    AUTHOR = "author"
+    ORGANIZATION = "organization"
+    CATEGORY = "category"
+
+
+class SlugHistory(Model):
+    """A slug an object no longer has: lookups by it still find the object (for redirects).
+
+    One row per (kind, slug): an old slug leads to the object that had it last. A live slug
+    always wins over an old one, so another object may take it.
+    """
+
+    id = fields.IntField(primary_key=True)
+    kind = fields.CharEnumField(SlugKind, max_length=16)
+    object_id = fields.IntField()
+    slug = fields.CharField(max_length=200)
+    retired_at = fields.DatetimeField()
+
+    class Meta:
+        table = "slug_history"
+        unique_together = (("kind", "slug"),)
+        indexes = (("kind", "object_id"),)

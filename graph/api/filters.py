@@ -11,6 +11,7 @@ import strawberry
 
 from graph.api.enums import PostStatus
 from graph.api.errors import ClientError
+from graph.cache import tags
 from graph.editing.checks import FIRST_YEAR, LAST_YEAR, in_range
 from graph.read.posts import NO_FILTER, PostFilter
 
@@ -85,3 +86,15 @@ def filter_from_arguments(value: Mapping[str, Any] | None) -> PostFilter:
 def to_filter(filter_input: PostFilterInput | None) -> PostFilter:
     """A PostFilter from an optional input (no input: no filter)."""
     return NO_FILTER if filter_input is None else filter_input.to_filter()
+
+
+def filter_tags(post_filter: PostFilter) -> list[str]:
+    """The list tags of the kinds a filter names by slug: which object a slug names changes
+    when an object of that kind takes it or leaves it (old slugs keep naming their object)."""
+    named = {
+        tags.RELAYS: post_filter.relay,
+        tags.CATEGORIES: post_filter.category,
+        tags.AUTHORS: post_filter.author,
+        tags.ORGANIZATIONS: post_filter.organization,
+    }
+    return [tag for tag, slug in named.items() if slug is not None]

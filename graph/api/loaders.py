@@ -17,6 +17,9 @@ from graph.settings import get_settings
 
 K = TypeVar("K", bound=Hashable)
 
+# `previousSlugs` lists at most this many, newest first (older ones still lead to the object).
+MAX_PREVIOUS_SLUGS = 50
+
 # (scope, parent id, filter, page) and (scope, parent id, filter)
 PageKey = tuple[Scope, int, PostFilter, PageRequest]
 CountKey = tuple[Scope, int, PostFilter]
@@ -53,14 +56,20 @@ def _many_each(
 
 def _table(table: str, column: str) -> Callable[[Sequence[Any]], Awaitable[list[sql.Row]]]:
     async def fetch(keys: Sequence[Any]) -> list[sql.Row]:
+        if column == "slug":
+            return await lookups.rows_by_slug(table, keys)
         return await lookups.rows_by(table, column, keys)
 
     return fetch
 
 
 def _row_loader(table: str, column: str) -> cached_property[DataLoader[Any, sql.Row | None]]:
-    """A Loaders attribute: the loader of `table` rows by `column`, made on first use."""
-    return cached_property(lambda self: _one_each(_table(table, column), column))
+    """A Loaders attribute: the loader of `table` rows by `column`, made on first use.
+
+    By slug, old slugs find their object too; the row's `slug` is then its current one.
+    """
+    key = "asked_slug" if column == "slug" else column
+    return cached_property(lambda self: _one_each(_table(table, column), key))
 
 
 class Loaders:
@@ -71,6 +80,7 @@ class Loaders:
 
     def __init__(self, access: Access) -> None:
         self.access = access
+        self._previous_slugs: dict[str, DataLoader[int, list[sql.Row]]] = {}
 
     relay_by_id = _row_loader("relay", "id")
     relay_by_slug = _row_loader("relay", "slug")
@@ -87,7 +97,17 @@ class Loaders:
 
     @cached_property
     def post_by_slug(self) -> DataLoader[str, sql.Row | None]:
-        return _one_each(self._posts_by_slugs, "slug")
+        return _one_each(self._posts_by_slugs, "asked_slug")
+
+    def previous_slugs(self, kind: str) -> DataLoader[int, list[sql.Row]]:
+        """The newest old slugs of objects of `kind` (a table name), by object id."""
+        if kind not in self._previous_slugs:
+
+            async def fetch(ids: Sequence[int]) -> list[sql.Row]:
+                return await lookups.previous_slugs(kind, ids, MAX_PREVIOUS_SLUGS)
+
+            self._previous_slugs[kind] = _many_each(fetch, "object_id")
+        return self._previous_slugs[kind]
 
     @cached_property
     def neighbours_by_post(self) -> DataLoader[int, sql.Row | None]:

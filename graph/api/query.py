@@ -40,7 +40,11 @@ from graph.read.posts import Scope
 
 T = TypeVar("T")
 
-SLUG = strawberry.argument(description="The object's URL name.")
+SLUG = strawberry.argument(description="The object's URL name, current or old.")
+OLD_SLUGS = (
+    "An old slug finds the object too (its `slug` is then the current one: answer with a "
+    "redirect); a live slug wins over another object's old one."
+)
 SEARCH_SYNTAX = (
     'Words to look for, web-search style: `"exact phrase"`, `-exclude`, `a or b`, and a '
     "trailing `*` for words that start so (`tillids*`). Odd input is never an error."
@@ -76,6 +80,14 @@ def list_cursor(row: Mapping[str, Any]) -> str:
 def relay_conditions(status: RelayStatus | None) -> tuple[list[str], list[Any]]:
     """The SQL conditions and parameters of the `relays(status:)` argument."""
     return ([], []) if status is None else (["status = ?"], [status.value])
+
+
+def _by_slug(row: sql.Row | None, build: Callable[[sql.Row], T], kind: str) -> T | None:
+    """The object a slug lookup found; found by an old slug, the answer also depends on its
+    kind's list, where another object may take that slug (and wins)."""
+    if row is not None and row["slug"] != row["asked_slug"]:
+        tags.add(tags.LIST_OF[kind])
+    return _or_none(row, build, kind)
 
 
 def _or_none(row: sql.Row | None, build: Callable[[sql.Row], T], kind: str) -> T | None:
@@ -117,10 +129,10 @@ class Query(JobQueries, WebhookQueries):
             lists.RELAYS, Relay.from_row, lists.relay_sort_value, first, after, conditions, params
         )
 
-    @strawberry.field(description="One relay by slug.")
+    @strawberry.field(description=f"One relay by slug. {OLD_SLUGS}")
     async def relay(self, info: Info, slug: Annotated[str, SLUG]) -> Relay | None:
         row = await info.context.loaders.relay_by_slug.load(slug)
-        return _or_none(row, Relay.from_row, "Relay")
+        return _by_slug(row, Relay.from_row, "Relay")
 
     @strawberry.field(
         description="Posts across all relays, newest first; only published ones without a token."
@@ -134,9 +146,11 @@ class Query(JobQueries, WebhookQueries):
     ) -> Connection[Post]:
         return await post_connection(info, Scope.ALL, 0, first, after, to_filter(filter))
 
-    @strawberry.field(description="One post by slug; drafts are invisible without a token.")
+    @strawberry.field(
+        description=f"One post by slug; drafts are invisible without a token. {OLD_SLUGS}"
+    )
     async def post(self, info: Info, slug: Annotated[str, SLUG]) -> Post | None:
-        return _or_none(await info.context.loaders.post_by_slug.load(slug), Post.from_row, "Post")
+        return _by_slug(await info.context.loaders.post_by_slug.load(slug), Post.from_row, "Post")
 
     @strawberry.field(description="Authors by name, in Danish alphabetical order (æ, ø, å last).")
     async def authors(
@@ -146,10 +160,10 @@ class Query(JobQueries, WebhookQueries):
     ) -> Connection[Author]:
         return await _list_connection(lists.AUTHORS, Author.from_row, parse_text, first, after)
 
-    @strawberry.field(description="One author by slug.")
+    @strawberry.field(description=f"One author by slug. {OLD_SLUGS}")
     async def author(self, info: Info, slug: Annotated[str, SLUG]) -> Author | None:
         row = await info.context.loaders.author_by_slug.load(slug)
-        return _or_none(row, Author.from_row, "Author")
+        return _by_slug(row, Author.from_row, "Author")
 
     @strawberry.field(description="Organisations by name, in Danish alphabetical order.")
     async def organizations(
@@ -161,20 +175,20 @@ class Query(JobQueries, WebhookQueries):
             lists.ORGANIZATIONS, Organization.from_row, parse_text, first, after
         )
 
-    @strawberry.field(description="One organisation by slug.")
+    @strawberry.field(description=f"One organisation by slug. {OLD_SLUGS}")
     async def organization(self, info: Info, slug: Annotated[str, SLUG]) -> Organization | None:
         row = await info.context.loaders.organization_by_slug.load(slug)
-        return _or_none(row, Organization.from_row, "Organization")
+        return _by_slug(row, Organization.from_row, "Organization")
 
     @strawberry.field(description="Every category, in Danish alphabetical order.")
     async def categories(self) -> list[Category]:
         tags.add(tags.CATEGORIES)
         return [Category.from_row(row) for row in await lookups.all_categories()]
 
-    @strawberry.field(description="One category by slug.")
+    @strawberry.field(description=f"One category by slug. {OLD_SLUGS}")
     async def category(self, info: Info, slug: Annotated[str, SLUG]) -> Category | None:
         row = await info.context.loaders.category_by_slug.load(slug)
-        return _or_none(row, Category.from_row, "Category")
+        return _by_slug(row, Category.from_row, "Category")
 
     @strawberry.field(
         description=(

@@ -17,6 +17,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.schema.config import StrawberryConfig
 
 from graph.api.errors import MASKED_MESSAGE, MaskedErrors, should_mask
+from graph.api.loaders import MAX_PREVIOUS_SLUGS
 from graph.api.mutations import Mutation
 from graph.api.mutations.errors import MAX_FIELD_ERRORS
 from graph.api.query import Query
@@ -48,6 +49,10 @@ def list_bounds(settings: Settings) -> Bounds:
             ("Query", "webhooks"): MAX_WEBHOOKS,
             ("WebhookDelivery", "attemptLog"): MAX_ATTEMPTS_SHOWN,
             ("ValidationFailed", "fieldErrors"): MAX_FIELD_ERRORS,
+            **{
+                (type_name, "previousSlugs"): MAX_PREVIOUS_SLUGS
+                for type_name in ("Relay", "Post", "Author", "Organization", "Category")
+            },
         },
         max_page=settings.max_page_size,
         # One statement groups up to SEARCH_COUNT_LIMIT hits: priced as a hundredth of them.

@@ -10,7 +10,7 @@ import strawberry
 
 from graph.api.context import Info
 from graph.api.enums import OrganizationKind, PostStatus, RelayStatus
-from graph.api.filters import PostFilterInput, to_filter
+from graph.api.filters import PostFilterInput, filter_tags, to_filter
 from graph.api.ids import to_global_id
 from graph.api.pagination import (
     Connection,
@@ -23,6 +23,7 @@ from graph.api.pagination import (
     parse_whole_number,
 )
 from graph.api.revisions import PostRevision
+from graph.api.slugs import previous_slugs_field
 from graph.cache import tags
 from graph.read import sql
 from graph.read.lookups import AuthorKey, AuthorPage, People
@@ -52,6 +53,7 @@ async def post_connection(
 ) -> Connection[Post]:
     """A page of posts under one parent, newest first, through the batched page loader."""
     tags.add(tags.relay_posts(parent_id) if scope is Scope.RELAY else tags.POSTS)
+    tags.add(*filter_tags(post_filter))
     page = PageRequest(check_first(first), decode_keyed_cursor(after, parse_timestamp))
     loaders = info.context.loaders
     rows = await loaders.post_page.load((scope, parent_id, post_filter, page))
@@ -116,6 +118,7 @@ def author_cursor(row: Mapping[str, Any]) -> str:
 class Relay(Node):
     pk: strawberry.Private[int]
     slug: str = strawberry.field(description="URL name, unique among relays.")
+    previous_slugs: list[str] = previous_slugs_field("relay")
     title: str = strawberry.field(description="The relay's name.")
     intro: str = strawberry.field(description="Introductory text (plain text paragraphs).")
     status: RelayStatus = strawberry.field(description="Active or ended.")
@@ -180,6 +183,7 @@ class Relay(Node):
 class Category:
     pk: strawberry.Private[int]
     slug: str = strawberry.field(description="URL name, unique among categories.")
+    previous_slugs: list[str] = previous_slugs_field("category")
     name: str = strawberry.field(description="Display name.")
 
     @classmethod
@@ -202,6 +206,7 @@ class Category:
 class Organization(Node):
     pk: strawberry.Private[int]
     slug: str = strawberry.field(description="URL name, unique among organisations.")
+    previous_slugs: list[str] = previous_slugs_field("organization")
     name: str = strawberry.field(description="Full name.")
     short_name: str | None = strawberry.field(description="Abbreviation, e.g. KL or SFI.")
     kind: OrganizationKind = strawberry.field(description="What sort of body it is.")
@@ -247,6 +252,7 @@ class Organization(Node):
 class Author(Node):
     pk: strawberry.Private[int]
     slug: str = strawberry.field(description="URL name, unique among authors.")
+    previous_slugs: list[str] = previous_slugs_field("author")
     name: str = strawberry.field(description="Full name.")
     email_address: strawberry.Private[str | None]
     bio: str = strawberry.field(description="Short biography; may be empty.")
@@ -327,6 +333,7 @@ class Post(Node):
     relay_pk: strawberry.Private[int]
     category_pk: strawberry.Private[int | None]
     slug: str = strawberry.field(description="URL name, unique across the site.")
+    previous_slugs: list[str] = previous_slugs_field("post")
     title: str = strawberry.field(description="Headline.")
     teaser: str = strawberry.field(description="Short summary in plain text.")
     teaser_derived: bool = strawberry.field(

@@ -42,24 +42,24 @@ EXPORTED = "[DRAFT, SCHEDULED, PUBLISHED]"
 QUERY = f"""
 query ExportRelay($slug: String!, $after: String) {{
   relay(slug: $slug) {{
-    slug title intro status startedOn endedOn
+    slug previousSlugs title intro status startedOn endedOn
     archived: posts(first: 0, filter: {{status: [ARCHIVED]}}) {{ totalCount }}
     posts(first: {PAGE_SIZE}, after: $after, filter: {{status: {EXPORTED}}}) {{
       totalCount
       pageInfo {{ hasNextPage endCursor }}
       edges {{ node {{
-        slug title teaser teaserDerived body status publishedAt publishAt
-        category {{ slug name }}
+        slug previousSlugs title teaser teaserDerived body status publishedAt publishAt
+        category {{ slug previousSlugs name }}
         bylines {{
           role
           organization {{ ...Org }}
-          author {{ slug name bio affiliations {{ role organization {{ ...Org }} }} }}
+          author {{ slug previousSlugs name bio affiliations {{ role organization {{ ...Org }} }} }}
         }}
       }} }}
     }}
   }}
 }}
-fragment Org on Organization {{ slug name shortName kind }}
+fragment Org on Organization {{ slug previousSlugs name shortName kind }}
 """
 
 
@@ -104,9 +104,7 @@ def export_spec(relay: dict[str, Any], posts: list[dict[str, Any]]) -> ImportSpe
         organizations.update(
             {a["organization"]["slug"]: a["organization"] for a in author["affiliations"]}
         )
-    categories = {
-        node["category"]["slug"]: node["category"]["name"] for node in nodes if node["category"]
-    }
+    categories = {node["category"]["slug"]: node["category"] for node in nodes if node["category"]}
     return ImportSpec(
         relay=RelaySpec(
             slug=relay["slug"],
@@ -115,9 +113,13 @@ def export_spec(relay: dict[str, Any], posts: list[dict[str, Any]]) -> ImportSpe
             status=models.RelayStatus(relay["status"].lower()),
             started_on=_date(relay["startedOn"]),
             ended_on=_date(relay["endedOn"]),
+            previous_slugs=_previous(relay),
         ),
         posts=tuple(_post(node) for node in nodes),
-        categories=tuple(CategorySpec(slug, categories[slug]) for slug in sorted(categories)),
+        categories=tuple(
+            CategorySpec(slug, categories[slug]["name"], _previous(categories[slug]))
+            for slug in sorted(categories)
+        ),
         organizations=tuple(_organization(organizations[slug]) for slug in sorted(organizations)),
         authors=tuple(_author(authors[slug]) for slug in sorted(authors)),
     )
@@ -159,17 +161,23 @@ def _post(node: dict[str, Any]) -> PostSpec:
         ),
         published_at=_time(node["publishedAt"]) if published else None,
         publish_at=_time(node["publishAt"]) if scheduled else None,
+        previous_slugs=_previous(node),
     )
 
 
 def _organization(node: dict[str, Any]) -> OrganizationSpec:
     kind = models.OrganizationKind(node["kind"].lower())
-    return OrganizationSpec(node["slug"], node["name"], node["shortName"], kind)
+    return OrganizationSpec(node["slug"], node["name"], node["shortName"], kind, _previous(node))
 
 
 def _author(node: dict[str, Any]) -> AuthorSpec:
     affiliations = tuple((a["organization"]["slug"], a["role"]) for a in node["affiliations"])
-    return AuthorSpec(node["slug"], node["name"], node["bio"], affiliations)
+    return AuthorSpec(node["slug"], node["name"], node["bio"], affiliations, _previous(node))
+
+
+def _previous(node: dict[str, Any]) -> tuple[str, ...]:
+    """An object's old slugs, oldest first (the order they were given up in)."""
+    return tuple(reversed(node["previousSlugs"]))
 
 
 def _time(value: str | None) -> dt.datetime | None:

@@ -15,7 +15,14 @@ from typing import Any, TypeVar
 
 from graph import models
 from graph.client import frontmatter
-from graph.client.postfile import Byline, PostFile, read_post_file, render_post
+from graph.client.postfile import (
+    Byline,
+    PostFile,
+    PostFileError,
+    read_post_file,
+    render_post,
+    slug_list,
+)
 from graph.editing.imports import (
     AuthorSpec,
     CategorySpec,
@@ -27,7 +34,7 @@ from graph.editing.imports import (
 from graph.editing.posts import BylineSpec
 
 RELAY_FILE = "relay.yaml"
-RELAY_KEYS = ("slug", "title", "status", "startedOn", "endedOn", "intro")
+RELAY_KEYS = ("slug", "title", "status", "startedOn", "endedOn", "intro", "previousSlugs")
 LISTS = ("categories", "organizations", "authors")
 POST_FILE = re.compile(r"^\d+-.+\.md$")
 
@@ -52,7 +59,9 @@ def read_folder(folder: Path) -> tuple[ImportSpec, list[str]]:
     spec = ImportSpec(
         relay=relay,
         posts=posts,
-        categories=tuple(CategorySpec(c["slug"], c["name"]) for c in _items(data, "categories")),
+        categories=tuple(
+            CategorySpec(c["slug"], c["name"], _previous(c)) for c in _items(data, "categories")
+        ),
         organizations=tuple(_organization(o) for o in _items(data, "organizations")),
         authors=tuple(_author(a) for a in _items(data, "authors")),
     )
@@ -81,7 +90,15 @@ def _relay(data: dict[str, Any]) -> RelaySpec:
         status=_enum(models.RelayStatus, data.get("status", "active"), "status"),
         started_on=_date(data.get("startedOn"), "startedOn"),
         ended_on=_date(data.get("endedOn"), "endedOn"),
+        previous_slugs=_previous(data),
     )
+
+
+def _previous(data: dict[str, Any]) -> tuple[str, ...]:
+    try:
+        return slug_list(data.get("previousSlugs"))
+    except PostFileError as error:
+        raise FolderError(f"{RELAY_FILE}: {data['slug']!r}: {error}") from None
 
 
 def _items(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
@@ -97,7 +114,9 @@ def _named(item: Any) -> bool:
 
 def _organization(data: dict[str, Any]) -> OrganizationSpec:
     kind = _enum(models.OrganizationKind, data.get("kind", "other"), "kind")
-    return OrganizationSpec(data["slug"], data["name"], data.get("shortName"), kind)
+    return OrganizationSpec(
+        data["slug"], data["name"], data.get("shortName"), kind, _previous(data)
+    )
 
 
 def _author(data: dict[str, Any]) -> AuthorSpec:
@@ -105,7 +124,7 @@ def _author(data: dict[str, Any]) -> AuthorSpec:
     if not all(isinstance(a, dict) and a.get("organization") for a in affiliations):
         raise FolderError(f"{RELAY_FILE}: author {data['slug']!r}: affiliations need organization")
     pairs = tuple((a["organization"], a.get("role")) for a in affiliations)
-    return AuthorSpec(data["slug"], data["name"], data.get("bio") or "", pairs)
+    return AuthorSpec(data["slug"], data["name"], data.get("bio") or "", pairs, _previous(data))
 
 
 E = TypeVar("E", models.RelayStatus, models.OrganizationKind)
@@ -142,6 +161,7 @@ def _post_spec(path: Path, post: PostFile, relay: str) -> PostSpec:
         bylines=tuple(BylineSpec(b.author, b.role, b.organization) for b in post.bylines),
         published_at=post.published_at if post.publish else None,
         publish_at=post.publish_at,
+        previous_slugs=post.previous_slugs,
     )
 
 
@@ -185,10 +205,20 @@ def relay_document(spec: ImportSpec) -> dict[str, Any]:
         startedOn=_iso_date(relay.started_on),
         endedOn=_iso_date(relay.ended_on),
         intro=relay.intro,
+        previousSlugs=list(relay.previous_slugs),
     )
-    document["categories"] = [{"slug": c.slug, "name": c.name} for c in spec.categories]
+    document["categories"] = [
+        _present(slug=c.slug, name=c.name, previousSlugs=list(c.previous_slugs))
+        for c in spec.categories
+    ]
     document["organizations"] = [
-        _present(slug=o.slug, name=o.name, shortName=o.short_name, kind=o.kind.value)
+        _present(
+            slug=o.slug,
+            name=o.name,
+            shortName=o.short_name,
+            kind=o.kind.value,
+            previousSlugs=list(o.previous_slugs),
+        )
         for o in spec.organizations
     ]
     document["authors"] = [_author_entry(author) for author in spec.authors]
@@ -203,7 +233,13 @@ def _author_entry(author: AuthorSpec) -> dict[str, Any]:
     affiliations = [
         _present(organization=organization, role=role) for organization, role in author.affiliations
     ]
-    return _present(slug=author.slug, name=author.name, bio=author.bio, affiliations=affiliations)
+    return _present(
+        slug=author.slug,
+        name=author.name,
+        bio=author.bio,
+        affiliations=affiliations,
+        previousSlugs=list(author.previous_slugs),
+    )
 
 
 def _present(**fields: Any) -> dict[str, Any]:
@@ -224,4 +260,5 @@ def post_file(post: PostSpec, relay: str) -> PostFile:
         publish=publish,
         published_at=post.published_at,
         publish_at=post.publish_at,
+        previous_slugs=post.previous_slugs,
     )

@@ -50,8 +50,12 @@ def import_variables(spec: ImportSpec) -> dict[str, Any]:
                 "status": relay.status.value.upper(),
                 "startedOn": _iso(relay.started_on),
                 "endedOn": _iso(relay.ended_on),
+                "previousSlugs": list(relay.previous_slugs),
             },
-            "categories": [{"slug": c.slug, "name": c.name} for c in spec.categories],
+            "categories": [
+                {"slug": c.slug, "name": c.name, "previousSlugs": list(c.previous_slugs)}
+                for c in spec.categories
+            ],
             "organizations": [_organization(o) for o in spec.organizations],
             "authors": [_author(a) for a in spec.authors],
             "posts": [_post(p) for p in spec.posts],
@@ -65,6 +69,7 @@ def _organization(spec: OrganizationSpec) -> dict[str, Any]:
         "name": spec.name,
         "shortName": spec.short_name,
         "kind": spec.kind.value.upper(),
+        "previousSlugs": list(spec.previous_slugs),
     }
 
 
@@ -76,6 +81,7 @@ def _author(spec: AuthorSpec) -> dict[str, Any]:
         "affiliations": [
             {"organization": organization, "role": role} for organization, role in spec.affiliations
         ],
+        "previousSlugs": list(spec.previous_slugs),
     }
 
 
@@ -92,6 +98,7 @@ def _post(spec: PostSpec) -> dict[str, Any]:
         ],
         "publishedAt": _iso(spec.published_at),
         "publishAt": _iso(spec.publish_at),
+        "previousSlugs": list(spec.previous_slugs),
     }
 
 

@@ -45,6 +45,7 @@ KEYS = (
     "publish",
     "publishedAt",
     "publishAt",
+    "previousSlugs",
 )
 BYLINE_KEYS = ("author", "role", "organization")
 
@@ -79,6 +80,7 @@ class PostFile:
     published_at: dt.datetime | None = None
     publish_at: dt.datetime | None = None
     slug_derived: bool = False
+    previous_slugs: tuple[str, ...] = ()  # old slugs that keep leading to the post
 
 
 def read_post_file(path: Path) -> PostFile:
@@ -117,6 +119,7 @@ def parse_post(text: str) -> PostFile:
         publish=_flag(front, "publish"),
         published_at=_time(front, "publishedAt"),
         publish_at=_time(front, "publishAt"),
+        previous_slugs=slug_list(front.get("previousSlugs")),
     )
     _check_status(post)
     return post
@@ -200,8 +203,18 @@ def render_post(post: PostFile) -> str:
         "publish": post.publish,
         "publishedAt": _iso(post.published_at),
         "publishAt": _iso(post.publish_at),
+        "previousSlugs": list(post.previous_slugs) or None,
     }
     return frontmatter.join({k: v for k, v in front.items() if v is not None}, post.body)
+
+
+def slug_list(value: Any) -> tuple[str, ...]:
+    """A `previousSlugs` value: a list of slugs (none when absent, as in older exports)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise PostFileError("'previousSlugs' must be a list of slugs")
+    return tuple(value)
 
 
 def _byline_entry(byline: Byline) -> str | dict[str, str]:

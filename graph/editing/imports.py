@@ -15,7 +15,7 @@ from tortoise import timezone
 from graph import models
 from graph.cache import invalidation, tags
 from graph.danish import sort_key
-from graph.editing import people, posts, relays
+from graph.editing import people, posts, relays, slug_history
 from graph.editing.checks import Checks
 from graph.editing.errors import Code
 from graph.editing.records import ids_by_slug
@@ -33,6 +33,7 @@ class RelaySpec:
     status: models.RelayStatus = models.RelayStatus.ACTIVE
     started_on: dt.date | None = None
     ended_on: dt.date | None = None
+    previous_slugs: tuple[str, ...] = ()  # old slugs that keep leading to it
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class CategorySpec:
 
     slug: str
     name: str
+    previous_slugs: tuple[str, ...] = ()  # old slugs that keep leading to it
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class OrganizationSpec:
     name: str
     short_name: str | None = None
     kind: models.OrganizationKind = models.OrganizationKind.OTHER
+    previous_slugs: tuple[str, ...] = ()  # old slugs that keep leading to it
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class AuthorSpec:
     name: str
     bio: str = ""
     affiliations: tuple[tuple[str, str | None], ...] = ()
+    previous_slugs: tuple[str, ...] = ()  # old slugs that keep leading to it
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ class PostSpec:
     bylines: tuple[posts.BylineSpec, ...] = ()
     published_at: dt.datetime | None = None
     publish_at: dt.datetime | None = None
+    previous_slugs: tuple[str, ...] = ()  # old slugs that keep leading to it
 
     def fields(self) -> dict[str, Any]:
         """The post fields as the post service takes them."""
@@ -130,6 +135,7 @@ async def import_relay(actor: str, spec: ImportSpec) -> ImportResult:
         await _create_post(actor, result.relay, post)
     result.created["posts"] = len(new_posts)
     result.posts_existing = len(existing)
+    await _restore_history(spec)
     # New relays, categories, people join their lists; each post invalidated its own.
     await invalidation.invalidate([tags.RELAYS, tags.CATEGORIES, tags.ORGANIZATIONS, tags.AUTHORS])
     return result
@@ -159,6 +165,47 @@ def _check_records(checks: Checks, spec: ImportSpec) -> None:
     for group, items in named.items():
         _check_named(checks, group, "name", items)
     _check_named(checks, "posts", "title", [(p.slug, p.title) for p in spec.posts])
+    _check_previous_slugs(checks, spec)
+
+
+def _check_previous_slugs(checks: Checks, spec: ImportSpec) -> None:
+    """Old slugs must be slugs too."""
+    for index, old in enumerate(spec.relay.previous_slugs):
+        checks.at("relay").slug(["previousSlugs", index], old)
+    groups: dict[str, tuple[Any, ...]] = {
+        "categories": spec.categories,
+        "organizations": spec.organizations,
+        "authors": spec.authors,
+        "posts": spec.posts,
+    }
+    for group, things in groups.items():
+        for index, thing in enumerate(things):
+            for position, old in enumerate(thing.previous_slugs):
+                checks.at(group, index).slug(["previousSlugs", position], old)
+
+
+async def _restore_history(spec: ImportSpec) -> None:
+    """The old slugs the export carried, so old links keep working after a move."""
+    Kind = models.SlugKind
+    groups: list[tuple[models.SlugKind, type[Any], list[Any]]] = [
+        (Kind.RELAY, models.Relay, [spec.relay]),
+        (Kind.CATEGORY, models.Category, list(spec.categories)),
+        (Kind.ORGANIZATION, models.Organization, list(spec.organizations)),
+        (Kind.AUTHOR, models.Author, list(spec.authors)),
+        (Kind.POST, models.Post, list(spec.posts)),
+    ]
+    changed: list[str] = []
+    for kind, model, items in groups:
+        carrying = [item for item in items if item.previous_slugs]
+        if not carrying:
+            continue
+        ids = await ids_by_slug(model, [item.slug for item in carrying])
+        for item in carrying:
+            pk = ids[item.slug]
+            if await slug_history.restore(kind, pk, item.slug, item.previous_slugs):
+                changed.append(tags.entity(model.__name__, pk))
+    # An object that was there already shows more `previousSlugs` now.
+    await invalidation.invalidate(changed)
 
 
 def _check_named(checks: Checks, group: str, label: str, items: list[tuple[str, str]]) -> None:

@@ -17,7 +17,7 @@ from tortoise import timezone
 from graph import events, models
 from graph.cache import invalidation
 from graph.content import derive_teaser, render_markdown, strip_markup
-from graph.editing import revisions
+from graph.editing import revisions, slug_history
 from graph.editing.checks import Checks
 from graph.editing.errors import Code, NotFound
 from graph.editing.legs import renumber_legs
@@ -90,7 +90,8 @@ async def update_post(
     before = await revisions.snapshot(post)
     if "title" in fields:
         post.title = fields["title"].strip()
-    if "slug" in fields:
+    if "slug" in fields and fields["slug"] != post.slug:
+        await slug_history.retire(slug_history.Kind.POST, post.id, post.slug, fields["slug"])
         post.slug = fields["slug"]
     await _apply_text(post, fields)
     if "category" in fields:

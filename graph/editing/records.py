@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from graph import events, models
 from graph.cache import invalidation
 from graph.danish import slugify
+from graph.editing import slug_history
 from graph.editing.checks import Checks
 from graph.editing.errors import Code, NotFound, SlugTaken, VersionConflict
 
@@ -58,10 +59,14 @@ async def save_changes(row: Versioned, values: Mapping[str, Any]) -> Versioned:
     """Set the values; if any differs, bump the version and save. Same values write nothing."""
     changed = {name: value for name, value in values.items() if getattr(row, name) != value}
     if changed:
+        old_slug: str = getattr(row, "slug", "")
         for name, value in changed.items():
             setattr(row, name, value)
         row.version += 1
         await row.save()
+        if "slug" in changed:
+            kind = slug_history.KIND_OF[type(row)]
+            await slug_history.retire(kind, row.id, old_slug, changed["slug"])
         await events.updated(row)
         await invalidation.row_updated(row)
     return row

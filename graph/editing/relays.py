@@ -9,8 +9,9 @@ from typing import Any
 from graph import events, models
 from graph.cache import invalidation
 from graph.danish import sort_key
+from graph.editing import slug_history
 from graph.editing.checks import Checks
-from graph.editing.errors import Code
+from graph.editing.errors import Code, NotFound
 from graph.editing.records import ensure_free_slug, locked, new_slug, save_changes
 
 MAX_TITLE = 300
@@ -98,4 +99,35 @@ async def create_category(name: str, slug: str | None) -> models.Category:
     category = await models.Category.create(slug=slug, name=name.strip(), sort_key=sort_key(name))
     await events.saved(events.EventType.CATEGORY_CREATED, category)
     await invalidation.row_created(category)
+    return category
+
+
+async def update_category(current_slug: str, fields: Mapping[str, Any]) -> models.Category:
+    """Change a category's name or slug (it is named by its slug); same values write nothing.
+
+    The old slug is kept, so lookups and post filters by it still find the category.
+    """
+    category = await models.Category.select_for_update().get_or_none(slug=current_slug)
+    if category is None:
+        raise NotFound("category", repr(current_slug))
+    checks = Checks()
+    checks.not_null(fields, "name", "slug")
+    if fields.get("name") is not None:
+        checks.text(["name"], fields["name"], MAX_NAME, required=True)
+    checks.slug(["slug"], fields.get("slug"))
+    checks.done()
+    values: dict[str, Any] = {}
+    if fields.get("name") is not None:
+        values = {"name": fields["name"].strip(), "sort_key": sort_key(fields["name"])}
+    if fields.get("slug") is not None:
+        await ensure_free_slug(models.Category, "category", fields["slug"], category.id)
+        values["slug"] = fields["slug"]
+    changed = {name: value for name, value in values.items() if getattr(category, name) != value}
+    if not changed:
+        return category
+    old_slug = category.slug
+    category.update_from_dict(changed)
+    await category.save()
+    await slug_history.retire(slug_history.Kind.CATEGORY, category.id, old_slug, category.slug)
+    await invalidation.row_updated(category)
     return category

@@ -118,6 +118,9 @@ class Builder:
     ) -> Leaf | Join:
         name = details[0].node.name.value
         target = get_named_type(definition.type)
+        listed = catalog.VALUE_LISTS.get((parent.name, name))
+        if listed is not None:
+            return Join(key, listed, arguments(definition, details[0].node), True, True, {}, True)
         if is_leaf_type(target) or (
             (parent.name, name) == ("Post", "revisions") and self.anonymous
         ):

@@ -261,6 +261,11 @@ RELATIONS: dict[tuple[str, str], Relation] = {
     ("Post", "previous"): Relation(_fixed(sources.neighbour("prev_id"))),
     ("Post", "next"): Relation(_fixed(sources.neighbour("next_id"))),
 }
+# Fields whose value is a list of scalars fetched for all parents at once.
+VALUE_LISTS: dict[tuple[str, str], Source] = {
+    (type_name, "previousSlugs"): sources.previous_slugs(type_name.lower())
+    for type_name in ENTITIES
+}
 CONNECTION_RELATIONS: Mapping[str, Relation] = {
     "edges": Relation(_fixed(sources.derived(itemgetter("edges"))), many=True, required=True),
     "pageInfo": Relation(_fixed(sources.derived(lambda row: row)), required=True),

@@ -81,6 +81,10 @@ class Join:
     A to-one Join often costs no statement: `{ post(slug: "x") { relay { title } } }` fetches
     the post with its relay joined in (`row["relay"]`), and the `relay` Join just reads it;
     it fetches by id only when the parent's fetch could not join (see `sources.joined`).
+
+    With `values`, each parent's list holds plain values, not rows, and is put in as it is
+    (`shapes` is empty): `{ relay(slug: "x") { previousSlugs } }` fetches every parent
+    relay's old slugs in one statement.
     """
 
     key: str
@@ -89,6 +93,7 @@ class Join:
     many: bool
     required: bool  # non-null in the schema: a missing row is an error, not a null
     shapes: Mapping[str, Shape]
+    values: bool = False
 
 
 @dataclass(frozen=True, slots=True)

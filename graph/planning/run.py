@@ -41,6 +41,10 @@ async def fill(
 ) -> None:
     """Fetch one Join for every parent row at once and put each parent's share in place."""
     children = await join.source(rows, join.arguments(request), request)
+    if join.values:
+        for target, each in zip(objects, children, strict=True):
+            target[join.key] = list(each)
+        return
     if join.many:
         made = iter(await shape_children(join, [row for each in children for row in each], request))
         for target, each in zip(objects, children, strict=True):

@@ -12,8 +12,9 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from typing import Any
 
-from graph.api.filters import filter_from_arguments
+from graph.api.filters import filter_from_arguments, filter_tags
 from graph.api.ids import from_global_id
+from graph.api.loaders import MAX_PREVIOUS_SLUGS
 from graph.api.pagination import (
     check_first,
     decode_keyed_cursor,
@@ -242,6 +243,8 @@ def post_pages(scope: Scope, counted: bool) -> Source:
         ids = [parent.get("id", 0) for parent in parents]
         for parent_id in ids:
             request.tags.add(tags.relay_posts(parent_id) if scope is Scope.RELAY else tags.POSTS)
+        if ids:
+            request.tags.update(filter_tags(post_filter))
         unique = list(dict.fromkeys(ids))
         pages = await posts.post_pages(
             scope, unique, post_filter, page, request.access, request.posts
@@ -388,7 +391,8 @@ async def categories(
 
 
 def by_slug(type_name: str) -> Source:
-    """The object with the `slug` argument; a miss depends on its kind's list."""
+    """The object with the `slug` argument, live or old; a miss, or a find by an old slug
+    (which another object may take), depends on its kind's list."""
 
     async def source(
         parents: Sequence[Row], arguments: Mapping[str, Any], request: Request
@@ -397,11 +401,25 @@ def by_slug(type_name: str) -> Source:
         if type_name == "Post":
             rows = await posts.posts_by_slugs([slug], request.access, request.posts)
         else:
-            rows = await lookups.rows_by(type_name.lower(), "slug", [slug])
-        if not rows:
+            rows = await lookups.rows_by_slug(type_name.lower(), [slug])
+        if not rows or rows[0]["slug"] != slug:
             request.tags.add(tags.LIST_OF[type_name])
-            return [None]
-        return [rows[0]]
+        return [rows[0] if rows else None]
+
+    return source
+
+
+def previous_slugs(kind: str) -> Source:
+    """Each parent's old slugs, newest first: plain strings, one list per parent."""
+
+    async def source(
+        parents: Sequence[Row], arguments: Mapping[str, Any], request: Request
+    ) -> list[Any]:
+        ids = list(dict.fromkeys(parent["id"] for parent in parents))
+        found: dict[int, list[str]] = defaultdict(list)
+        for row in await lookups.previous_slugs(kind, ids, MAX_PREVIOUS_SLUGS):
+            found[row["object_id"]].append(row["slug"])
+        return [found.get(parent["id"], []) for parent in parents]
 
     return source
 

@@ -26,13 +26,72 @@ AUTHOR_COLUMNS = ", ".join(f"a.{column}" for column in COLUMNS["author"].split("
 
 
 async def rows_by(table: str, column: str, values: Sequence[Any]) -> list[sql.Row]:
-    """Rows of a simple table (relay, author, organization, category) by id or slug."""
-    if column not in ("id", "slug"):
-        raise ValueError(f"rows_by looks up by id or slug, not {column!r}")
+    """Rows of a simple table (relay, author, organization, category) by id.
+
+    By slug, use `rows_by_slug`: it finds old slugs too.
+    """
+    if column != "id":
+        raise ValueError(f"rows_by looks up by id, not {column!r} (slugs: rows_by_slug)")
     statement = (
         f"SELECT {COLUMNS[table]} FROM {table} WHERE {column} IN ({sql.placeholders(len(values))})"
     )
     return await sql.fetch(statement, values)
+
+
+def slug_matches(table: str, count: int) -> str:
+    """(asked_slug, target_id, slug_rank) for `count` slugs of a kind: live ones (rank 0) and
+    old ones (rank 1). A slug can match both (another object took an old one): the live
+    one wins, see `best_per_slug`."""
+    marks = sql.placeholders(count)
+    return (
+        f"SELECT slug AS asked_slug, id AS target_id, 0 AS slug_rank FROM {table} "
+        f"WHERE slug IN ({marks}) UNION ALL "
+        "SELECT slug AS asked_slug, object_id AS target_id, 1 AS slug_rank FROM slug_history "
+        f"WHERE kind = '{table}' AND slug IN ({marks})"
+    )
+
+
+def slug_target(table: str) -> str:
+    """An SQL expression: the id of the object of `table` one `?` slug names, live or old
+    (a live slug wins); NULL when none has it. Takes the slug twice."""
+    return (
+        f"COALESCE((SELECT id FROM {table} WHERE slug = ?), "
+        f"(SELECT object_id FROM slug_history WHERE kind = '{table}' AND slug = ?))"
+    )
+
+
+def best_per_slug(rows: list[sql.Row]) -> list[sql.Row]:
+    """One row per asked slug: the live match if any, else the old one. Each keeps
+    `asked_slug`; its `slug` is the object's current one."""
+    best: dict[str, sql.Row] = {}
+    for row in sorted(rows, key=lambda row: row["slug_rank"]):
+        best.setdefault(row["asked_slug"], row)
+    for row in best.values():
+        del row["slug_rank"]
+    return list(best.values())
+
+
+async def rows_by_slug(table: str, slugs: Sequence[str]) -> list[sql.Row]:
+    """Rows of a simple table by slug, live or old, one per slug found (`asked_slug` says
+    which; `slug` is the current one)."""
+    columns = ", ".join(f"t.{column}" for column in COLUMNS[table].split(", "))
+    statement = (
+        f"SELECT {columns}, k.asked_slug, k.slug_rank "
+        f"FROM ({slug_matches(table, len(slugs))}) k JOIN {table} t ON t.id = k.target_id"
+    )
+    return best_per_slug(await sql.fetch(statement, [*slugs, *slugs]))
+
+
+async def previous_slugs(kind: str, object_ids: Sequence[int], newest: int) -> list[sql.Row]:
+    """(object_id, slug) of the `newest` old slugs of each of these objects, newest first."""
+    statement = (
+        "SELECT object_id, slug FROM ("
+        "SELECT object_id, slug, retired_at, id, ROW_NUMBER() OVER ("
+        "PARTITION BY object_id ORDER BY retired_at DESC, id DESC) AS position "
+        f"FROM slug_history WHERE kind = ? AND object_id IN ({sql.placeholders(len(object_ids))})"
+        ") ranked WHERE position <= ? ORDER BY object_id, position"
+    )
+    return await sql.fetch(statement, [kind, *object_ids, newest])
 
 
 async def all_categories() -> list[sql.Row]:

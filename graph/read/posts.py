@@ -12,7 +12,7 @@ from typing import Any
 
 from graph.read import sql
 from graph.read.access import Access
-from graph.read.lookups import COLUMNS
+from graph.read.lookups import COLUMNS, best_per_slug, slug_matches, slug_target
 
 POST_COLUMNS = (
     "p.id, p.relay_id, p.slug, p.title, p.teaser, p.body, p.html, p.category_id, p.status, "
@@ -120,22 +120,24 @@ def filter_conditions(post_filter: PostFilter) -> tuple[list[str], list[Any]]:
     """SQL conditions (on alias `p`) and their parameters for a PostFilter."""
     conditions: list[str] = []
     params: list[Any] = []
-    if post_filter.relay is not None:
-        conditions.append("p.relay_id = (SELECT id FROM relay WHERE slug = ?)")
-        params.append(post_filter.relay)
-    if post_filter.category is not None:
-        conditions.append("p.category_id = (SELECT id FROM category WHERE slug = ?)")
-        params.append(post_filter.category)
+    # Slugs may be old ones: a renamed relay's old links keep their posts.
+    for slug, table, column in (
+        (post_filter.relay, "relay", "p.relay_id"),
+        (post_filter.category, "category", "p.category_id"),
+    ):
+        if slug is not None:
+            conditions.append(f"{column} = {slug_target(table)}")
+            params += [slug, slug]
     for slug, table, column in (
         (post_filter.author, "author", "author_id"),
         (post_filter.organization, "organization", "organization_id"),
     ):
         if slug is not None:
             conditions.append(
-                f"EXISTS (SELECT 1 FROM byline fb JOIN {table} ft ON ft.id = fb.{column} "
-                "WHERE fb.post_id = p.id AND ft.slug = ?)"
+                f"EXISTS (SELECT 1 FROM byline fb WHERE fb.post_id = p.id "
+                f"AND fb.{column} = {slug_target(table)})"
             )
-            params.append(slug)
+            params += [slug, slug]
     if post_filter.published_after is not None:
         conditions.append("p.published_at >= ?")
         params.append(post_filter.published_after)
@@ -256,12 +258,17 @@ async def posts_by_ids(
 async def posts_by_slugs(
     slugs: Sequence[str], access: Access, select: PostSelect = EVERY_COLUMN
 ) -> list[sql.Row]:
-    """Visible posts with these slugs; a draft's slug is as absent as an unknown one."""
+    """Visible posts by slug, live or old, one per slug found (`asked_slug` says which).
+
+    A draft's slug is as absent as an unknown one: without a token, an old slug that a
+    draft has taken still leads to the published post that had it.
+    """
     statement = (
-        f"SELECT {select.columns} FROM post p {select.joins} "
-        f"WHERE p.slug IN ({sql.placeholders(len(slugs))}) AND {access.visible_posts()}"
+        f"SELECT {select.columns}, k.asked_slug, k.slug_rank "
+        f"FROM ({slug_matches('post', len(slugs))}) k JOIN post p ON p.id = k.target_id "
+        f"{select.joins} WHERE {access.visible_posts()}"
     )
-    return select.nest(await sql.fetch(statement, slugs))
+    return best_per_slug(select.nest(await sql.fetch(statement, [*slugs, *slugs])))
 
 
 async def neighbours(post_ids: Sequence[int], access: Access) -> list[sql.Row]:

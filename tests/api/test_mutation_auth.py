@@ -153,6 +153,12 @@ async def create_category(desk: Desk) -> tuple[dict[str, Any], Read]:
     return {"name": "Emne", "slug": slug}, by_slug(desk, "category", slug)
 
 
+async def update_category(desk: Desk) -> tuple[dict[str, Any], Read]:
+    category = await desk.category()
+    input = {"category": category["slug"], "slug": desk.slug("emne")}
+    return input, by_slug(desk, "category", category["slug"])
+
+
 async def import_relay(desk: Desk) -> tuple[dict[str, Any], Read]:
     slug = desk.slug("importeret")
     return {"relay": {"slug": slug, "title": "Importeret"}, "posts": []}, by_slug(
@@ -190,6 +196,7 @@ MUTATIONS: dict[str, Prepare] = {
     "createOrganization": create_organization,
     "updateOrganization": update_organization,
     "createCategory": create_category,
+    "updateCategory": update_category,
     "importRelay": import_relay,
     "passBaton": pass_baton,
 }

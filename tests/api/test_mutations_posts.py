@@ -323,8 +323,9 @@ async def test_update_post_moves_the_slug_and_clears_the_category(desk: Desk) ->
         "updatePost", id=post["id"], expectedVersion=1, slug=slug, category=None
     )
     assert (updated["slug"], updated["category"]) == (slug, None)
-    found = await desk.editor.data(f'{{ old: post(slug: "{post["slug"]}") {{ id }} }}')
-    assert found == {"old": None}
+    # The old slug still finds the post, under its new slug (for a redirect).
+    found = await desk.editor.data(f'{{ old: post(slug: "{post["slug"]}") {{ id slug }} }}')
+    assert found == {"old": {"id": post["id"], "slug": slug}}
 
 
 async def test_update_post_to_another_posts_slug_is_slug_taken(desk: Desk) -> None:

@@ -214,6 +214,13 @@ async def create_category(desk: Desk, reader: Reader) -> None:
     assert await reader.fresh(CATEGORY, slug=slug) == {"category": {"name": "Nyt emne"}}
 
 
+async def update_category(desk: Desk, reader: Reader) -> None:
+    category = await desk.category()
+    await reader.cached(CATEGORY, slug=category["slug"])
+    await desk.ok("updateCategory", category=category["slug"], name="Omdøbt")
+    assert await reader.fresh(CATEGORY, slug=category["slug"]) == {"category": {"name": "Omdøbt"}}
+
+
 async def import_relay(desk: Desk, reader: Reader) -> None:
     slug = desk.slug("importeret")
     assert await reader.cached(RELAY, slug=slug) == {"relay": None}
@@ -238,6 +245,7 @@ SCENARIOS: dict[str, Scenario] = {
     "createOrganization": create_organization,
     "updateOrganization": update_organization,
     "createCategory": create_category,
+    "updateCategory": update_category,
     "importRelay": import_relay,
 }
 

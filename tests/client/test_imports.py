@@ -141,6 +141,7 @@ def test_the_import_variables_use_graphql_names_and_iso_times() -> None:
         "status": "ACTIVE",
         "startedOn": "2013-04-30",
         "endedOn": None,
+        "previousSlugs": [],
     }
     sfi = next(o for o in variables["organizations"] if o["shortName"] == "SFI")
     assert sfi["kind"] == "RESEARCH"

@@ -77,7 +77,9 @@ async def make_content(desk: Desk) -> dict[str, str]:
     ended = await desk.relay(status="ENDED", startedOn="2020-01-01", endedOn="2020-12-31")
     await desk.published(ended, bylines=bylines[:1], publishedAt="2020-06-01T12:00:00")
     await desk.post(ended)
+    olds = await renamed_objects(desk, relay)
     return {
+        **olds,
         "relay": relay["slug"],
         "ended_relay": ended["slug"],
         "published": published["slug"],
@@ -88,6 +90,40 @@ async def make_content(desk: Desk) -> dict[str, str]:
         "author": author["slug"],
         "organization": organization["slug"],
         "category": category["slug"],
+    }
+
+
+# Old slugs (each object renamed once), by the type they find: lookups and filters by them.
+OLD_SLUG_TYPES = {
+    "old_relay": "Relay",
+    "old_post": "Post",
+    "old_author": "Author",
+    "old_organization": "Organization",
+    "old_category": "Category",
+}
+
+
+async def renamed_objects(desk: Desk, relay: dict[str, Any]) -> dict[str, str]:
+    """A relay, a post, an author, an organisation and a category, each renamed once."""
+    author, organization = await desk.author(), await desk.organization()
+    category, other = await desk.category(), await desk.relay()
+    byline = {"author": author["slug"], "organization": organization["slug"]}
+    post = await desk.published(other, category=category["slug"], bylines=[byline])
+    for name, thing in (
+        ("updateRelay", other),
+        ("updatePost", post),
+        ("updateAuthor", author),
+        ("updateOrganization", organization),
+    ):
+        fields = {"id": thing["id"], "expectedVersion": thing["version"]}
+        await desk.ok(name, **fields, slug=desk.slug("omdoebt"))
+    await desk.ok("updateCategory", category=category["slug"], slug=desk.slug("omdoebt"))
+    return {
+        "old_relay": other["slug"],
+        "old_post": post["slug"],
+        "old_author": author["slug"],
+        "old_organization": organization["slug"],
+        "old_category": category["slug"],
     }
 
 
@@ -122,6 +158,8 @@ async def read_dataset(editor: GraphQL, made: dict[str, str]) -> Dataset:
         if list_name in NODE_TYPES:
             slugs[NODE_TYPES[list_name]] = [edge["node"]["slug"] for edge in edges]
             ids += [edge["node"]["id"] for edge in edges]
+    for key, type_name in OLD_SLUG_TYPES.items():
+        slugs[type_name].append(made[key])
     cursors[CONTRIBUTORS] = await contributor_cursors(editor, made["relay"])
     return Dataset(slugs, ids, cursors, made)
 

@@ -269,3 +269,33 @@ async def test_an_editors_revisions_are_planned_and_answer_alike(
             assert any(shown), "no post with revisions to compare"
         if caller.name == "anonymous":
             assert shown == [None] * len(shown)
+
+
+OLD_SLUGS = """
+query OldSlugs($relay: String!, $post: String!, $author: String!, $organization: String!,
+    $category: String!) {
+  relay(slug: $relay) { slug previousSlugs posts(first: 3) { edges { node { slug } } } }
+  post(slug: $post) { slug previousSlugs category { slug previousSlugs }
+    bylines { author { slug previousSlugs } organization { slug previousSlugs } } }
+  author(slug: $author) { slug previousSlugs }
+  organization(slug: $organization) { slug previousSlugs }
+  category(slug: $category) { slug previousSlugs }
+  posts(first: 3, filter: {relay: $relay, category: $category, author: $author,
+      organization: $organization}) { totalCount edges { node { slug } } }
+}
+"""
+
+
+async def test_lookups_by_old_slugs_are_planned_and_answer_alike(
+    twins: Twins, dataset: Dataset, callers: dict[str, Caller]
+) -> None:
+    kinds = ("relay", "post", "author", "organization", "category")
+    variables = {kind: dataset.made[f"old_{kind}"] for kind in kinds}
+    for caller in callers.values():
+        before = await _planned_total(twins.planned)
+        answer = await twins.compare(OLD_SLUGS, variables, caller, "old slugs")
+        assert await _planned_total(twins.planned) == before + 1, caller.name
+        data = json.loads(answer.content)["data"]
+        assert data["relay"]["previousSlugs"] == [variables["relay"]]
+        assert data["post"]["slug"] != variables["post"]
+        assert data["posts"]["totalCount"] == 1

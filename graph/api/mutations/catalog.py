@@ -149,6 +149,15 @@ class CreateCategoryInput:
     slug: str | None = strawberry.field(default=None, description="URL name; default from name.")
 
 
+@strawberry.input(description="Changes to a category; fields left out stay as they are.")
+class UpdateCategoryInput:
+    category: str = strawberry.field(description="The category's current slug.")
+    name: str | None = strawberry.field(default=UNSET, description="Display name.")
+    slug: str | None = strawberry.field(
+        default=UNSET, description="New URL name; the old one keeps leading to the category."
+    )
+
+
 present_relay = _present("relay", Relay.from_row)
 present_author = _present("author", Author.from_row)
 present_organization = _present("organization", Organization.from_row)
@@ -177,6 +186,13 @@ class CatalogMutations:
     async def create_category(self, info: Info, input: CreateCategoryInput) -> CategoryResult:
         return await mutate(
             info, lambda _actor: relays.create_category(input.name, input.slug), present_category
+        )
+
+    @strawberry.mutation(description="Change a category's name or slug. Editors only.")
+    async def update_category(self, info: Info, input: UpdateCategoryInput) -> CategoryResult:
+        fields = _given(name=input.name, slug=input.slug)
+        return await mutate(
+            info, lambda _actor: relays.update_category(input.category, fields), present_category
         )
 
     @strawberry.mutation(description="Create an author. Editors only.")

@@ -18,6 +18,8 @@ from graph.api.types import Relay
 from graph.editing import imports
 from graph.read import lookups
 
+PREVIOUS_SLUGS = "Old slugs that keep leading to it (as `previousSlugs` exported them)."
+
 
 @strawberry.input(description="The relay to import into; created if the slug is new.")
 class ImportRelayFieldsInput:
@@ -27,12 +29,14 @@ class ImportRelayFieldsInput:
     status: RelayStatus = strawberry.field(default=RelayStatus.ACTIVE, description="State.")
     started_on: dt.date | None = strawberry.field(default=None, description="First post's date.")
     ended_on: dt.date | None = strawberry.field(default=None, description="Date it ended.")
+    previous_slugs: list[str] = strawberry.field(default_factory=list, description=PREVIOUS_SLUGS)
 
 
 @strawberry.input(description="A category the posts may name; created if the slug is new.")
 class ImportCategoryInput:
     slug: str = strawberry.field(description="URL name.")
     name: str = strawberry.field(description="Display name.")
+    previous_slugs: list[str] = strawberry.field(default_factory=list, description=PREVIOUS_SLUGS)
 
 
 @strawberry.input(description="An organisation; created if the slug is new.")
@@ -41,6 +45,7 @@ class ImportOrganizationInput:
     name: str = strawberry.field(description="Full name.")
     short_name: str | None = strawberry.field(default=None, description="Abbreviation.")
     kind: OrganizationKind = strawberry.field(default=OrganizationKind.OTHER, description="Kind.")
+    previous_slugs: list[str] = strawberry.field(default_factory=list, description=PREVIOUS_SLUGS)
 
 
 @strawberry.input(description="An author; created (with affiliations) if the slug is new.")
@@ -51,6 +56,7 @@ class ImportAuthorInput:
     affiliations: list[AffiliationInput] = strawberry.field(
         default_factory=list, description="Where the author works, in display order."
     )
+    previous_slugs: list[str] = strawberry.field(default_factory=list, description=PREVIOUS_SLUGS)
 
 
 @strawberry.input(description="A post; created if its slug is new, otherwise left as it is.")
@@ -71,6 +77,7 @@ class ImportPostInput:
     publish_at: dt.datetime | None = strawberry.field(
         default=None, description="Schedule it for this future time. No offset: Copenhagen."
     )
+    previous_slugs: list[str] = strawberry.field(default_factory=list, description=PREVIOUS_SLUGS)
 
 
 @strawberry.input(description="A relay with its posts and everything they refer to.")
@@ -98,17 +105,29 @@ class ImportRelayInput:
                 status=models.RelayStatus(relay.status.value),
                 started_on=relay.started_on,
                 ended_on=relay.ended_on,
+                previous_slugs=tuple(relay.previous_slugs),
             ),
-            categories=tuple(imports.CategorySpec(c.slug, c.name) for c in self.categories),
+            categories=tuple(
+                imports.CategorySpec(c.slug, c.name, tuple(c.previous_slugs))
+                for c in self.categories
+            ),
             organizations=tuple(
                 imports.OrganizationSpec(
-                    o.slug, o.name, o.short_name, models.OrganizationKind(o.kind.value)
+                    o.slug,
+                    o.name,
+                    o.short_name,
+                    models.OrganizationKind(o.kind.value),
+                    tuple(o.previous_slugs),
                 )
                 for o in self.organizations
             ),
             authors=tuple(
                 imports.AuthorSpec(
-                    a.slug, a.name, a.bio, tuple((f.organization, f.role) for f in a.affiliations)
+                    a.slug,
+                    a.name,
+                    a.bio,
+                    tuple((f.organization, f.role) for f in a.affiliations),
+                    tuple(a.previous_slugs),
                 )
                 for a in self.authors
             ),
@@ -126,6 +145,7 @@ def _post_spec(post: ImportPostInput) -> imports.PostSpec:
         bylines=tuple(byline.to_spec() for byline in post.bylines),
         published_at=aware(post.published_at),
         publish_at=aware(post.publish_at),
+        previous_slugs=tuple(post.previous_slugs),
     )
 
 
