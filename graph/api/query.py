@@ -23,6 +23,7 @@ from graph.api.pagination import (
     encode_cursor,
     parse_text,
 )
+from graph.api.previews import PreviewQueries
 from graph.api.types import (
     AFTER,
     FILTER,
@@ -119,7 +120,7 @@ def search_offset(after: str | None) -> int:
 
 
 @strawberry.type(description="Read access to relays, posts, authors, organisations, categories.")
-class Query(JobQueries, WebhookQueries):
+class Query(JobQueries, WebhookQueries, PreviewQueries):
     @strawberry.field(description="Any object by its global id; null if none is visible.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         type_name, pk = from_global_id(id)

@@ -118,9 +118,7 @@ class Builder:
     ) -> Leaf | Join:
         name = details[0].node.name.value
         target = get_named_type(definition.type)
-        if is_leaf_type(target) or (
-            (parent.name, name) == ("Post", "revisions") and self.anonymous
-        ):
+        if is_leaf_type(target) or ((parent.name, name) in catalog.EDITORS_ONLY and self.anonymous):
             return Leaf(key, catalog.leaf(parent.name, name, self.anonymous))
         possible = self.schema.get_possible_types(target) if is_abstract_type(target) else [target]
         groups = {
