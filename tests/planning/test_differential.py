@@ -269,3 +269,30 @@ async def test_an_editors_revisions_are_planned_and_answer_alike(
             assert any(shown), "no post with revisions to compare"
         if caller.name == "anonymous":
             assert shown == [None] * len(shown)
+
+
+PENDING = """
+query Pending {
+  posts(first: 10, filter: {status: [DRAFT, PUBLISHED]}) {
+    edges { node { slug pending {
+      title slug teaser teaserDerived body html changedFields stagedBy stagedAt
+      category { slug name } bylines { role author { slug name } organization { slug } }
+    } } }
+  }
+}
+"""
+
+
+async def test_an_editors_pending_versions_are_planned_and_answer_alike(
+    twins: Twins, dataset: Dataset, callers: dict[str, Caller]
+) -> None:
+    for caller in callers.values():
+        before = await _planned_total(twins.planned)
+        answer = await twins.compare(PENDING, {}, caller, "pending")
+        assert await _planned_total(twins.planned) == before + 1, caller.name
+        posts = json.loads(answer.content)["data"]["posts"]["edges"]
+        shown = [post["node"]["pending"] for post in posts]
+        if caller.name == "editor":
+            assert any(shown), "no post with a staged edit to compare"
+        else:
+            assert shown == [None] * len(shown)
