@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from graph import clock, models
 from graph.editing.checks import Checks
 from graph.editing.errors import Code, NotFound
-from graph.settings import get_settings
+from graph.settings import Settings, get_settings
 from graph.tokens import token_hash
 
 PREFIX = "preview_"
+# Ours are the prefix and 43 characters; anything much longer is not looked up at all.
+MAX_TOKEN_CHARS = 100
 MIN_HOURS = 1
 MAX_HOURS = 720  # 30 days
 
@@ -65,10 +67,10 @@ async def revoke_links(post_id: int) -> int:
     )
 
 
-def preview_url(relay: str, post: str, token: str) -> str:
+def preview_url(relay: str, post: str, token: str, settings: Settings | None = None) -> str:
     """The frontend's preview address: PREVIEW_URL_TEMPLATE, or the post's page with
     `?preview=<token>` when it is unset."""
-    settings = get_settings()
+    settings = settings or get_settings()
     template = settings.preview_url_template
     if not template:
         page = settings.post_url_template
@@ -78,4 +80,4 @@ def preview_url(relay: str, post: str, token: str) -> str:
 
 def well_formed(token: str) -> bool:
     """Whether a presented token could be one of ours (others are not looked up)."""
-    return token.startswith(PREFIX) and len(token) <= 2 * len(PREFIX) + 64
+    return token.startswith(PREFIX) and len(token) <= MAX_TOKEN_CHARS

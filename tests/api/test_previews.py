@@ -20,6 +20,8 @@ from fixtures.editing import Desk, field_errors, run
 
 from graph import clock, models
 from graph.api.ids import from_global_id
+from graph.editing.previews import preview_url
+from graph.settings import Settings
 
 PREVIEW = """query ($token: String!) { preview(token: $token) {
   id title body status relay { slug }
@@ -198,3 +200,21 @@ async def test_a_preview_beside_public_fields_keeps_the_whole_answer_private(
     response = await reader.post(query, t=token)
     assert response.headers["cache-control"] == "private, no-store"
     assert reader.cache.size == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("settings", "url"),
+    [
+        ({}, "https://www.denoffentlige.dk/p?preview=preview_x"),
+        (
+            {"post_url_template": "https://a.dk/{relay}/{post}?ref=mail"},
+            "https://a.dk/r/p?ref=mail&preview=preview_x",
+        ),
+        (
+            {"preview_url_template": "https://a.dk/forhaand/{post}/{token}"},
+            "https://a.dk/forhaand/p/preview_x",
+        ),
+    ],
+)
+def test_the_preview_url_follows_the_templates(settings: dict[str, str], url: str) -> None:
+    assert preview_url("r", "p", "preview_x", Settings(**settings)) == url
