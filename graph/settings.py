@@ -64,6 +64,11 @@ class Settings(BaseSettings):
         default="https://www.denoffentlige.dk/{post}",
         description="A post's public page, for mails: {relay} and {post} are slugs",
     )
+    preview_url_template: str = Field(
+        default="",
+        description="A preview link's address: {relay}, {post} (slugs) and {token}; empty "
+        "means POST_URL_TEMPLATE with ?preview={token}",
+    )
     secret_key: str = Field(
         default="", description="Signs newsletter links; when empty, a random key kept in the DB"
     )

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from graph.read import batons, lookups, posts, sql
+from graph.read import batons, lookups, posts, previews, sql
 from graph.read.access import Access
 from graph.read.lookups import AuthorPage, People
 from graph.read.posts import PageRequest, PostFilter, Scope
@@ -125,6 +125,10 @@ class Loaders:
             return await lookups.revisions_for_posts(post_ids, newest)
 
         return _many_each(fetch, "post_id")
+
+    @cached_property
+    def pending_by_post(self) -> DataLoader[int, sql.Row | None]:
+        return _one_each(previews.pending_for_posts, "post_id")
 
     @cached_property
     def affiliations_by_author(self) -> DataLoader[int, list[sql.Row]]:

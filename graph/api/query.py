@@ -20,6 +20,7 @@ from graph.api.pagination import (
     encode_cursor,
     parse_text,
 )
+from graph.api.previews import PreviewQueries
 from graph.api.search import SearchConnection, search_connection
 from graph.api.types import (
     AFTER,
@@ -99,7 +100,7 @@ def _or_none(row: sql.Row | None, build: Callable[[sql.Row], T], kind: str) -> T
 
 
 @strawberry.type(description="Read access to relays, posts, authors, organisations, categories.")
-class Query(JobQueries, WebhookQueries):
+class Query(JobQueries, WebhookQueries, PreviewQueries):
     @strawberry.field(description="Any object by its global id; null if none is visible.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         type_name, pk = from_global_id(id)

@@ -21,7 +21,8 @@ COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 class FieldChange:
     field: str = strawberry.field(
         description="The post field (title, slug, teaser, body, category, bylines, status, "
-        "publishedAt, publishAt)."
+        "publishedAt, publishAt, pending). `pending` is the staged edit of a published post: "
+        "its changed fields, or null when nothing is staged."
     )
     old: JSON | None = strawberry.field(description="Value before; null if it had none.")
     new: JSON | None = strawberry.field(description="Value after; null if it has none.")

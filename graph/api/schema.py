@@ -42,6 +42,7 @@ def list_bounds(settings: Settings) -> Bounds:
     return Bounds(
         {
             ("Post", "bylines"): MAX_BYLINES,
+            ("PendingVersion", "bylines"): MAX_BYLINES,
             ("Author", "affiliations"): MAX_AFFILIATIONS,
             ("Query", "categories"): MAX_CATEGORIES,
             ("PostRevision", "changes"): len(TRACKED),

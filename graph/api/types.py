@@ -31,6 +31,7 @@ from graph.read.posts import NO_FILTER, PageRequest, PostFilter, Scope
 
 if TYPE_CHECKING:
     from graph.api.baton import Baton
+    from graph.api.previews import PendingVersion
 
 FIRST = strawberry.argument(description="Page size: 0 up to the server's limit (100 by default).")
 AFTER = strawberry.argument(description="Return items after this cursor (an `endCursor`).")
@@ -327,6 +328,14 @@ class Byline:
         return None if row is None else Organization.from_row(row)
 
 
+def bylines_of(rows: list[sql.Row]) -> list[Byline]:
+    """The bylines of byline rows (author, role and organisation ids)."""
+    return [
+        Byline(author_pk=row["author_id"], organization_pk=row["organization_id"], role=row["role"])
+        for row in rows
+    ]
+
+
 @strawberry.type(description="One contribution to a relay.")
 class Post(Node):
     pk: strawberry.Private[int]
@@ -352,6 +361,8 @@ class Post(Node):
         description="When a scheduled post goes live, in Copenhagen time; null otherwise."
     )
     version: int = strawberry.field(description=VERSION)
+    # A preview's staged bylines; None: the post's own.
+    staged_bylines: strawberry.Private[list[sql.Row] | None] = None
 
     @classmethod
     def from_row(cls, row: sql.Row) -> Post:
@@ -390,13 +401,23 @@ class Post(Node):
 
     @strawberry.field(description="Who wrote it, in printed order; empty when nobody is named.")
     async def bylines(self, info: Info) -> list[Byline]:
-        rows = await info.context.loaders.bylines_by_post.load(self.pk)
-        return [
-            Byline(
-                author_pk=row["author_id"], organization_pk=row["organization_id"], role=row["role"]
-            )
-            for row in rows
-        ]
+        rows = self.staged_bylines
+        if rows is None:
+            rows = await info.context.loaders.bylines_by_post.load(self.pk)
+        return bylines_of(rows)
+
+    @strawberry.field(
+        description="The staged edit of this published post (`updatePost` with `stage: "
+        "true`): its content as `publishPost` will make it live. Null without a token, and "
+        "when nothing is staged."
+    )
+    async def pending(
+        self, info: Info
+    ) -> Annotated[PendingVersion, strawberry.lazy("graph.api.previews")] | None:
+        # Imported here: the previews module builds on the types in this one.
+        from graph.api.previews import pending_version
+
+        return await pending_version(info, self.pk)
 
     @strawberry.field(
         description="The newest writes to the post, newest first (`first` of them). Null "

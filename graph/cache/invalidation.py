@@ -68,6 +68,15 @@ async def post_written(post: models.Post, before: dict[str, Any], after: dict[st
     )
 
 
+async def post_staged(post: models.Post) -> None:
+    """A staged edit kept or dropped: the live content is unchanged, its `version` is not.
+
+    Only answers holding the post itself are dropped (they show its version); lists, legs
+    and search are untouched. The staged content reaches no public answer until published.
+    """
+    await invalidate([content.entity("Post", post.id)])
+
+
 Listed = models.Relay | models.Author | models.Organization | models.Category
 
 

@@ -209,7 +209,8 @@ class CachedGraphQL:
         start = messages[0]
         response = b"".join(m.get("body", b"") for m in messages[1:])
         entry = None
-        if start["status"] == 200 and _is_clean(response):
+        # A private answer (a preview) goes out as the app made it: private, no-store.
+        if start["status"] == 200 and _is_clean(response) and content.PRIVATE not in collected:
             header = content.header_value(collected, self.tag_separator, MAX_TAG_HEADER)
             entry = Entry.of(response, collected, header.encode())
             start = {

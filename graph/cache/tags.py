@@ -18,6 +18,10 @@ AUTHORS = "authors"
 ORGANIZATIONS = "organizations"
 CATEGORIES = "categories"
 
+# Not a content tag: an answer carrying it belongs to its asker alone (a preview) and is never
+# cached (graph.cache.middleware).
+PRIVATE = "!private"
+
 # The list tag for each kind of object, for lookups that miss.
 LIST_OF = {
     "Post": POSTS,

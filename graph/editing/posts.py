@@ -67,7 +67,7 @@ async def create_post(actor: str, relay: str, fields: PostFields) -> models.Post
     slug = fields.get("slug") or await unique_post_slug(fields["title"])
     await ensure_free_slug(models.Post, "post", slug, None)
     post = models.Post(relay=relay_row, slug=slug, title=fields["title"].strip())
-    await _apply_text(post, fields)
+    await apply_text(post, fields)
     post.category_id = resolved.category_id
     await post.save()
     if resolved.bylines is not None:
@@ -82,6 +82,14 @@ async def update_post(
     """Change a post's content fields and bylines; unchanged input writes nothing."""
     post = await locked_post(post_id, expected_version)
     checks = Checks()
+    if await models.PostPending.exists(post_id=post.id):
+        # The pending version holds whole fields: a live edit beside it would be undone
+        # when it is published.
+        checks.fail(
+            ["stage"],
+            "the post has staged changes: stage this edit too, or publish or discard them first",
+            Code.INVALID,
+        )
     check_post_fields(checks, fields, creating=False)
     resolved = await resolve_references(checks, fields)
     checks.done()
@@ -93,7 +101,7 @@ async def update_post(
     if "slug" in fields and fields["slug"] != post.slug:
         await slug_history.retire(slug_history.Kind.POST, post.id, post.slug, fields["slug"])
         post.slug = fields["slug"]
-    await _apply_text(post, fields)
+    await apply_text(post, fields)
     if "category" in fields:
         post.category_id = resolved.category_id
     if resolved.bylines is not None and _byline_state(fields["bylines"]) != before["bylines"]:
@@ -104,14 +112,22 @@ async def update_post(
 async def publish_post(
     actor: str, post_id: int, expected_version: int, published_at: dt.datetime | None = None
 ) -> models.Post:
-    """Make a post public now (or at the given past time), with its leg in the relay."""
+    """Make a post public now (or at the given past time), with its leg in the relay.
+
+    A staged edit (the pending version) becomes the live post in the same write.
+    """
     post = await locked_post(post_id, expected_version)
+    pending = await models.PostPending.get_or_none(post_id=post.id)
     checks = Checks()
-    check_publishable(checks, post.body)
+    check_publishable(checks, (pending or post).body)
     if published_at is not None and published_at > timezone.now():
         checks.fail(["publishedAt"], "must not be in the future; use schedulePost", Code.INVALID)
     checks.done()
+    if pending is not None and pending.slug != post.slug:
+        await ensure_free_slug(models.Post, "post", pending.slug, post.id)
     before = await revisions.snapshot(post)
+    if pending is not None:
+        await _apply_pending(post, pending)
     post.published_at = _utc(published_at) or post.published_at or timezone.now()
     post.status = models.PostStatus.PUBLISHED
     post.publish_at = None
@@ -156,6 +172,16 @@ async def restore_revision(actor: str, revision_id: int, expected_version: int) 
     # A derived teaser is derived again from the restored body; a written one comes back.
     fields["teaser"] = None if state["teaserDerived"] else state["teaser"]
     return await update_post(actor, revision.post_id, expected_version, fields)  # type: ignore[attr-defined]
+
+
+async def _apply_pending(post: models.Post, pending: models.PostPending) -> None:
+    """Make the staged edit the live content, and drop it."""
+    for name in ("title", "slug", "teaser", "teaser_derived", "body", "html", "category_id"):
+        setattr(post, name, getattr(pending, name))
+    if "bylines" in pending.changed:
+        bylines = [(b["author_id"], b["role"], b["organization_id"]) for b in pending.bylines]
+        await _replace_bylines(post, bylines)
+    await pending.delete()
 
 
 def _utc(moment: dt.datetime | None) -> dt.datetime | None:
@@ -238,7 +264,7 @@ def check_publishable(checks: Checks, body: str) -> None:
         checks.fail(["body"], "a post needs a body before it can be published", Code.REQUIRED)
 
 
-async def _apply_text(post: models.Post, fields: PostFields) -> None:
+async def apply_text(post: models.Post, fields: PostFields) -> None:
     """Body, HTML and teaser; a teaser not given is cut from the body (and kept in step).
 
     Rendering and cutting a long body take tens of milliseconds: they run in a thread, so the

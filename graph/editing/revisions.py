@@ -19,6 +19,7 @@ TRACKED = (
     "status",
     "publishedAt",
     "publishAt",
+    "pending",
 )
 
 # `state` also keeps `teaserDerived`, which restoring needs and editors need not see.
@@ -56,7 +57,48 @@ async def snapshot(post: models.Post) -> State:
         "status": str(post.status).upper(),
         "publishedAt": _copenhagen(post.published_at),
         "publishAt": _copenhagen(post.publish_at),
+        "pending": await pending_state(post.id),
     }
+
+
+async def pending_state(post_id: int) -> dict[str, Any] | None:
+    """The staged edit's changed fields as a revision shows them (slugs for related rows)."""
+    pending = await models.PostPending.get_or_none(post_id=post_id)
+    if pending is None:
+        return None
+    values: dict[str, Any] = {
+        "title": pending.title,
+        "slug": pending.slug,
+        "teaser": pending.teaser,
+        "body": pending.body,
+    }
+    if "category" in pending.changed:
+        category_id = pending.category_id  # type: ignore[attr-defined]
+        slugs = await models.Category.filter(id=category_id).values_list("slug", flat=True)
+        values["category"] = slugs[0] if slugs else None
+    if "bylines" in pending.changed:
+        values["bylines"] = await _byline_slugs(pending.bylines)
+    return {name: values[name] for name in pending.changed}
+
+
+async def _byline_slugs(bylines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    authors = dict(
+        await models.Author.filter(id__in=[b["author_id"] for b in bylines]).values_list(
+            "id", "slug"
+        )
+    )
+    organization_ids = [b["organization_id"] for b in bylines if b["organization_id"]]
+    organizations = dict(
+        await models.Organization.filter(id__in=organization_ids).values_list("id", "slug")
+    )
+    return [
+        {
+            "author": authors.get(b["author_id"]),
+            "role": b["role"],
+            "organization": organizations.get(b["organization_id"]),
+        }
+        for b in bylines
+    ]
 
 
 def _copenhagen(moment: dt.datetime | None) -> str | None:

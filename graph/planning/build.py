@@ -121,9 +121,7 @@ class Builder:
         listed = catalog.VALUE_LISTS.get((parent.name, name))
         if listed is not None:
             return Join(key, listed, arguments(definition, details[0].node), True, True, {}, True)
-        if is_leaf_type(target) or (
-            (parent.name, name) == ("Post", "revisions") and self.anonymous
-        ):
+        if is_leaf_type(target) or ((parent.name, name) in catalog.EDITORS_ONLY and self.anonymous):
             return Leaf(key, catalog.leaf(parent.name, name, self.anonymous))
         possible = self.schema.get_possible_types(target) if is_abstract_type(target) else [target]
         groups = {

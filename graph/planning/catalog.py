@@ -3,6 +3,13 @@
 The standard path's types (`graph.api.types`) build an object per row and let graphql-core
 serialize it; these readers write the same JSON values straight from the row. A field missing
 here has no plan, and an operation that selects it runs the standard way.
+
+Left to the standard path on purpose (each counted as `standard` on /metrics):
+- `Query.preview`: a preview answers one post to whoever holds its link, never from or into
+  the response cache; its resolver marks the answer private and sets its `Cache-Control`,
+  which a plan would skip. Frontends ask it once per preview page view, not in bulk.
+- Editors-only fields read as a null Leaf without a token (EDITORS_ONLY) and as Joins with
+  one: `Post.revisions` and `Post.pending` are planned for both.
 """
 
 from __future__ import annotations
@@ -120,6 +127,17 @@ LEAVES: dict[str, dict[str, Reader]] = {
         "createdAt": moment("created_at"),
     },
     "FieldChange": {"field": column("field"), "old": column("old"), "new": column("new")},
+    "PendingVersion": {
+        "title": column("title"),
+        "slug": column("slug"),
+        "teaser": column("teaser"),
+        "teaserDerived": flag("teaser_derived"),
+        "body": column("body"),
+        "html": column("html"),
+        "changedFields": column("changed"),
+        "stagedBy": column("staged_by"),
+        "stagedAt": moment("staged_at"),
+    },
     "Byline": {"role": column("role")},
     "Affiliation": {"role": column("role")},
     "SearchConnection": {"totalCountIsExact": column("exact")},
@@ -152,12 +170,16 @@ def field_changes(row: Row) -> list[Row]:
     ]
 
 
+# Object fields that are null without a token: a Leaf for anonymous callers.
+EDITORS_ONLY = frozenset({("Post", "revisions"), ("Post", "pending")})
+
+
 def leaf(type_name: str, field_name: str, anonymous: bool) -> Reader:
     """The reader of one scalar or enum field."""
     if (type_name, field_name) == ("Author", "email"):
         # Addresses are for editors: without a token the field is null.
         return constant(None) if anonymous else column("email")
-    if (type_name, field_name) == ("Post", "revisions") and anonymous:
+    if (type_name, field_name) in EDITORS_ONLY and anonymous:
         return constant(None)
     if type_name.endswith("Connection") and field_name in CONNECTION_LEAVES:
         return CONNECTION_LEAVES[field_name]
@@ -257,6 +279,12 @@ RELATIONS: dict[tuple[str, str], Relation] = {
     ("Post", "revisions"): Relation(_fixed(sources.revisions), many=True),
     ("PostRevision", "changes"): Relation(
         _fixed(sources.derived(field_changes)), many=True, required=True
+    ),
+    # An editor's; without a token the field is a Leaf (null).
+    ("Post", "pending"): Relation(_fixed(sources.pending)),
+    ("PendingVersion", "category"): Relation(_fixed(_to_one("category", "category_id"))),
+    ("PendingVersion", "bylines"): Relation(
+        _fixed(sources.derived(itemgetter("bylines"))), many=True, required=True
     ),
     ("Post", "previous"): Relation(_fixed(sources.neighbour("prev_id"))),
     ("Post", "next"): Relation(_fixed(sources.neighbour("next_id"))),

@@ -33,7 +33,7 @@ from graph.api.search import counted as count_shown
 from graph.api.types import author_cursor, author_key, post_cursor
 from graph.cache import tags
 from graph.planning.nodes import Parents, Request, Row, Source, Values
-from graph.read import lists, lookups, posts, search
+from graph.read import lists, lookups, posts, previews, search
 from graph.read.lookups import AuthorPage, People
 from graph.read.posts import PageRequest, Scope
 from graph.search import syntax
@@ -131,6 +131,13 @@ async def revisions(parents: Parents, arguments: Values, request: Request) -> li
 
     pages = await grouped(fetch, "post_id")(parents, arguments, request)
     return [page[:first] for page in pages]
+
+
+async def pending(parents: Parents, arguments: Values, request: Request) -> list[Any]:
+    """Each post's staged edit, or None (for editors: anonymous callers get a null Leaf)."""
+    ids = [parent["id"] for parent in parents]
+    found = await _memoised(request, "pending", ids, previews.pending_for_posts, "post_id")
+    return [found[key] for key in ids]
 
 
 NEIGHBOURS = ("prev_id", "next_id")

@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
+
 from graph import db, reconnect
 from graph.clock import COPENHAGEN
 
@@ -93,3 +95,8 @@ def to_date(value: Any) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(value)
+
+
+def from_json(value: Any) -> Any:
+    """A JSON column's value (PostgreSQL's JSONB arrives decoded, SQLite's as text)."""
+    return orjson.loads(value) if isinstance(value, str | bytes) else value

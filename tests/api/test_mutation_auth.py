@@ -19,6 +19,7 @@ from fixtures import editing
 from fixtures.editing import Desk, global_id, later, run
 
 from graph import models
+from graph.api.ids import from_global_id
 
 Read = Callable[[], Awaitable[Any]]
 Prepare = Callable[[Desk], Awaitable[tuple[dict[str, Any], Read]]]
@@ -178,6 +179,38 @@ async def pass_baton(desk: Desk) -> tuple[dict[str, Any], Read]:
     return {"relay": relay["id"], "author": author["id"], "dueOn": due}, read
 
 
+async def discard_pending_changes(desk: Desk) -> tuple[dict[str, Any], Read]:
+    post = await desk.published(await desk.relay())
+    await desk.ok("updatePost", id=post["id"], expectedVersion=2, title="Ny", stage=True)
+
+    async def read() -> Any:
+        document = (
+            f'{{ node(id: "{post["id"]}") {{ ... on Post {{ version pending {{ title }} }} }} }}'
+        )
+        return (await desk.editor.data(document))["node"]
+
+    return {"post": post["id"], "expectedVersion": 3}, read
+
+
+def preview_links(post_id: str) -> Read:
+    async def read() -> Any:
+        _, pk = from_global_id(post_id)
+        return await models.PreviewLink.filter(post_id=pk).values_list("revoked_at", flat=True)
+
+    return read
+
+
+async def create_preview_link(desk: Desk) -> tuple[dict[str, Any], Read]:
+    post = await desk.post()
+    return {"post": post["id"], "expiresInHours": 1}, preview_links(post["id"])
+
+
+async def revoke_preview_links(desk: Desk) -> tuple[dict[str, Any], Read]:
+    post = await desk.post()
+    await desk.ok("createPreviewLink", post=post["id"])
+    return {"post": post["id"]}, preview_links(post["id"])
+
+
 # Each mutation, with a valid input an editor could send and how to read back its target.
 MUTATIONS: dict[str, Prepare] = {
     "createRelay": create_relay,
@@ -199,6 +232,9 @@ MUTATIONS: dict[str, Prepare] = {
     "updateCategory": update_category,
     "importRelay": import_relay,
     "passBaton": pass_baton,
+    "discardPendingChanges": discard_pending_changes,
+    "createPreviewLink": create_preview_link,
+    "revokePreviewLinks": revoke_preview_links,
 }
 
 

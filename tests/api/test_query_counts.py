@@ -105,13 +105,14 @@ async def test_relay_list_nesting_is_one_statement_per_level(
 EDITOR_POSTS = """
 query EditorPosts($first: Int!) {
   posts(first: $first, filter: {status: [DRAFT, PUBLISHED]}) {
-    edges { node { slug status revisions { version actor } bylines { author { name } } } }
+    edges { node { slug status revisions { version actor } bylines { author { name } }
+      pending { title category { slug } bylines { author { name } } } } }
   }
 }
 """
 
 
-async def test_editor_lists_with_revisions_do_not_grow_with_page_size(
+async def test_editor_lists_with_revisions_and_pending_do_not_grow_with_page_size(
     data: synthetic.Synthetic, editor: GraphQL, sql_statements: StatementCounter
 ) -> None:
     # Warm up: a token's first request in a minute also records when it was last used.

@@ -48,6 +48,7 @@ async def test_creating_a_post_records_revision_one_by_the_editor(desk: Desk) ->
 # The fields FieldChange.field is documented to name.
 POST_FIELDS = {
     "title", "slug", "teaser", "body", "category", "bylines", "status", "publishedAt", "publishAt",
+    "pending",
 }  # fmt: skip
 
 

@@ -228,6 +228,20 @@ async def import_relay(desk: Desk, reader: Reader) -> None:
     assert (await reader.fresh(RELAY, slug=slug))["relay"]["title"] == "Importeret"
 
 
+async def discard_pending_changes(desk: Desk, reader: Reader) -> None:
+    # Staging and discarding keep the live content; the post's `version` changes, and shows.
+    post = await desk.published(await desk.relay())
+    await desk.ok("updatePost", id=post["id"], expectedVersion=2, stage=True, title="Senere")
+    query = "query ($slug: String!) { post(slug: $slug) { title version } }"
+    assert await reader.cached(query, slug=post["slug"]) == {
+        "post": {"title": post["title"], "version": 3}
+    }
+    await desk.ok("discardPendingChanges", post=post["id"], expectedVersion=3)
+    assert await reader.fresh(query, slug=post["slug"]) == {
+        "post": {"title": post["title"], "version": 4}
+    }
+
+
 SCENARIOS: dict[str, Scenario] = {
     "createRelay": create_relay,
     "updateRelay": update_relay,
@@ -247,11 +261,14 @@ SCENARIOS: dict[str, Scenario] = {
     "createCategory": create_category,
     "updateCategory": update_category,
     "importRelay": import_relay,
+    "discardPendingChanges": discard_pending_changes,
 }
 
 # Writes no anonymous answer shows: the baton (editors only), webhooks and jobs (admins),
-# the newsletter (subscribers are never listed).
+# the newsletter (subscribers are never listed), preview links (their answers are never cached).
 NO_PUBLIC_EFFECT = {
+    "createPreviewLink",
+    "revokePreviewLinks",
     "passBaton",
     "createWebhook",
     "updateWebhook",

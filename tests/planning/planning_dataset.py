@@ -1,10 +1,10 @@
 """The data both executors read: the demo relay, content made for this module, and samples of it.
 
 `make_content` adds what the demo relay lacks so visibility rules are exercised: drafts, a
-scheduled and an archived post, a post with neither category nor bylines, an ended second
-relay, and an author, organisation and category of their own. Everything carries the desk's
-tag and is deleted with it. `read_dataset` then collects the real slugs, global ids and
-cursors that queries' arguments are drawn from (see `planning_values`).
+scheduled and an archived post, a staged edit, a post with neither category nor bylines, an
+ended second relay, and an author, organisation and category of their own. Everything carries
+the desk's tag and is deleted with it. `read_dataset` then collects the real slugs, global ids
+and cursors that queries' arguments are drawn from (see `planning_values`).
 """
 
 from __future__ import annotations
@@ -58,6 +58,16 @@ async def make_content(desk: Desk) -> dict[str, str]:
     ]
     published = await desk.published(
         relay, category=category["slug"], bylines=bylines, publishedAt=earlier(10)
+    )
+    # A staged edit beside the live post: `Post.pending` for editors.
+    await desk.ok(
+        "updatePost",
+        id=published["id"],
+        expectedVersion=published["version"],
+        stage=True,
+        title="En kommende overskrift",
+        category=None,
+        bylines=bylines[1:],
     )
     bare = await desk.published(relay, publishedAt=earlier(5))
     await desk.published(

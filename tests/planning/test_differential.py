@@ -286,6 +286,18 @@ query OldSlugs($relay: String!, $post: String!, $author: String!, $organization:
 """
 
 
+PENDING = """
+query Pending {
+  posts(first: 10, filter: {status: [DRAFT, PUBLISHED]}) {
+    edges { node { slug pending {
+      title slug teaser teaserDerived body html changedFields stagedBy stagedAt
+      category { slug name } bylines { role author { slug name } organization { slug } }
+    } } }
+  }
+}
+"""
+
+
 async def test_lookups_by_old_slugs_are_planned_and_answer_alike(
     twins: Twins, dataset: Dataset, callers: dict[str, Caller]
 ) -> None:
@@ -299,3 +311,18 @@ async def test_lookups_by_old_slugs_are_planned_and_answer_alike(
         assert data["relay"]["previousSlugs"] == [variables["relay"]]
         assert data["post"]["slug"] != variables["post"]
         assert data["posts"]["totalCount"] == 1
+
+
+async def test_an_editors_pending_versions_are_planned_and_answer_alike(
+    twins: Twins, dataset: Dataset, callers: dict[str, Caller]
+) -> None:
+    for caller in callers.values():
+        before = await _planned_total(twins.planned)
+        answer = await twins.compare(PENDING, {}, caller, "pending")
+        assert await _planned_total(twins.planned) == before + 1, caller.name
+        posts = json.loads(answer.content)["data"]["posts"]["edges"]
+        shown = [post["node"]["pending"] for post in posts]
+        if caller.name == "editor":
+            assert any(shown), "no post with a staged edit to compare"
+        else:
+            assert shown == [None] * len(shown)

@@ -9,6 +9,7 @@ from graph.api.jobs import JobMutations
 from graph.api.mutations.catalog import CatalogMutations
 from graph.api.mutations.imports import ImportMutations
 from graph.api.mutations.posts import PostMutations
+from graph.api.mutations.previews import PreviewMutations
 from graph.api.newsletter import NewsletterMutations
 from graph.api.webhooks import WebhookMutations
 
@@ -20,6 +21,7 @@ from graph.api.webhooks import WebhookMutations
 )
 class Mutation(
     PostMutations,
+    PreviewMutations,
     CatalogMutations,
     ImportMutations,
     JobMutations,

@@ -14,6 +14,7 @@ from graph.api.filters import aware
 from graph.api.mutations.errors import AnyError, mutate, pk_of, to_graphql
 from graph.api.types import Post
 from graph.editing import posts as editing
+from graph.editing import staging
 from graph.editing.errors import VersionConflict
 from graph.read import posts
 from graph.read.access import EDITOR
@@ -92,6 +93,12 @@ class UpdatePostInput:
     )
     bylines: list[BylineInput] | None = strawberry.field(
         default=UNSET, description="Replaces all bylines (up to 20), in printed order."
+    )
+    stage: bool = strawberry.field(
+        default=False,
+        description="Keep the edit as the published post's pending version (`Post.pending`) "
+        "instead of changing the live post; `publishPost` makes it live, "
+        "`discardPendingChanges` drops it. Only for published posts (else ValidationFailed).",
     )
 
     def fields(self) -> dict[str, Any]:
@@ -187,11 +194,16 @@ class PostMutations:
             present_post,
         )
 
-    @strawberry.mutation(description="Change a post's text, slug, category or bylines.")
+    @strawberry.mutation(
+        description="Change a post's text, slug, category or bylines, or with `stage: true` "
+        "stage the change on a published post. While a change is staged, edits must be "
+        "staged too."
+    )
     async def update_post(self, info: Info, input: UpdatePostInput) -> PostResult:
+        write = staging.stage_post if input.stage else editing.update_post
         return await mutate(
             info,
-            lambda actor: editing.update_post(
+            lambda actor: write(
                 actor, pk_of(input.id, "Post"), input.expected_version, input.fields()
             ),
             present_post_at(input.expected_version),
@@ -210,7 +222,8 @@ class PostMutations:
 
     @strawberry.mutation(
         description="Publish a post: it gets its leg in the relay and shows in every list, "
-        "lookup and search. Publishing a published post changes nothing."
+        "lookup and search. A staged edit (`Post.pending`) goes live with it. Publishing a "
+        "published post without a staged edit changes nothing."
     )
     async def publish_post(self, info: Info, input: PublishPostInput) -> PostResult:
         return await mutate(
