@@ -10,6 +10,7 @@ import pytest
 from fixtures.cached import Cached, cached_app
 from fixtures.editing import Desk, later
 
+from feeds.formats import atom_problems
 from graph.feeds.routes import FEED_COST
 
 
@@ -147,3 +148,33 @@ async def test_a_computed_feed_spends_its_cost_and_a_cached_one_1(budgeted: Cach
     second = await budgeted.http.get("/feeds/posts.rss")
     assert second.headers["x-cache"] == "HIT"
     assert second.headers["ratelimit"].startswith(f'"cost";r={10_000 - FEED_COST - 1};')
+
+
+async def test_text_xml_cannot_carry_is_left_out_not_an_error(cached: Cached, desk: Desk) -> None:
+    relay = await desk.relay()
+    post = await desk.published(relay, title="Bell\x07 and\x0b tab", teaser="Form\x0cfeed")
+    for extension in ("atom", "rss", "json"):
+        response = await cached.http.get(f"/feeds/relays/{relay['slug']}.{extension}")
+        assert response.status_code == 200
+        assert "Bell and tab" in response.text
+    assert post["title"] == "Bell\x07 and\x0b tab"
+
+
+async def test_a_feed_reads_in_three_statements_however_many_posts(
+    cached: Cached, sql_statements: Any
+) -> None:
+    await cached.http.get("/feeds/relays/lederskabs-stafetten.atom")
+    # The relay by slug, its newest posts with relay and category joined, their bylines.
+    assert len(sql_statements.statements) == 3
+
+
+async def test_an_atom_entry_without_bylines_is_signed_by_its_relay(
+    cached: Cached, desk: Desk
+) -> None:
+    relay = await desk.relay()
+    await desk.published(relay)
+    response = await cached.http.get(f"/feeds/relays/{relay['slug']}.atom")
+    assert atom_problems(response.content) == []
+    assert f"<author>\n      <name>{relay['title']}</name>" in response.text
+    document = json.loads((await cached.http.get(f"/feeds/relays/{relay['slug']}.json")).content)
+    assert "authors" not in document["items"][0]

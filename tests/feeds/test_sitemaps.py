@@ -151,3 +151,11 @@ def test_an_empty_site_has_no_sitemap_index_and_empty_valid_feeds(tmp_path: Path
     assert atom_problems(atom.content) == rss_problems(rss.content) == []
     assert json_feed_problems(document.content) == []
     assert document.json()["items"] == []
+
+
+async def test_a_computed_sitemap_spends_one_unit_per_url(database: str) -> None:
+    async for app in cached_app(database, rate_limit_cost=10_000):
+        first = await app.http.get(f"/sitemaps/relays/{DEMO_RELAY}.xml")
+        assert first.headers["ratelimit"].startswith(f'"cost";r={10_000 - 25};')
+        second = await app.http.get(f"/sitemaps/relays/{DEMO_RELAY}.xml")
+        assert second.headers["ratelimit"].startswith(f'"cost";r={10_000 - 25 - 1};')
