@@ -36,6 +36,7 @@ from graph.cache import invalidation
 from graph.cache.middleware import CachedGraphQL
 from graph.cache.persisted import OPERATIONS_DIR, PersistedQueries, named_operations
 from graph.cache.store import ResponseCache
+from graph.feeds import routes as feeds
 from graph.jobs import engine, maintenance, worker
 from graph.jobs.maintenance import requeue_due_work
 from graph.jobs.worker import worker_running
@@ -198,6 +199,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
         *newsletter_http.routes,
+        *feeds.routes,
     ]
     middleware = [
         Middleware(RequestIdMiddleware),

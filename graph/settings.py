@@ -62,7 +62,8 @@ class Settings(BaseSettings):
     )
     post_url_template: str = Field(
         default="https://www.denoffentlige.dk/{post}",
-        description="A post's public page, for mails: {relay} and {post} are slugs",
+        description="A post's public page, for mails, feeds and sitemaps: {relay} and {post} "
+        "are slugs",
     )
     preview_url_template: str = Field(
         default="",
@@ -121,6 +122,10 @@ class Settings(BaseSettings):
     mail_retry_base_s: float = 30.0
     mail_retry_cap_s: float = 3600.0
     baton_reminder_days: int = 3
+
+    def post_url(self, relay_slug: str, post_slug: str) -> str:
+        """A post's page on the site, from POST_URL_TEMPLATE."""
+        return self.post_url_template.format(relay=relay_slug, post=post_slug)
 
     @property
     def budget_per_window(self) -> int:

@@ -1,6 +1,9 @@
 """The HTTP edge of budgets: who is asking, what they may still spend, 429 when nothing.
 
-Every `/graphql` answer carries the IETF `RateLimit-Policy` and `RateLimit` headers
+Feeds and sitemaps (`/feeds/…`, `/sitemap.xml`, `/sitemaps/…`) spend the same budget: a
+computed one is charged the cost its route names, one from the response cache 1.
+
+Every metered answer carries the IETF `RateLimit-Policy` and `RateLimit` headers
 (draft-ietf-httpapi-ratelimit-headers): the policy's quota and window, and what is left of it
 after this request with the seconds until it resets. A token holder is one client whatever
 address it calls from; an anonymous caller is its address (an IPv6 caller its /64, which one
@@ -25,10 +28,17 @@ log = logging.getLogger(__name__)
 Scope = dict[str, Any]
 Message = dict[str, Any]
 POLICY = "cost"
+# The paths that spend budgets besides `/graphql`: feeds and sitemaps.
+METERED_PREFIXES = ("/feeds/", "/sitemaps/")
+
+
+def metered(path: str) -> bool:
+    """Whether requests to `path` spend the client's budget."""
+    return path in ("/graphql", "/sitemap.xml") or path.startswith(METERED_PREFIXES)
 
 
 class Budgets:
-    """ASGI middleware for `/graphql` that keeps each client within its budget."""
+    """ASGI middleware for `/graphql`, feeds and sitemaps: each client within its budget."""
 
     def __init__(self, app: Any, budget: Budget, trust_forwarded_for: bool = False) -> None:
         self.app = app
@@ -37,7 +47,7 @@ class Budgets:
         self.policy = f'"{POLICY}";q={budget.limit};w={budget.window_s}'.encode()
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["path"] != "/graphql":
+        if scope["type"] != "http" or not metered(scope["path"]):
             await self.app(scope, receive, send)
             return
         try:

@@ -92,7 +92,7 @@ class CachedGraphQL:
         self.only_known = settings.apq_only_known
         self.cache_control = settings.cache_control.encode()
         self.tag_header = settings.cache_tag_header.lower().encode()
-        self.tag_separator = "," if self.tag_header == b"cache-tag" else " "
+        self.tag_separator = tag_separator(settings.cache_tag_header)
         self.max_tokens = settings.max_tokens
         self._documents: OrderedDict[str, Document | None] = OrderedDict()
 
@@ -225,7 +225,7 @@ class CachedGraphQL:
         self, send: Any, entry: Entry, is_get: bool, headers: dict[bytes, bytes], state: bytes
     ) -> None:
         labels = [*self._labels(entry, is_get), (b"vary", b"Authorization"), (b"x-cache", state)]
-        if is_get and _none_match(headers.get(b"if-none-match"), entry.etag):
+        if is_get and none_match(headers.get(b"if-none-match"), entry.etag):
             await _respond(send, 304, labels, b"")
             return
         await _respond(send, 200, labels, entry.body)
@@ -262,7 +262,13 @@ class CachedGraphQL:
         return document
 
 
-def _none_match(header: bytes | None, etag: str) -> bool:
+def tag_separator(header_name: str) -> str:
+    """How the tag header separates tags: commas in `Cache-Tag`, spaces (Fastly's
+    `Surrogate-Key`) otherwise."""
+    return "," if header_name.lower() == "cache-tag" else " "
+
+
+def none_match(header: bytes | None, etag: str) -> bool:
     """Whether `If-None-Match` names this ETag: `*`, or any tag in its list by RFC 9110's
     weak comparison (`W/"x"` matches `"x"`), as caches and CDNs send it after revalidating.
     """

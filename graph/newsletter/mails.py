@@ -59,7 +59,7 @@ def confirmation_mail(
 
 def post_mail(settings: Settings, to: str, news: PostNews, unsubscribe_token: str) -> Mail:
     """One new post, with a link to read it and the one-click unsubscribe (RFC 8058)."""
-    post_url = settings.post_url_template.format(relay=news.relay_slug, post=news.post_slug)
+    post_url = settings.post_url(news.relay_slug, news.post_slug)
     unsubscribe_url = link(settings, UNSUBSCRIBE_PATH, unsubscribe_token)
     relay, title, teaser = one_line(news.relay_title), one_line(news.title), news.teaser.strip()
     text = "\n".join(

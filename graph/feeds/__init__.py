@@ -1,0 +1,1 @@
+"""Feeds (Atom, RSS, JSON Feed) and sitemaps of published posts, served over plain HTTP."""

@@ -1,0 +1,82 @@
+"""Feed and sitemap answers through the response cache: ETag, 304, tags, and a budget charge.
+
+A feed is kept in the same cache as GraphQL answers, under the content tags of what it
+shows, so the write that invalidates a GraphQL answer (in this process, or in any process
+through PostgreSQL's NOTIFY) drops the feed too. Feeds are public: a token changes nothing
+in them, so every caller shares one cached copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from graph.budget.spend import Spend
+from graph.cache import tags
+from graph.cache.middleware import MAX_TAG_HEADER, none_match, tag_separator
+from graph.cache.store import Entry, ResponseCache
+from graph.settings import Settings
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A computed feed or sitemap: its bytes and what it costs the client's budget."""
+
+    body: bytes
+    cost: int
+
+
+Produce = Callable[[], Awaitable[Answer | None]]
+
+
+def not_found(what: str) -> Response:
+    """A 404 with a one-line plain body."""
+    return PlainTextResponse(f"No such {what}.\n", status_code=404)
+
+
+async def respond(
+    request: Request, key: str, media_type: str, produce: Produce, what: str
+) -> Response:
+    """The cached answer for `key`, or `produce()`'s (None means 404), with HTTP caching."""
+    cache: ResponseCache | None = request.app.state.cache
+    settings: Settings = request.app.state.settings
+    cache_key = hashlib.blake2b(f"feeds\x00{key}".encode(), digest_size=20).digest()
+    entry = cache.get(cache_key) if cache is not None and cache.enabled else None
+    state = "HIT"
+    if entry is None:
+        ran: list[bool] = []
+
+        async def compute() -> Entry | None:
+            ran.append(True)
+            return await _computed(request, settings, produce)
+
+        entry = await (compute() if cache is None else cache.compute(cache_key, compute))
+        if entry is None and not ran:
+            entry = await compute()  # the request we waited on found nothing: see for ourselves
+        state = "MISS" if ran else "HIT"
+    if entry is None:
+        return not_found(what)
+    headers = {"ETag": entry.etag, "Cache-Control": settings.cache_control, "X-Cache": state}
+    if entry.tag_header:
+        headers[settings.cache_tag_header] = entry.tag_header.decode()
+    if none_match(request.headers.get("if-none-match", "").encode() or None, entry.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(entry.body, media_type=media_type, headers=headers)
+
+
+async def _computed(request: Request, settings: Settings, produce: Produce) -> Entry | None:
+    """An entry made by `produce`, tagged with what it read; the client is charged its cost."""
+    with tags.collecting() as collected:
+        answer = await produce()
+    if answer is None:
+        return None
+    spend = request.scope.get(Spend.SCOPE_KEY)
+    if isinstance(spend, Spend):
+        spend.cost = answer.cost
+    separator = tag_separator(settings.cache_tag_header)
+    header = tags.header_value(collected, separator, MAX_TAG_HEADER)
+    return Entry.of(answer.body, collected, header.encode())

@@ -1,0 +1,87 @@
+"""The feed and sitemap URLs: `/feeds/…`, `/sitemap.xml`, `/sitemaps/relays/{slug}.xml`."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from graph.feeds import formats, model, sitemaps
+from graph.feeds.model import FEED_SIZE, FORMATS, SUBJECT_FOLDERS, Format
+from graph.feeds.responses import Answer, not_found, respond
+from graph.read.posts import Scope
+from graph.settings import Settings
+
+# What a computed feed costs a client's budget: the worst case of the GraphQL query that
+# reads the same (50 posts, each with relay, category and 20 bylines with their authors).
+# A cached one costs 1, as a cached GraphQL answer does.
+FEED_COST = FEED_SIZE * (3 + 20 * 2)
+PAGE = re.compile(r"[1-9][0-9]{0,8}")
+
+
+async def all_posts_feed(request: Request) -> Response:
+    """`/feeds/posts.{atom,rss,json}`: the newest posts of every relay."""
+    format = FORMATS.get(request.path_params["format"])
+    if format is None:
+        return not_found("feed")
+    return await _feed(request, Scope.ALL, None, f"/feeds/posts.{format.extension}", format)
+
+
+async def subject_feed(request: Request) -> Response:
+    """`/feeds/{relays,categories,authors,organizations}/{slug}.{atom,rss,json}`."""
+    folder = request.path_params["folder"]
+    slug, dot, extension = request.path_params["name"].rpartition(".")
+    scope, format = SUBJECT_FOLDERS.get(folder), FORMATS.get(extension)
+    if scope is None or format is None or not dot or not slug:
+        return not_found("feed")
+    return await _feed(request, scope, slug, f"/feeds/{folder}/{slug}.{extension}", format)
+
+
+async def _feed(
+    request: Request, scope: Scope, slug: str | None, path: str, format: Format
+) -> Response:
+    settings: Settings = request.app.state.settings
+
+    async def produce() -> Answer | None:
+        feed = await model.build(settings, scope, slug, path)
+        return None if feed is None else Answer(formats.render(feed, format), FEED_COST)
+
+    return await respond(request, path, format.media_type, produce, "feed")
+
+
+async def sitemap_index(request: Request) -> Response:
+    """`/sitemap.xml`: the index of every relay's sitemap files."""
+    settings: Settings = request.app.state.settings
+
+    async def produce() -> Answer | None:
+        index = await sitemaps.index(settings)
+        return None if index is None else Answer(index.xml, index.entries)
+
+    return await respond(request, "/sitemap.xml", sitemaps.MEDIA_TYPE, produce, "sitemap")
+
+
+async def relay_sitemap(request: Request) -> Response:
+    """`/sitemaps/relays/{slug}.xml[?page=N]`: one file of a relay's posts' pages."""
+    settings: Settings = request.app.state.settings
+    slug, dot, extension = request.path_params["name"].rpartition(".")
+    page_text = request.query_params.get("page", "1")
+    if not dot or extension != "xml" or not PAGE.fullmatch(page_text):
+        return not_found("sitemap")
+    page = int(page_text)
+
+    async def produce() -> Answer | None:
+        sitemap = await sitemaps.relay_sitemap(settings, slug, page)
+        return None if sitemap is None else Answer(sitemap.xml, sitemap.entries)
+
+    key = sitemaps.relay_sitemap_path(slug, page)
+    return await respond(request, key, sitemaps.MEDIA_TYPE, produce, "sitemap")
+
+
+routes = [
+    Route("/feeds/posts.{format}", all_posts_feed, methods=["GET"]),
+    Route("/feeds/{folder}/{name}", subject_feed, methods=["GET"]),
+    Route("/sitemap.xml", sitemap_index, methods=["GET"]),
+    Route("/sitemaps/relays/{name}", relay_sitemap, methods=["GET"]),
+]
