@@ -1,4 +1,4 @@
-"""The ASGI app: /graphql, /healthz, Tortoise registered for the app's lifetime."""
+"""The ASGI app: /graphql (GraphiQL for browsers), /healthz, Tortoise for the app's lifetime."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -37,6 +37,9 @@ from graph.cache.middleware import CachedGraphQL
 from graph.cache.persisted import OPERATIONS_DIR, PersistedQueries, named_operations
 from graph.cache.store import ResponseCache
 from graph.feeds import routes as feeds
+from graph.graphiql.assets import MOUNT as GRAPHIQL_MOUNT
+from graph.graphiql.assets import GraphiQLFiles
+from graph.graphiql.page import graphiql_response
 from graph.jobs import engine, maintenance, worker
 from graph.jobs.maintenance import requeue_due_work
 from graph.jobs.worker import worker_running
@@ -75,6 +78,11 @@ class GraphQLApp(GraphQL[Context, None]):
             body = {"errors": [{"message": error.reason}]}
             response = JSONResponse(body, status_code=error.status_code)
         await response(scope, receive, send)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Strawberry's page loads GraphiQL from a CDN and is blank offline; ours loads the
+        # copies this package serves under /graphiql/.
+        return graphiql_response()
 
     def encode_json(self, data: object) -> bytes:
         # orjson is several times faster than json.dumps on large nested responses and
@@ -198,6 +206,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
+        Mount(GRAPHIQL_MOUNT, app=GraphiQLFiles(), name="graphiql"),
         *newsletter_http.routes,
         *feeds.routes,
     ]

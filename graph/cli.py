@@ -21,11 +21,13 @@ SCHEMA_PATH = Path("schema") / "schema.graphql"
 
 async def _with_database(work: Callable[[], Awaitable[None]]) -> None:
     settings = get_settings()
-    await db.migrate(settings.database_url)
-    await db.init(settings.database_url)
     try:
+        await db.migrate(settings.database_url)
+        await db.init(settings.database_url)
         await work()
     finally:
+        # Also when migrating fails: an open SQLite connection's thread would keep the
+        # process alive after the traceback, so `graph migrate` hung instead of failing.
         await Tortoise.close_connections()
 
 
