@@ -10,6 +10,7 @@ import strawberry
 
 from graph.api.context import Info
 from graph.api.errors import ClientError
+from graph.api.filters import filter_tags
 from graph.api.pagination import (
     PageInfo,
     check_first,
@@ -210,7 +211,7 @@ async def search_connection(
 ) -> SearchConnection:
     """One page of hits for a search text, its count and facets made only if asked for."""
     check_search_query(text)
-    tags.add(tags.POSTS)
+    tags.add(tags.POSTS, *filter_tags(post_filter))
     query = syntax.parse(text)
     matching = search.Matching(query, post_filter, info.context.access)
     offset = search_offset(after)

@@ -341,7 +341,7 @@ def search_page(counted: bool) -> Source:
         query = syntax.parse(text)
         post_filter = filter_from_arguments(arguments.get("filter"))
         matching = search.Matching(query, post_filter, request.access)
-        request.tags.add(tags.POSTS)
+        request.tags.update([tags.POSTS, *filter_tags(post_filter)])
         offset = search_offset(after)
         rows = await search.search_posts(matching, offset, check_first(first) + 1, request.posts)
         tagged = _tagged(request, "Post", first, rows)
