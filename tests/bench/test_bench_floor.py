@@ -21,6 +21,7 @@ from psycopg import sql
 
 from graph.bench import database, operations, servers
 from graph.bench.runner import DB_FLOOR_APP, first_difference, floor_part
+from graph.bench.sizes import SIZES
 from graph.jobs.engine import libpq_url
 
 pytestmark = pytest.mark.skipif(
@@ -156,6 +157,15 @@ def test_legs_count_from_one_in_time_order_per_relay(bench_url: str) -> None:
             "(PARTITION BY relay_id ORDER BY published_at, id) AS n FROM post) t WHERE leg <> n"
         ).fetchone()
     assert row == (0,)
+
+
+def test_the_search_table_has_statistics_once_made(bench_url: str) -> None:
+    # Filled by a trigger while `post` is loaded: the planner must see its rows too.
+    with psycopg.connect(libpq_url(bench_url)) as connection:
+        row = connection.execute(
+            "SELECT reltuples FROM pg_class WHERE relname = 'post_search'"
+        ).fetchone()
+    assert row is not None and row[0] == SIZES["tiny"].posts
 
 
 def test_every_post_is_visible_through_the_api(bench_url: str, api: str) -> None:
