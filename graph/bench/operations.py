@@ -83,9 +83,8 @@ GROUP BY o.id ORDER BY count(*) DESC, o.id LIMIT 1
 
 def phrases() -> list[str]:
     """Quoted two-word phrases of frequent content words, the likeliest in Zipf text first."""
-    top = [word for word in words.vocabulary() if word not in DANISH_STOP_WORDS and len(word) >= 5][
-        :PHRASE_WORDS
-    ]
+    content = [word for word in words.vocabulary() if word not in DANISH_STOP_WORDS]
+    top = [word for word in content if len(word) >= 5][:PHRASE_WORDS]
     pairs = sorted(
         itertools.permutations(range(len(top)), 2),
         key=lambda pair: ((pair[0] + 1) * (pair[1] + 1), pair),
