@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from graph.bench import database, operations, publish, report, runner, wrk
+from graph.bench import database, operations, publish, report, runner, search_targets, wrk
 from graph.bench.chart import ChartUnavailable, check_available, write_chart
 from graph.bench.machine import ROOT, describe, invoked_command
 from graph.bench.probe import ExecutorsDiffer, OperationFailed
@@ -124,10 +124,24 @@ def _run(args: argparse.Namespace) -> None:
     print(report.text_table(results))
     for note in sorted(set(bench.notes)):
         print(f"note: {note}")
-    for part in (report.text_gains(results), _text_targets(results, size)):
+    m_p50 = _m_common_p50(plan.output) if size.name == "L" else None
+    searched = search_targets.verdicts(results, size.name, m_p50)
+    for part in (
+        report.text_gains(results),
+        _text_targets(results, size),
+        search_targets.text(searched),
+    ):
         if part:
             print(f"\n{part}")
-    _write_results(args, size, meta, plan, bench, results)
+    _write_results(args, size, meta, plan, bench, results, m_p50)
+
+
+def _m_common_p50(output: Path) -> float | None:
+    """The common word's single-request p50 of the M run whose results are in `output`."""
+    found = output / "M.json"
+    if not found.exists():
+        return None
+    return search_targets.common_p50(orjson.loads(found.read_bytes()))
 
 
 def _text_targets(results: list[report.OperationResult], size: Size) -> str:
@@ -152,6 +166,7 @@ def _write_results(
     plan: runner.Plan,
     bench: runner.Bench,
     results: list[report.OperationResult],
+    m_p50: float | None,
 ) -> None:
     machine = describe(plan.database_url, invoked_command())
     title = (
@@ -164,11 +179,14 @@ def _write_results(
         "machine": asdict(machine),
         "results": report.as_json(results),
         "targets": report.targets_json(report.verdicts(results, size.name)),
+        "search_targets": search_targets.as_json(
+            search_targets.verdicts(results, size.name, m_p50)
+        ),
         "notes": sorted(set(bench.notes)),
     }
     (plan.output / f"{size.name}.json").write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
     text = publish.section(
-        size, meta, plan, machine, results, chart.name if chart else None, bench.notes
+        size, meta, plan, machine, results, chart.name if chart else None, bench.notes, m_p50
     )
     (plan.output / f"{size.name}.md").write_text(text, encoding="utf-8")
     print(f"wrote {plan.output / f'{size.name}.md'} and .json" + (f", {chart}" if chart else ""))
@@ -176,7 +194,9 @@ def _write_results(
         published = _chart(results, CHARTS / f"{size.name}.png", title)
         link = f"benchmarks/{size.name}.png" if published else None
         publish.write(
-            BENCHMARKS, size, publish.section(size, meta, plan, machine, results, link, bench.notes)
+            BENCHMARKS,
+            size,
+            publish.section(size, meta, plan, machine, results, link, bench.notes, m_p50),
         )
         print(f"published to {BENCHMARKS}" + (f" and {published}" if published else ""))
 

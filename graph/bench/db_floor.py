@@ -27,9 +27,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from graph.bench import db_floor_search
 from graph.bench import db_floor_sql as q
 from graph.global_ids import to_global_id
 from graph.jobs.engine import libpq_url
+from graph.search import syntax
+from graph.search.highlight import Hit, highlight, matcher
+from graph.settings import get_settings
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 # Tortoise's default pool for PostgreSQL: the floor gets no more connections than the API.
@@ -228,17 +232,63 @@ async def organization_page(db: AsyncConnection[Row], variables: dict[str, Any])
     return {"organization": organization}
 
 
+SEARCH_WITH_FACETS_NODE = {
+    "slug": "p.slug",
+    "title": "p.title",
+    "publishedAt": "p.published_at",
+    "relay": q.obj(q.RELAY_REF),
+    "_teaser": "p.teaser",  # for the highlights
+    "_html": "p.html",
+}
+# The facets' default size, which SearchWithFacets keeps.
+FACETS_FIRST = 10
+
+
 async def search(db: AsyncConnection[Row], variables: dict[str, Any]) -> dict[str, Any]:
-    """Search: the first page of matching posts, best first."""
+    """Search: the first page of hits, best first, and how many there are."""
+    return {"search": await _search(db, variables, q.LISTING_NODE, facets=False)}
+
+
+async def search_with_facets(db: AsyncConnection[Row], variables: dict[str, Any]) -> dict[str, Any]:
+    """SearchWithFacets: the first page with scores and highlights, counts and facets."""
+    return {"search": await _search(db, variables, SEARCH_WITH_FACETS_NODE, facets=True)}
+
+
+async def _search(
+    db: AsyncConnection[Row], variables: dict[str, Any], node: q.Fields, facets: bool
+) -> dict[str, Any]:
     _only(variables, "query", "first")
-    first = variables.get("first", 10)
-    row = await _one(db, q.SEARCH, {"query": variables["query"], "limit": first + 1})
-    assert row is not None  # a bare SELECT always returns its one row
+    first, query = variables.get("first", 10), syntax.parse(variables["query"])
+    limit = get_settings().search_count_limit
+    row: Row = {"total": 0, "posts": [], "categories": [], "relays": [], "years": []}
+    if not query.matches_nothing:
+        shown = FACETS_FIRST if facets else None
+        cursor = await db.execute(db_floor_search.statement(query, first, limit, node, shown))
+        row = await cursor.fetchone() or row
+    hit = matcher(query)
+    edges = [_search_edge(found, hit, facets) for found in row["posts"][:first]]
+    answer: dict[str, Any] = {"totalCount": min(row["total"], limit)}
+    if facets:
+        answer["totalCountIsExact"] = row["total"] <= limit
+    answer["pageInfo"] = {
+        "hasNextPage": len(row["posts"]) > first,
+        "endCursor": encode_cursor([len(edges)]) if edges else None,
+    }
+    answer["edges"] = edges
+    if facets:
+        answer["facets"] = {key: row[key] for key in ("categories", "relays", "years")}
+    return answer
 
-    def offset_cursor(index: int, _node: Row) -> str:
-        return encode_cursor([index + 1])
 
-    return {"search": paged(row["posts"], first, row["total"], cursor=offset_cursor)}
+def _search_edge(found: Row, hit: Hit, facets: bool) -> dict[str, Any]:
+    node = {key: value for key, value in found.items() if not key.startswith("_")}
+    node["publishedAt"] = _copenhagen(node["publishedAt"])
+    if not facets:
+        return {"node": node}
+    # Cut from the page's texts in Python, as the API does: part of making the answer.
+    marked = highlight(hit, found["title"], found["_teaser"], found["_html"])
+    highlights = {"title": marked.title, "teaser": marked.teaser, "body": marked.body}
+    return {"score": float(found["_score"]), "highlights": highlights, "node": node}
 
 
 HANDLERS: dict[str, Handler] = {
@@ -249,6 +299,7 @@ HANDLERS: dict[str, Handler] = {
     "AuthorPage": author_page,
     "OrganizationPage": organization_page,
     "Search": search,
+    "SearchWithFacets": search_with_facets,
 }
 
 

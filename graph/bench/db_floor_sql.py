@@ -42,20 +42,16 @@ def bylines(author: Fields, organization: Fields | None = None, role: bool = Tru
     )
 
 
-def newest_posts(source: str, where: str, node: Fields, limit: str, rank: str = "") -> str:
+def newest_posts(source: str, where: str, node: Fields, limit: str) -> str:
     """A JSON array of up to `limit` post nodes from `source` (alias p), newest first.
 
-    With `rank` (an expression over p and the source), best rank first, then newest. Every
-    node also carries `_id` and `_at` (id, published_at) for cursors.
+    Every node also carries `_id` and `_at` (id, published_at) for cursors.
     """
-    rank_column = f", {rank} AS rank" if rank else ""
-    inner_order = f"rank DESC, {NEWEST}" if rank else NEWEST
-    outer_order = "t.rank DESC, t.at DESC, t.id DESC" if rank else "t.at DESC, t.id DESC"
     fields = {**node, "_id": "p.id", "_at": "p.published_at"}
     return (
-        f"(SELECT coalesce(json_agg({obj(fields)} ORDER BY {outer_order}), '[]') FROM ("
-        f"SELECT p.id, p.published_at AS at{rank_column} FROM {source} "
-        f"WHERE {where} AND p.status = 'published' ORDER BY {inner_order} LIMIT {limit}) t "
+        f"(SELECT coalesce(json_agg({obj(fields)} ORDER BY t.at DESC, t.id DESC), '[]') FROM ("
+        f"SELECT p.id, p.published_at AS at FROM {source} "
+        f"WHERE {where} AND p.status = 'published' ORDER BY {NEWEST} LIMIT {limit}) t "
         "JOIN post p ON p.id = t.id JOIN relay pr ON pr.id = p.relay_id "
         "LEFT JOIN category pc ON pc.id = p.category_id)"
     )
@@ -201,10 +197,3 @@ SELECT o.id, o.slug, o.name, o.short_name, upper(o.kind) AS kind, {MEMBERS} AS a
     {newest_posts(BY_ORGANIZATION, IN_ORGANIZATION, ORGANIZATION_NODE, "%(limit)s")} AS posts
 FROM organization o WHERE o.slug = %(slug)s
 """
-
-MATCHING = "post p, plainto_tsquery('danish', %(query)s) q"
-SEARCH = f"""
-SELECT {count_posts(MATCHING, "p.search_vector @@ q")} AS total,
-    {newest_posts(MATCHING, "p.search_vector @@ q", LISTING_NODE, "%(limit)s",
-                  rank="ts_rank(p.search_vector, q)")} AS posts
-"""  # fmt: skip

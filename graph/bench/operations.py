@@ -7,6 +7,7 @@ same requests.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -16,13 +17,21 @@ from typing import Any
 import orjson
 import psycopg
 
+from graph.bench import words
 from graph.bench.database import Meta
+from graph.danish import DANISH_STOP_WORDS
 from graph.jobs.engine import libpq_url
+from graph.search import compile, syntax
 
 OPERATIONS_DIR = Path(__file__).resolve().parents[2] / "schema" / "operations"
 # The category listing is measured on its third page, reached through pages 1 and 2.
 CATEGORY_PAGE = 3
 CATEGORY_LABEL = f"CategoryPage p{CATEGORY_PAGE}"
+# Search as you type, the issue's own example: `tillid` and `tillidsreform` are among the
+# vocabulary's 150 most frequent words, so the prefix matches many posts through many words.
+PREFIX = "tillids*"
+# The phrase is two of this many of the most frequent content words (five letters or more).
+PHRASE_WORDS = 8
 
 Response = dict[str, Any]
 Send = Callable[["Operation"], Awaitable[Response]]
@@ -72,6 +81,35 @@ GROUP BY o.id ORDER BY count(*) DESC, o.id LIMIT 1
 """
 
 
+def phrases() -> list[str]:
+    """Quoted two-word phrases of frequent content words, the likeliest in Zipf text first."""
+    content = [word for word in words.vocabulary() if word not in DANISH_STOP_WORDS]
+    top = [word for word in content if len(word) >= 5][:PHRASE_WORDS]
+    pairs = sorted(
+        itertools.permutations(range(len(top)), 2),
+        key=lambda pair: ((pair[0] + 1) * (pair[1] + 1), pair),
+    )
+    return [f'"{top[first]} {top[second]}"' for first, second in pairs]
+
+
+def _occurs(connection: psycopg.Connection[Any], text: str) -> bool:
+    """Whether a published post matches the search text (any field, as search reads it)."""
+    literal = compile.ts_literal(compile.tsquery(syntax.parse(text)))
+    row = connection.execute(
+        "SELECT EXISTS (SELECT 1 FROM post_search p "
+        f"WHERE p.status = 'published' AND p.document @@ {literal})"
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def common_phrase(connection: psycopg.Connection[Any]) -> str:
+    """The likeliest phrase of `phrases()` that the data holds (at M and L the first)."""
+    for text in phrases():
+        if _occurs(connection, text):
+            return text
+    raise AssertionError("no phrase of the most frequent words occurs in the bench data")
+
+
 def pick(url: str, meta: Meta) -> list[Operation]:
     """Every measured operation with its variables (the category page still lacks its cursor)."""
     with psycopg.connect(libpq_url(url)) as connection:
@@ -92,6 +130,9 @@ def pick(url: str, meta: Meta) -> list[Operation]:
             Operation("OrganizationPage", "OrganizationPage", {"slug": one(BUSIEST_ORGANIZATION)}),
             Operation("Search common", "Search", {"query": meta.common_word}),
             Operation("Search rare", "Search", {"query": meta.rare_word}),
+            Operation("Search phrase", "Search", {"query": common_phrase(connection)}),
+            Operation("Search prefix", "Search", {"query": PREFIX}),
+            Operation("Search with facets", "SearchWithFacets", {"query": meta.common_word}),
         ]
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import orjson
 
+from graph.bench import search_targets
 from graph.bench.database import Meta
 from graph.bench.machine import Machine
 from graph.bench.report import (
@@ -27,10 +28,13 @@ def section(
     results: list[OperationResult],
     chart: str | None,
     notes: list[str],
+    m_p50: float | None = None,
 ) -> str:
     """One size's results: the machine, the load, the operations, the chart, the table,
-    planned against standard execution, and the issue's targets."""
+    planned against standard execution, the issue's targets and the search targets (on L
+    with the growth from `m_p50`, M's common-word p50)."""
     load = plan.load
+    single = "; `single`: the same one request at a time" if "single" in plan.runs else ""
     lines = [
         f"### {size.name}: {size.posts:,} posts, {size.relays:,} relays, "
         f"{size.authors:,} authors, {size.organizations:,} organisations",
@@ -38,7 +42,7 @@ def section(
         *machine.lines(),
         f"- Load: wrk, {load.connections} connections, {load.threads} threads, "
         f"{load.duration_s:g} s per operation and run after {plan.warmup_s:g} s of warm-up; "
-        f"{plan.workers} workers per server",
+        f"{plan.workers} workers per server{single}",
         f"- Data: made in {meta.generated_s:.0f} s (seed {meta.seed}, generator {meta.generator})",
         "",
         "| operation | variables | response bytes |",
@@ -57,7 +61,9 @@ def section(
         lines += [*(f"Note: {note}" for note in sorted(set(notes))), ""]
     gains = markdown_gains(results)
     lines += [gains, ""] if gains else []
-    lines += [markdown_targets(verdicts(results, size.name), size.name)]
+    lines += [markdown_targets(verdicts(results, size.name), size.name), ""]
+    searched = search_targets.markdown_text(search_targets.verdicts(results, size.name, m_p50))
+    lines += [searched] if searched else []
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -14,15 +14,17 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-RUNS = ("cold", "standard", "db_floor", "warm", "http_floor")
+RUNS = ("cold", "single", "standard", "db_floor", "warm", "http_floor")
 RUN_NAMES = {
     "cold": "cold (planned)",
+    "single": "cold, 1 connection",
     "standard": "cold (standard)",
     "warm": "warm",
     "db_floor": "DB floor",
     "http_floor": "HTTP floor",
 }
-# Which floor each run is read against.
+# Which floor each run is read against. `single` (one request at a time) has none: the
+# floors are measured under load.
 FLOOR_OF = {"cold": "db_floor", "standard": "db_floor", "warm": "http_floor"}
 
 
@@ -89,11 +91,11 @@ NOTHING = "\N{EN DASH}"
 TIMES = "\N{MULTIPLICATION SIGN}"
 
 
-def _number(value: float | None, digits: int = 0) -> str:
+def format_number(value: float | None, digits: int = 0) -> str:
     return NOTHING if value is None else f"{value:,.{digits}f}"
 
 
-def _times(value: float | None) -> str:
+def format_times(value: float | None) -> str:
     if value is None:
         return NOTHING
     return f"{value:.2f}{TIMES}" if value < 10 else f"{value:.0f}{TIMES}"
@@ -119,9 +121,9 @@ def rows(results: list[OperationResult]) -> list[tuple[str, ...]]:
             against = RUN_NAMES[FLOOR_OF[run]] if ratios is not None else ""
             table.append(
                 (
-                    label, RUN_NAMES[run], _number(measured.requests_per_s),
-                    _number(measured.p50_ms, 1), _number(measured.p99_ms, 1),
-                    _number(measured.sql_per_request), _number(measured.peak_rss_mb),
+                    label, RUN_NAMES[run], format_number(measured.requests_per_s),
+                    format_number(measured.p50_ms, 1), format_number(measured.p99_ms, 1),
+                    format_number(measured.sql_per_request), format_number(measured.peak_rss_mb),
                     against, *_ratio_cells(ratios),
                 )
             )  # fmt: skip
@@ -133,7 +135,7 @@ def _ratio_cells(ratios: Ratios | None) -> tuple[str, ...]:
     if ratios is None:
         return ("",) * 5
     return tuple(
-        _times(value)
+        format_times(value)
         for value in (
             ratios.requests_per_s,
             ratios.p50_ms,
@@ -160,12 +162,12 @@ def gain_rows(results: list[OperationResult]) -> list[tuple[str, ...]]:
 
 def text_table(results: list[OperationResult]) -> str:
     """The table for a terminal: aligned columns, text left, numbers right."""
-    return _aligned([HEADER, *rows(results)], LEFT)
+    return aligned([HEADER, *rows(results)], LEFT)
 
 
 def markdown_table(results: list[OperationResult]) -> str:
     """The same table in Markdown."""
-    return _markdown([HEADER, *rows(results)], LEFT)
+    return markdown([HEADER, *rows(results)], LEFT)
 
 
 def text_gains(results: list[OperationResult]) -> str:
@@ -173,7 +175,7 @@ def text_gains(results: list[OperationResult]) -> str:
     found = gain_rows(results)
     if not found:
         return ""
-    return f"{GAIN_TITLE}:\n" + _aligned([GAIN_HEADER, *found], (0,))
+    return f"{GAIN_TITLE}:\n" + aligned([GAIN_HEADER, *found], (0,))
 
 
 def markdown_gains(results: list[OperationResult]) -> str:
@@ -181,10 +183,10 @@ def markdown_gains(results: list[OperationResult]) -> str:
     found = gain_rows(results)
     if not found:
         return ""
-    return f"{GAIN_TITLE}:\n\n" + _markdown([GAIN_HEADER, *found], (0,))
+    return f"{GAIN_TITLE}:\n\n" + markdown([GAIN_HEADER, *found], (0,))
 
 
-def _aligned(table: list[tuple[str, ...]], left: tuple[int, ...]) -> str:
+def aligned(table: list[tuple[str, ...]], left: tuple[int, ...]) -> str:
     widths = [max(len(row[column]) for row in table) for column in range(len(table[0]))]
     lines = []
     for row in table:
@@ -196,7 +198,7 @@ def _aligned(table: list[tuple[str, ...]], left: tuple[int, ...]) -> str:
     return "\n".join(lines)
 
 
-def _markdown(table: list[tuple[str, ...]], left: tuple[int, ...]) -> str:
+def markdown(table: list[tuple[str, ...]], left: tuple[int, ...]) -> str:
     align = tuple("---" if column in left else "---:" for column in range(len(table[0])))
     return "\n".join(_markdown_row(row) for row in [table[0], align, *table[1:]])
 
@@ -230,13 +232,13 @@ def _cold_p99_ms(result: OperationResult) -> float | None:
 
 
 def _milliseconds(value: float | None) -> str:
-    return _number(value, 1)
+    return format_number(value, 1)
 
 
 METRICS = {
-    "req/s": Metric(_cold_requests_per_s, ("cold",), at_least=True, show=_number),
+    "req/s": Metric(_cold_requests_per_s, ("cold",), at_least=True, show=format_number),
     "req/s ÷ DB floor": Metric(
-        _cold_share_of_db_floor, ("cold", "db_floor"), at_least=True, show=_times
+        _cold_share_of_db_floor, ("cold", "db_floor"), at_least=True, show=format_times
     ),
     "p99 ms": Metric(_cold_p99_ms, ("cold",), at_least=False, show=_milliseconds),
 }
@@ -324,13 +326,13 @@ def targets_title(size: str) -> str:
 
 def text_targets(found: list[Verdict], size: str) -> str:
     """The targets for a terminal, with their heading."""
-    return f"{targets_title(size)}:\n" + _aligned([TARGET_HEADER, *target_rows(found)], (0, 1, 3))
+    return f"{targets_title(size)}:\n" + aligned([TARGET_HEADER, *target_rows(found)], (0, 1, 3))
 
 
 def markdown_targets(found: list[Verdict], size: str) -> str:
     """The targets in Markdown, with their heading."""
     table = [TARGET_HEADER, *target_rows(found)]
-    return f"{targets_title(size)}:\n\n" + _markdown(table, (0, 1, 3))
+    return f"{targets_title(size)}:\n\n" + markdown(table, (0, 1, 3))
 
 
 def as_json(results: list[OperationResult]) -> list[dict[str, Any]]:

@@ -1,10 +1,12 @@
-"""One bench run: the probes, then five servers one after another, each driven by wrk.
+"""One bench run: the probes, then six servers one after another, each driven by wrk.
 
 The servers never run together, and all use the same data: the DB floor first (its answers
 are checked against the API's before it is measured), then the HTTP floor, then
 `graph serve` cold (RESPONSE_CACHE=false) on the planned executor (PLANNED_EXECUTION=true),
-cold again on the standard, field-by-field one (PLANNED_EXECUTION=false), and warm
-(RESPONSE_CACHE=true, planned, each operation primed first).
+the same server asked one request at a time (`single`: wrk with one connection, the latency
+a lone reader sees), cold again on the standard, field-by-field executor
+(PLANNED_EXECUTION=false), and warm (RESPONSE_CACHE=true, planned, each operation primed
+first).
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ from graph.jobs.engine import libpq_url
 
 HTTP_FLOOR_APP = "graph.bench.http_floor:create_app"
 DB_FLOOR_APP = "graph.bench.db_floor:create_app"
-RUNS = ("db_floor", "http_floor", "cold", "standard", "warm")
+RUNS = ("db_floor", "http_floor", "cold", "single", "standard", "warm")
+# The `single` run's load: one request at a time, for the plan's duration.
+SINGLE = wrk.Load(connections=1, threads=1)
 CACHE_READY_TIMEOUT_S = 20.0
 JSON = {"content-type": "application/json"}
 
@@ -77,6 +81,7 @@ class Bench:
         probe = self.probes[label]
         counts = {
             "cold": probe.statements,
+            "single": probe.statements,
             "standard": probe.standard_statements,
             "warm": probe.warm_statements,
             "db_floor": 1,
@@ -167,14 +172,17 @@ def _measure_one(
 ) -> Measurement:
     plan, url, body = bench.plan, _target(server, run, index), operation.payload()
     work, log = plan.output / "wrk", plan.output / "logs" / "wrk.log"
+    load = plan.load
+    if run == "single":
+        load = replace(SINGLE, duration_s=plan.load.duration_s)
     if not server.reset_peak_memory():
         bench.notes.append("peak RSS could not be reset per operation: it is the run's peak")
     _settle(bench, server)  # a server stopped before may have left queries running
     if plan.warmup_s > 0:
-        warmup = replace(plan.load, duration_s=plan.warmup_s)
+        warmup = replace(load, duration_s=plan.warmup_s)
         wrk.run(url, body, warmup, work, log)
         _settle(bench, server)
-    result = wrk.run(url, body, plan.load, work, log)
+    result = wrk.run(url, body, load, work, log)
     peak = server.peak_memory_mb()
     if result.errors:
         bench.notes.append(
@@ -183,8 +191,8 @@ def _measure_one(
         )
     if result.requests == 0:
         bench.notes.append(
-            f"{operation.label}, {run}: no request finished within {plan.load.duration_s:g} s "
-            f"at {plan.load.connections} connections (each took longer than the run)"
+            f"{operation.label}, {run}: no request finished within {load.duration_s:g} s "
+            f"at {load.connections} connection(s) (each took longer than the run)"
         )
     _settle(bench, server)
     return Measurement(

@@ -15,8 +15,8 @@ def parse(*arguments: str) -> argparse.Namespace:
     return parser.parse_args(list(arguments))
 
 
-def test_the_default_runs_measure_both_executors_cold() -> None:
-    assert parse().runs == ("db_floor", "http_floor", "cold", "standard", "warm")
+def test_the_default_runs_measure_both_executors_cold_and_one_request_at_a_time() -> None:
+    assert parse().runs == ("db_floor", "http_floor", "cold", "single", "standard", "warm")
 
 
 def test_runs_can_name_the_standard_executor() -> None:

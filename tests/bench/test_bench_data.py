@@ -8,13 +8,16 @@ from typing import Any
 
 import pytest
 
-from graph.bench import words
+from graph.bench import operations, words
 from graph.bench.generate import COLUMNS, COPENHAGEN, TABLES, Dataset
 from graph.bench.sizes import SIZES
 from graph.content import render_markdown
 from graph.danish import sort_key, stems
+from graph.search import syntax
 
 TINY = SIZES["tiny"]
+# Ordered pairs of the PHRASE_WORDS most frequent content words.
+PHRASE_PAIRS = operations.PHRASE_WORDS * (operations.PHRASE_WORDS - 1)
 
 
 @pytest.fixture(scope="module")
@@ -114,3 +117,12 @@ def test_search_has_a_common_word_and_a_rare_one() -> None:
     with_rare = sum(rare in body for body in bodies)
     assert with_common > len(bodies) / 5
     assert 1 <= with_rare <= 3
+
+
+def test_the_phrase_candidates_are_pairs_search_reads_as_one_phrase() -> None:
+    candidates = operations.phrases()
+    assert len(candidates) == len(set(candidates)) == PHRASE_PAIRS
+    first = syntax.parse(candidates[0])
+    assert len(first.clauses) == 1 and len(first.clauses[0][0].lexemes) == 2
+    # The two most frequent words of five letters or more come first, in rank order.
+    assert candidates[0] == '"mellem ledelse"'

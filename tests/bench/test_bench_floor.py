@@ -9,6 +9,7 @@ import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from psycopg import sql
 
 from graph.bench import database, operations, servers
 from graph.bench.runner import DB_FLOOR_APP, first_difference, floor_part
+from graph.bench.sizes import SIZES
 from graph.jobs.engine import libpq_url
 
 pytestmark = pytest.mark.skipif(
@@ -38,6 +40,9 @@ LABELS = [
     "OrganizationPage",
     "Search common",
     "Search rare",
+    "Search phrase",
+    "Search prefix",
+    "Search with facets",
 ]
 
 
@@ -84,8 +89,8 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("bench-servers")
 
 
-@pytest.fixture(scope="module")
-def api(bench_url: str, logs: Path) -> Iterator[str]:
+@contextmanager
+def api_server(bench_url: str, logs: Path, **settings: str) -> Iterator[str]:
     """`graph serve` on the bench database, response cache off; its base URL."""
     command = servers.python_command("-m", "graph", "serve", "--workers", "1")
     env = {
@@ -93,19 +98,31 @@ def api(bench_url: str, logs: Path) -> Iterator[str]:
         "LOAD_DEMO_ON_EMPTY": "false",
         "LOG_LEVEL": "WARNING",
         "RESPONSE_CACHE": "false",
+        **settings,
     }
     with servers.running("api", command, env, "/healthz", 1, logs) as server:
         yield server.base_url
 
 
-@pytest.fixture(scope="module")
-def floor(bench_url: str, logs: Path) -> Iterator[str]:
+@contextmanager
+def floor_server(bench_url: str, logs: Path, **settings: str) -> Iterator[str]:
     """The DB floor under uvicorn on the same database; its base URL."""
     command = servers.python_command("-m", "uvicorn", DB_FLOOR_APP, "--factory")
-    with servers.running(
-        "db_floor", command, {"DATABASE_URL": bench_url}, "/graphql", 1, logs
-    ) as server:
+    env = {"DATABASE_URL": bench_url, **settings}
+    with servers.running("db_floor", command, env, "/graphql", 1, logs) as server:
         yield server.base_url
+
+
+@pytest.fixture(scope="module")
+def api(bench_url: str, logs: Path) -> Iterator[str]:
+    with api_server(bench_url, logs) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def floor(bench_url: str, logs: Path) -> Iterator[str]:
+    with floor_server(bench_url, logs) as base_url:
+        yield base_url
 
 
 def post(base_url: str, body: bytes) -> Any:
@@ -142,6 +159,15 @@ def test_legs_count_from_one_in_time_order_per_relay(bench_url: str) -> None:
     assert row == (0,)
 
 
+def test_the_search_table_has_statistics_once_made(bench_url: str) -> None:
+    # Filled by a trigger while `post` is loaded: the planner must see its rows too.
+    with psycopg.connect(libpq_url(bench_url)) as connection:
+        row = connection.execute(
+            "SELECT reltuples FROM pg_class WHERE relname = 'post_search'"
+        ).fetchone()
+    assert row is not None and row[0] == SIZES["tiny"].posts
+
+
 def test_every_post_is_visible_through_the_api(bench_url: str, api: str) -> None:
     listed: list[str] = []
     after = None
@@ -173,6 +199,40 @@ def test_the_db_floor_answers_what_the_api_answers(
     got = post(floor, operation.payload())
     assert "errors" not in want
     assert all(value is not None for value in want["data"].values())  # something to compare
+    assert got == want, first_difference(want, got)
+
+
+SEARCHES = [label for label in LABELS if label.startswith("Search")]
+
+
+@pytest.mark.parametrize("label", SEARCHES)
+def test_every_search_finds_posts_on_the_tiny_data(
+    measured: dict[str, operations.Operation], api: str, label: str
+) -> None:
+    # Otherwise the floor's answer would be compared on an empty page.
+    found = post(api, measured[label].payload())["data"]["search"]
+    assert found["edges"]
+    assert found["totalCount"] >= len(found["edges"])
+
+
+# Fewer than the common word's matches on the tiny data: counts and facets stop at it.
+COUNT_LIMIT = "7"
+
+
+@pytest.mark.parametrize("label", ["Search common", "Search with facets"])
+def test_the_db_floor_counts_and_facets_up_to_the_limit_as_the_api_does(
+    measured: dict[str, operations.Operation], bench_url: str, logs: Path, label: str
+) -> None:
+    body = measured[label].payload()
+    with api_server(bench_url, logs, SEARCH_COUNT_LIMIT=COUNT_LIMIT) as api:
+        want = floor_part(post(api, body))
+    with floor_server(bench_url, logs, SEARCH_COUNT_LIMIT=COUNT_LIMIT) as floor:
+        got = post(floor, body)
+    found = want["data"]["search"]
+    assert found["totalCount"] == int(COUNT_LIMIT)
+    assert found.get("totalCountIsExact", False) is False
+    if "facets" in found:  # counted over the first matches only
+        assert sum(year["count"] for year in found["facets"]["years"]) == int(COUNT_LIMIT)
     assert got == want, first_difference(want, got)
 
 
