@@ -29,8 +29,9 @@ PUBLISHED = ANONYMOUS.visible_posts()
 
 
 async def subject_by_slug(scope: Scope, slug: str) -> sql.Row | None:
-    """The relay, category, author or organisation a feed is about; None if unknown."""
-    rows = await lookups.rows_by(SUBJECT_TABLES[scope], "slug", [slug])
+    """The relay, category, author or organisation a feed is about, by its slug or an old
+    one (an old link's feed keeps working); None if unknown."""
+    rows = await lookups.rows_by_slug(SUBJECT_TABLES[scope], [slug])
     return rows[0] if rows else None
 
 
