@@ -4,10 +4,12 @@ answers each operation exactly as the API does (the floor's honesty check)."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import secrets
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +24,7 @@ from psycopg import sql
 from graph.bench import database, operations, servers
 from graph.bench.runner import DB_FLOOR_APP, first_difference, floor_part
 from graph.bench.sizes import SIZES
+from graph.clock import COPENHAGEN
 from graph.jobs.engine import libpq_url
 
 pytestmark = pytest.mark.skipif(
@@ -260,3 +263,54 @@ def test_the_probe_counts_statements_on_both_executors(bench_url: str) -> None:
     counts = orjson.loads(probed.stdout.splitlines()[-1])
     assert sorted(counts) == sorted(LABELS)
     assert all(planned >= 1 and standard >= 1 for planned, standard in counts.values())
+
+
+FACETED = b"""
+query ($query: String!, $first: Int!, $after: String) {
+  search(query: $query, first: $first, after: $after) {
+    totalCount totalCountIsExact
+    pageInfo { hasNextPage endCursor }
+    edges { node { publishedAt relay { slug } category { slug } } }
+    facets {
+      categories(first: 100) { category { slug } count }
+      relays(first: 100) { relay { slug } count }
+      years(first: 100) { year count }
+    }
+  }
+}
+"""
+
+
+def _searched(api: str, query: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The first page's facets and counts, and every hit's node, page after page."""
+    nodes: list[dict[str, Any]] = []
+    after, first_page = None, None
+    while True:
+        variables = {"query": query, "first": 100, "after": after}
+        page = post(api, orjson.dumps({"query": FACETED.decode(), "variables": variables}))
+        found = page["data"]["search"]
+        first_page = first_page or found
+        nodes += [edge["node"] for edge in found["edges"]]
+        if not found["pageInfo"]["hasNextPage"]:
+            return first_page, nodes
+        after = found["pageInfo"]["endCursor"]
+
+
+@pytest.mark.parametrize("label", ["Search common", "Search phrase", "Search prefix"])
+def test_facets_on_generated_data_equal_a_count_of_every_hit(
+    measured: dict[str, operations.Operation], api: str, label: str
+) -> None:
+    counted, nodes = _searched(api, measured[label].variables["query"])
+    assert nodes and counted["totalCount"] == len(nodes) and counted["totalCountIsExact"]
+    facets = counted["facets"]
+    categories = Counter(node["category"]["slug"] for node in nodes if node["category"])
+    relays = Counter(node["relay"]["slug"] for node in nodes)
+    years = Counter(
+        dt.datetime.fromisoformat(node["publishedAt"]).astimezone(COPENHAGEN).year for node in nodes
+    )
+    assert {row["category"]["slug"]: row["count"] for row in facets["categories"]} == categories
+    # Facet lists show 100 buckets at most; tiny data has fewer relays than that.
+    assert {row["relay"]["slug"]: row["count"] for row in facets["relays"]} == relays
+    assert [(row["year"], row["count"]) for row in facets["years"]] == sorted(
+        years.items(), reverse=True
+    )
