@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from graph.api.context import Info
 from graph.api.errors import ClientError
@@ -20,8 +22,9 @@ from graph.api.pagination import (
 )
 from graph.api.types import Category, Post, Relay
 from graph.cache import tags
-from graph.read import search
-from graph.read.posts import PostFilter
+from graph.read import search, sql
+from graph.read.access import Access
+from graph.read.posts import EVERY_COLUMN, PostFilter, PostSelect
 from graph.search import syntax
 from graph.search.highlight import Highlights, Hit, highlight, matcher
 from graph.settings import get_settings
@@ -97,6 +100,48 @@ def counted(count: int) -> tuple[int, bool]:
     return min(count, limit), count <= limit
 
 
+@dataclass(frozen=True)
+class HitPage:
+    """One page of hits (up to `first + 1` rows), and what its counts, facets and
+    highlights are made from: both executors build their answers from it."""
+
+    matching: search.Matching
+    offset: int
+    rows: list[sql.Row]
+    texts: Callable[[], Awaitable[dict[int, Highlights]]]
+    tags: tuple[str, ...]
+
+    def cursor(self, index: int) -> str:
+        return search_cursor(self.offset, index)
+
+    async def count(self) -> tuple[int, bool]:
+        """(totalCount, totalCountIsExact)."""
+        limit = get_settings().search_count_limit
+        return counted(await search.count_matches(self.matching, limit + 1))
+
+    async def facets(self) -> search.FacetCounts:
+        return await search.facet_counts(self.matching, get_settings().search_count_limit)
+
+
+async def find_hits(
+    text: str,
+    post_filter: PostFilter,
+    access: Access,
+    first: int,
+    after: str | None,
+    select: PostSelect = EVERY_COLUMN,
+) -> HitPage:
+    """The page of hits a search text asks for, checked; counts and highlights are made
+    later, and only if asked for."""
+    check_search_query(text)
+    query = syntax.parse(text)
+    matching = search.Matching(query, post_filter, access)
+    offset = search_offset(after)
+    rows = await search.search_posts(matching, offset, check_first(first) + 1, select)
+    texts = highlight_page([row["id"] for row in rows[:first]], matcher(query))
+    return HitPage(matching, offset, rows, texts, (tags.POSTS, *filter_tags(post_filter)))
+
+
 @strawberry.type(description="A hit's text with the matched words marked.")
 class SearchHighlights:
     title: str = strawberry.field(
@@ -151,6 +196,14 @@ def check_facet_first(first: int) -> int:
     return first
 
 
+async def _with_rows(
+    pairs: list[tuple[int, int]], loader: DataLoader[Any, sql.Row | None]
+) -> list[tuple[sql.Row, int]]:
+    """Each bucket's row (one batch) with its count; a bucket whose row is gone is left out."""
+    rows = await loader.load_many([key for key, _ in pairs])
+    return [(row, n) for row, (_, n) in zip(rows, pairs, strict=True) if row is not None]
+
+
 @strawberry.type(
     description="Hits per category, relay and year. Counted over the first SEARCH_COUNT_LIMIT "
     "hits: exact when `totalCountIsExact` is true, lower bounds otherwise."
@@ -163,22 +216,14 @@ class SearchFacets:
         self, info: Info, first: Annotated[int, FACET_FIRST] = 10
     ) -> list[CategoryFacet]:
         pairs = (await self.counts()).categories[: check_facet_first(first)]
-        rows = await info.context.loaders.category_by_id.load_many([key for key, _ in pairs])
-        return [
-            CategoryFacet(category=Category.from_row(row), count=count)
-            for row, (_, count) in zip(rows, pairs, strict=True)
-            if row is not None
-        ]
+        found = await _with_rows(pairs, info.context.loaders.category_by_id)
+        return [CategoryFacet(category=Category.from_row(row), count=n) for row, n in found]
 
     @strawberry.field(description="Relays with hits, most hits first.")
     async def relays(self, info: Info, first: Annotated[int, FACET_FIRST] = 10) -> list[RelayFacet]:
         pairs = (await self.counts()).relays[: check_facet_first(first)]
-        rows = await info.context.loaders.relay_by_id.load_many([key for key, _ in pairs])
-        return [
-            RelayFacet(relay=Relay.from_row(row), count=count)
-            for row, (_, count) in zip(rows, pairs, strict=True)
-            if row is not None
-        ]
+        found = await _with_rows(pairs, info.context.loaders.relay_by_id)
+        return [RelayFacet(relay=Relay.from_row(row), count=n) for row, n in found]
 
     @strawberry.field(description="Years with hits, newest first.")
     async def years(self, first: Annotated[int, FACET_FIRST] = 10) -> list[YearFacet]:
@@ -190,16 +235,16 @@ class SearchFacets:
 class SearchConnection:
     edges: list[SearchEdge] = strawberry.field(description="The hits of this page, in order.")
     page_info: PageInfo = strawberry.field(description="Cursors and whether more pages exist.")
-    count: strawberry.Private[Callable[[], Awaitable[int]]]
+    count: strawberry.Private[Callable[[], Awaitable[tuple[int, bool]]]]
     facet_counts: strawberry.Private[Callable[[], Awaitable[search.FacetCounts]]]
 
     @strawberry.field(description=f"How many posts match. {EXACT_UP_TO}")
     async def total_count(self) -> int:
-        return counted(await self.count())[0]
+        return (await self.count())[0]
 
     @strawberry.field(description="False when there are more hits than `totalCount` says.")
     async def total_count_is_exact(self) -> bool:
-        return counted(await self.count())[1]
+        return (await self.count())[1]
 
     @strawberry.field(description="Hits per category, relay and year (counted only if asked).")
     def facets(self) -> SearchFacets:
@@ -210,26 +255,19 @@ async def search_connection(
     info: Info, text: str, first: int, after: str | None, post_filter: PostFilter
 ) -> SearchConnection:
     """One page of hits for a search text, its count and facets made only if asked for."""
-    check_search_query(text)
-    tags.add(tags.POSTS, *filter_tags(post_filter))
-    query = syntax.parse(text)
-    matching = search.Matching(query, post_filter, info.context.access)
-    offset = search_offset(after)
-    rows = await search.search_posts(matching, offset, check_first(first) + 1)
-    shown = rows[:first]
-    texts = highlight_page([row["id"] for row in shown], matcher(query))
+    page = await find_hits(text, post_filter, info.context.access, first, after)
+    tags.add(*page.tags)
     edges = [
         SearchEdge(
-            cursor=search_cursor(offset, index),
+            cursor=page.cursor(index),
             node=Post.from_row(row),
             score=row["score"],
-            texts=texts,
+            texts=page.texts,
         )
-        for index, row in enumerate(shown)
+        for index, row in enumerate(page.rows[:first])
     ]
-    limit = get_settings().search_count_limit + 1
     page_info = PageInfo(
-        has_next_page=len(rows) > first,
+        has_next_page=len(page.rows) > first,
         has_previous_page=after is not None,
         start_cursor=edges[0].cursor if edges else None,
         end_cursor=edges[-1].cursor if edges else None,
@@ -237,6 +275,6 @@ async def search_connection(
     return SearchConnection(
         edges=edges,
         page_info=page_info,
-        count=once(lambda: search.count_matches(matching, limit)),
-        facet_counts=once(lambda: search.facet_counts(matching, limit - 1)),
+        count=once(page.count),
+        facet_counts=once(page.facets),
     )

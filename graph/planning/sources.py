@@ -22,22 +22,13 @@ from graph.api.pagination import (
     parse_timestamp,
 )
 from graph.api.query import LIST_TAGS, list_cursor, relay_conditions
-from graph.api.search import (
-    check_facet_first,
-    check_search_query,
-    highlight_page,
-    search_cursor,
-    search_offset,
-)
-from graph.api.search import counted as count_shown
+from graph.api.search import check_facet_first, find_hits
 from graph.api.types import author_cursor, author_key, post_cursor
 from graph.cache import tags
 from graph.planning.nodes import Parents, Request, Row, Source, Values
-from graph.read import lists, lookups, posts, previews, search
+from graph.read import lists, lookups, posts, previews
 from graph.read.lookups import AuthorPage, People
 from graph.read.posts import PageRequest, Scope
-from graph.search import syntax
-from graph.search.highlight import matcher
 from graph.settings import get_settings
 
 Fetch = Callable[[Sequence[Any]], Awaitable[list[Any]]]
@@ -336,23 +327,18 @@ def search_page(counted: bool) -> Source:
     """A page of search hits, best first (the root's only parent)."""
 
     async def source(parents: Parents, arguments: Values, request: Request) -> list[Any]:
-        text, first, after = arguments["query"], arguments["first"], arguments["after"]
-        check_search_query(text)
-        query = syntax.parse(text)
+        first, after = arguments["first"], arguments["after"]
         post_filter = filter_from_arguments(arguments.get("filter"))
-        matching = search.Matching(query, post_filter, request.access)
-        request.tags.update([tags.POSTS, *filter_tags(post_filter)])
-        offset = search_offset(after)
-        rows = await search.search_posts(matching, offset, check_first(first) + 1, request.posts)
-        tagged = _tagged(request, "Post", first, rows)
-        page = page_row(tagged, lambda index, _: search_cursor(offset, index), first, after, None)
+        hits = await find_hits(
+            arguments["query"], post_filter, request.access, first, after, request.posts
+        )
+        request.tags.update(hits.tags)
+        tagged = _tagged(request, "Post", first, hits.rows)
+        page = page_row(tagged, lambda index, _: hits.cursor(index), first, after, None)
         if counted:
-            limit = get_settings().search_count_limit
-            found = await search.count_matches(matching, limit + 1)
-            page["count"], page["exact"] = count_shown(found)
-        texts = highlight_page([row["id"] for row in rows[:first]], matcher(query))
-        page["edges"] = [SearchHit(edge, texts) for edge in page["edges"]]
-        page["matching"] = matching
+            page["count"], page["exact"] = await hits.count()
+        page["edges"] = [SearchHit(edge, hits.texts) for edge in page["edges"]]
+        page["hits"] = hits
         return [page]
 
     return source
@@ -369,8 +355,7 @@ async def highlights(parents: Parents, arguments: Values, request: Request) -> l
 
 async def facets(parents: Parents, arguments: Values, request: Request) -> list[Any]:
     """The facet counts of each search page: one statement, only when asked for."""
-    limit = get_settings().search_count_limit
-    return [{"counts": await search.facet_counts(page["matching"], limit)} for page in parents]
+    return [{"counts": await page["hits"].facets()} for page in parents]
 
 
 def facet_buckets(name: str, key: str, type_name: str | None = None) -> Source:
