@@ -80,7 +80,8 @@ def fragments(text: str, hit: Hit) -> list[str]:
             break
         if index <= covered or not hit(word.group().lower()):
             continue
-        first, last = max(0, index - WINDOW), min(len(words) - 1, index + WINDOW)
+        # A passage starts after the one before it ends: no word is shown twice.
+        first, last = max(covered + 1, index - WINDOW), min(len(words) - 1, index + WINDOW)
         start = words[first].start() if first else 0
         end = words[last].end() if last < len(words) - 1 else len(text)
         found.append(
