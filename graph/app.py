@@ -291,6 +291,7 @@ async def metrics(request: Request) -> Response:
     for name, value in (
         ("graph_execution_planned_total", planning.counters.planned),
         ("graph_execution_standard_total", planning.counters.standard),
+        ("graph_execution_compiled_total", planning.counters.compiled),
         # Second paths around a database that went away (README "Failure modes").
         ("graph_db_reconnects_total", reconnect.counters.reconnects),
         ("graph_jobs_requeued_total", maintenance.counters.requeued),

@@ -35,6 +35,7 @@ from graphql.execution.values import get_argument_values
 from graphql.language import FragmentDefinitionNode, Visitor
 
 from graph.planning import catalog
+from graph.planning.compile import compilable
 from graph.planning.nodes import Arguments, Join, Leaf, NotPlannable, Plan, Request, Shape
 from graph.read.posts import LONG_COLUMNS, TO_ONE, PostSelect
 
@@ -87,7 +88,8 @@ class Builder:
         ).grouped_field_set
         shape = self.shape(root, grouped)
         shown = frozenset(self.post_fields)
-        return Plan(shape, PostSelect(shown & LONG_COLUMNS, shown & frozenset(TO_ONE)))
+        select = PostSelect(shown & LONG_COLUMNS, shown & frozenset(TO_ONE))
+        return Plan(shape, select, compiled=compilable(shape))
 
     def shape(
         self,
@@ -101,7 +103,8 @@ class Builder:
             if object_type.name == "Post":
                 self.post_fields.add(name)
             if name == "__typename":
-                fields.append(Leaf(key, catalog.constant(object_type.name)))
+                typename = catalog.constant(object_type.name)
+                fields.append(Leaf(key, typename.read, name, typename.sql))
             elif name.startswith("__"):
                 raise NotPlannable(name)  # introspection
             else:
@@ -120,9 +123,19 @@ class Builder:
         target = get_named_type(definition.type)
         listed = catalog.VALUE_LISTS.get((parent.name, name))
         if listed is not None:
-            return Join(key, listed, arguments(definition, details[0].node), True, True, {}, True)
+            return Join(
+                key,
+                listed,
+                arguments(definition, details[0].node),
+                True,
+                True,
+                {},
+                True,
+                (parent.name, name),
+            )
         if is_leaf_type(target) or ((parent.name, name) in catalog.EDITORS_ONLY and self.anonymous):
-            return Leaf(key, catalog.leaf(parent.name, name, self.anonymous))
+            value = catalog.leaf(parent.name, name, self.anonymous)
+            return Leaf(key, value.read, name, value.sql)
         possible = self.schema.get_possible_types(target) if is_abstract_type(target) else [target]
         groups = {
             object_type.name: collect_subfields(
@@ -151,6 +164,7 @@ class Builder:
             relation.many,
             relation.required,
             shapes,
+            field=(parent.name, name),
         )
 
 

@@ -25,61 +25,84 @@ from graph.api.ids import to_global_id
 from graph.api.revisions import changes_in_order
 from graph.cache import tags
 from graph.planning import sources
+from graph.planning.compile import values
 from graph.planning.nodes import NotPlannable, Row, Source
 from graph.read import lists, sql
 from graph.read.lookups import People
 from graph.read.posts import Scope
 
 Reader = Callable[[Row], Any]
+# The SQL expression of the same value, given the alias of the row it reads from; None for
+# values the SQL compiler makes itself (a page's counts and cursors) or cannot make.
+Written = Callable[[str], str] | None
 
 
-def column(name: str) -> Reader:
+@dataclass(frozen=True, slots=True)
+class Value:
+    """One scalar field, defined once for both ways a plan runs: `read` is the interpreter's
+    (from a fetched row), `sql` the compiler's (inside PostgreSQL's JSON)."""
+
+    read: Reader
+    sql: Written = None
+
+
+def column(name: str) -> Value:
     """The column as it is (text, numbers, null)."""
-    return itemgetter(name)
+    return Value(itemgetter(name), lambda alias: values.column(alias, name))
 
 
-def global_id(type_name: str) -> Reader:
+def global_id(type_name: str) -> Value:
     """The object's global id."""
-    return lambda row: to_global_id(type_name, row["id"])
+    return Value(
+        lambda row: to_global_id(type_name, row["id"]),
+        lambda alias: values.global_id(type_name, alias),
+    )
 
 
-def moment(name: str) -> Reader:
+def moment(name: str) -> Value:
     """A timestamp column in Copenhagen time, ISO 8601 (as Strawberry's DateTime writes it)."""
 
     def read(row: Row) -> str | None:
         value = sql.in_copenhagen(row[name])
         return None if value is None else value.isoformat()
 
-    return read
+    return Value(read, lambda alias: values.moment(f"{alias}.{name}"))
 
 
-def day(name: str) -> Reader:
+def day(name: str) -> Value:
     """A date column, ISO 8601."""
 
     def read(row: Row) -> str | None:
         value = sql.to_date(row[name])
         return None if value is None else value.isoformat()
 
-    return read
+    return Value(read, lambda alias: values.day(f"{alias}.{name}"))
 
 
-def enum_name(enum: type[Enum], name: str) -> Reader:
+def enum_name(enum: type[Enum], name: str) -> Value:
     """A stored enum value as the schema names it (`published` → `PUBLISHED`)."""
     names = {member.value: member.name for member in enum}
-    return lambda row: names[row[name]]
+    return Value(
+        lambda row: names[row[name]], lambda alias: values.enum_name(f"{alias}.{name}", names)
+    )
 
 
-def flag(name: str) -> Reader:
+def flag(name: str) -> Value:
     """A boolean column (SQLite stores 0 and 1)."""
-    return lambda row: bool(row[name])
+    return Value(lambda row: bool(row[name]), lambda alias: values.column(alias, name))
 
 
-def constant(value: Any) -> Reader:
+def constant(value: Any) -> Value:
     """The same value for every row (`__typename`, a field hidden from this caller)."""
-    return lambda row: value
+    return Value(lambda row: value, lambda alias: values.literal(value))
 
 
-LEAVES: dict[str, dict[str, Reader]] = {
+def derived(read: Reader) -> Value:
+    """A value the interpreter reads from a row it derives (a page's, a search hit's)."""
+    return Value(read)
+
+
+LEAVES: dict[str, dict[str, Value]] = {
     "Relay": {
         "id": global_id("Relay"),
         "slug": column("slug"),
@@ -141,7 +164,7 @@ LEAVES: dict[str, dict[str, Reader]] = {
     "Byline": {"role": column("role")},
     "Affiliation": {"role": column("role")},
     "SearchConnection": {"totalCountIsExact": column("exact")},
-    "SearchEdge": {"score": lambda edge: edge["node"]["score"]},
+    "SearchEdge": {"score": derived(lambda edge: edge["node"]["score"])},
     "SearchHighlights": {
         "title": column("title"),
         "teaser": column("teaser"),
@@ -174,7 +197,7 @@ def field_changes(row: Row) -> list[Row]:
 EDITORS_ONLY = frozenset({("Post", "revisions"), ("Post", "pending")})
 
 
-def leaf(type_name: str, field_name: str, anonymous: bool) -> Reader:
+def leaf(type_name: str, field_name: str, anonymous: bool) -> Value:
     """The reader of one scalar or enum field."""
     if (type_name, field_name) == ("Author", "email"):
         # Addresses are for editors: without a token the field is null.

@@ -43,6 +43,7 @@ class PathCounters:
 
     planned: int = 0
     standard: int = 0
+    compiled: int = 0  # of the planned: answered by one compiled statement (PostgreSQL)
 
 
 counters = PathCounters()
@@ -121,6 +122,7 @@ class PlannedExecution(SchemaExtension):
             log.warning("planned execution failed; running it the standard way", exc_info=True)
             return None
         tags.add(*request.tags)
+        counters.compiled += request.compiled
         return data
 
     def _plan(

@@ -46,6 +46,7 @@ class Request:
     # Rows fetched by id so far, per kind, so two Joins needing one row fetch it once.
     memo: dict[str, dict[Any, Any]] = field(default_factory=dict)
     posts: PostSelect = EVERY_COLUMN  # what every post fetch of the plan reads and joins
+    compiled: bool = False  # answered by one compiled statement (graph.planning.compile)
 
 
 Parents = Sequence[Row]
@@ -67,6 +68,10 @@ class Leaf:
 
     key: str
     read: Callable[[Row], Any]
+    field: str = ""  # the schema field's name (`__typename` too)
+    # The same value as SQL, given the row's alias, for the compiler (graph.planning.compile);
+    # None where the compiler writes it itself (a page's counts and cursors).
+    sql: Callable[[str], str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +99,8 @@ class Join:
     required: bool  # non-null in the schema: a missing row is an error, not a null
     shapes: Mapping[str, Shape]
     values: bool = False
+    # The schema field, `(parent type, field name)`: what the compiler looks up.
+    field: tuple[str, str] = ("", "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +134,8 @@ class Plan:
 
     root: Shape
     posts: PostSelect  # what its post fetches read: long texts and joined rows only if shown
+    # Whether the SQL compiler covers every node (then PostgreSQL runs it as one statement).
+    compiled: bool = False
 
 
 class NotPlannable(Exception):
