@@ -30,7 +30,7 @@ from graph.api.context import Context, make_context
 from graph.api.schema import build_schema, document_check
 from graph.budget import middleware as budgets
 from graph.budget import spend as budget_store
-from graph.budget.extension import SocketBudgets
+from graph.budget.extension import PriceCache, SocketBudgets
 from graph.budget.spend import Buckets, Budget, MemoryBuckets, RedisBuckets
 from graph.cache import invalidation
 from graph.cache.middleware import CachedGraphQL
@@ -46,6 +46,8 @@ from graph.jobs.worker import worker_running
 from graph.limits import BodySizeLimitMiddleware
 from graph.logs import RequestIdMiddleware
 from graph.planning import extension as planning
+from graph.planning.extension import PlanCache
+from graph.planning.lane import FastLane
 from graph.settings import Settings, get_settings
 from graph.websocket import TransportWSHandler, WebSocketAdapter
 
@@ -61,16 +63,30 @@ class GraphQLApp(GraphQL[Context, None]):
     websocket_adapter_class = WebSocketAdapter
     graphql_transport_ws_handler_class = TransportWSHandler
 
-    def __init__(self, schema: BaseSchema, max_message_bytes: int) -> None:
+    def __init__(
+        self, schema: BaseSchema, max_message_bytes: int, lane: FastLane | None = None
+    ) -> None:
         super().__init__(schema)
         # The HTTP body cap applies to each WebSocket message too.
         self.max_message_bytes = max_message_bytes
+        self.lane = lane
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
         try:
+            if self.lane is not None:
+                handed_on = await self.lane.answer(
+                    self.schema._schema,  # type: ignore[attr-defined]
+                    self.get_context,
+                    scope,
+                    receive,
+                    send,
+                )
+                if handed_on is None:
+                    return
+                receive = handed_on
             response = await self.run(Request(scope, receive))
         except HTTPException as error:
             # Strawberry answers a malformed request in plain text; GraphQL-over-HTTP
@@ -176,8 +192,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     logs.configure(settings.log_level)
     budget = client_budget(settings)
     sockets = None if budget is None else SocketBudgets(budget, settings.trust_forwarded_for)
-    schema = build_schema(settings, sockets)
-    graphql = GraphQLApp(schema, settings.max_request_bytes)
+    lane = FastLane(PlanCache(), PriceCache(), settings.max_query_cost, settings.fast_lane)
+    schema = build_schema(settings, sockets, lane)
+    graphql = GraphQLApp(schema, settings.max_request_bytes, lane)
 
     cache = response_cache(settings)
 
@@ -292,6 +309,7 @@ async def metrics(request: Request) -> Response:
         ("graph_execution_planned_total", planning.counters.planned),
         ("graph_execution_standard_total", planning.counters.standard),
         ("graph_execution_compiled_total", planning.counters.compiled),
+        ("graph_execution_fast_lane_total", planning.counters.fast_lane),
         # Second paths around a database that went away (README "Failure modes").
         ("graph_db_reconnects_total", reconnect.counters.reconnects),
         ("graph_jobs_requeued_total", maintenance.counters.requeued),

@@ -28,6 +28,11 @@ class Settings(BaseSettings):
         default=True,
         description="Run queries the planner covers as batched plans instead of field by field",
     )
+    fast_lane: bool = Field(
+        default=True,
+        description="Answer queries already parsed, validated, priced and planned without "
+        "Strawberry's per-request machinery",
+    )
     max_query_cost: int = Field(
         default=50_000,
         description="Refuse operations whose answer could hold more objects than this",

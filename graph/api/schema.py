@@ -30,6 +30,7 @@ from graph.editing.relays import MAX_CATEGORIES
 from graph.editing.revisions import TRACKED
 from graph.jobs.admin import STATES
 from graph.planning.extension import PlanCache, PlannedExecution
+from graph.planning.lane import FastLane
 from graph.settings import Settings, get_settings
 from graph.webhooks.reads import MAX_ATTEMPTS_SHOWN
 from graph.webhooks.service import MAX_WEBHOOKS
@@ -85,12 +86,17 @@ def document_check(schema: strawberry.Schema, settings: Settings) -> Callable[[s
 
 
 def build_schema(
-    settings: Settings | None = None, sockets: SocketBudgets | None = None
+    settings: Settings | None = None,
+    sockets: SocketBudgets | None = None,
+    lane: FastLane | None = None,
 ) -> strawberry.Schema:
-    """The executable schema with depth, alias and token limits, error masking and the planner."""
+    """The executable schema with depth, alias and token limits, error masking and the planner.
+
+    With a fast lane, the planner tells it of each document whose plan answered, and the lane
+    reads the same plan and price caches."""
     settings = settings or get_settings()
-    plans = PlanCache()
-    prices = PriceCache()
+    plans = PlanCache() if lane is None else lane.plans
+    prices = PriceCache() if lane is None else lane.prices
     bounds = list_bounds(settings)
     limits = limit_rules(settings)
     return strawberry.Schema(
@@ -106,7 +112,7 @@ def build_schema(
             lambda: MaskedErrors(should_mask_error=should_mask, error_message=MASKED_MESSAGE),
             # Before the planner: a refused operation runs on neither executor.
             lambda: QueryCost(prices, bounds, settings.max_query_cost, sockets),
-            lambda: PlannedExecution(plans, enabled=settings.planned_execution),
+            lambda: PlannedExecution(plans, enabled=settings.planned_execution, lane=lane),
         ],
     )
 

@@ -124,7 +124,7 @@ class QueryCost(SchemaExtension):
             prices = DocumentPrices(priced_variables(document))
             self.prices.put(key, prices)
         given = execution.variables or {}
-        values = _variables_key({name: given.get(name) for name in prices.variables})
+        values = variables_key({name: given.get(name) for name in prices.variables})
         if values in prices.costs:
             return prices.costs[values]
         found = operation_and_variables(execution)
@@ -141,7 +141,7 @@ class QueryCost(SchemaExtension):
         return cost
 
 
-def _variables_key(variables: dict[str, Any]) -> bytes:
+def variables_key(variables: dict[str, Any]) -> bytes:
     """A fixed-size key for the variables: huge variables must not make huge cache keys."""
     if not variables:
         return b""

@@ -104,16 +104,16 @@ class CachedGraphQL:
         headers = dict(scope["headers"])
         anonymous = b"authorization" not in headers
         if method == "GET":
-            request = _from_query_string(scope["query_string"])
+            request = from_query_string(scope["query_string"])
             body = b""
         elif method == "POST" and b"json" in headers.get(b"content-type", b""):
-            body = await _read_body(receive)
-            request = _from_json(body)
+            body = await read_body(receive)
+            request = from_json(body)
         else:
             await self.app(scope, receive, send)
             return
         if request is None:
-            await self.app(scope, _replay(body), send)
+            await self.app(scope, replay(body), send)
             return
         try:
             rewritten = self._resolve_persisted(request, anonymous)
@@ -123,7 +123,7 @@ class CachedGraphQL:
         if rewritten:
             scope, body = _rewrite(scope, request)
         if not anonymous or self.cache is None or not self.cache.enabled:
-            await self.app(scope, _replay(body), send)
+            await self.app(scope, replay(body), send)
             return
         await self._cached(scope, body, request, headers, send)
 
@@ -175,7 +175,7 @@ class CachedGraphQL:
         # No query (e.g. `{"variables": {}}`): the GraphQL app refuses it with a 400.
         document = None if request.query is None else self._document(request.query)
         if document is None or not document.is_query(request.operation_name):
-            await self.app(scope, _replay(body), send)
+            await self.app(scope, replay(body), send)
             return
         key = _key(document, request)
         is_get = scope["method"] == "GET"
@@ -193,7 +193,7 @@ class CachedGraphQL:
         if ran:
             return  # this request computed it and has answered already
         if entry is None:
-            await self.app(scope, _replay(body), send)
+            await self.app(scope, replay(body), send)
         else:
             await self._send_entry(send, entry, is_get, headers, b"HIT")
 
@@ -205,7 +205,7 @@ class CachedGraphQL:
             messages.append(message)
 
         with content.collecting() as collected:
-            await self.app(scope, _replay(body), capture)
+            await self.app(scope, replay(body), capture)
         start = messages[0]
         response = b"".join(m.get("body", b"") for m in messages[1:])
         entry = None
@@ -296,7 +296,7 @@ def _is_clean(body: bytes) -> bool:
     return isinstance(parsed, dict) and "errors" not in parsed and "data" in parsed
 
 
-def _from_json(body: bytes) -> GraphQLRequest | None:
+def from_json(body: bytes) -> GraphQLRequest | None:
     try:
         parsed = orjson.loads(body)
     except orjson.JSONDecodeError:
@@ -312,7 +312,7 @@ def _from_json(body: bytes) -> GraphQLRequest | None:
     return GraphQLRequest(query, name, parsed.get("variables"), parsed.get("extensions"))
 
 
-def _from_query_string(raw: bytes) -> GraphQLRequest | None:
+def from_query_string(raw: bytes) -> GraphQLRequest | None:
     params = dict(parse_qsl(raw.decode("latin-1")))
     if "query" not in params and "extensions" not in params:
         return None  # the GraphiQL page, or a bad request: the GraphQL app answers it
@@ -341,7 +341,7 @@ def _rewrite(scope: Scope, request: GraphQLRequest) -> tuple[Scope, bytes]:
     return {**scope, "headers": headers}, body
 
 
-async def _read_body(receive: Any) -> bytes:
+async def read_body(receive: Any) -> bytes:
     chunks = []
     while True:
         message = await receive()
@@ -350,7 +350,7 @@ async def _read_body(receive: Any) -> bytes:
             return b"".join(chunks)
 
 
-def _replay(body: bytes) -> Any:
+def replay(body: bytes) -> Any:
     sent = False
 
     async def receive() -> Message:

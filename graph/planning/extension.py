@@ -13,7 +13,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graphql import (
     DocumentNode,
@@ -32,6 +32,9 @@ from graph.planning.build import build, directive_variables
 from graph.planning.nodes import NotPlannable, Plan, Request
 from graph.planning.run import MissingRow, run
 
+if TYPE_CHECKING:
+    from graph.planning.lane import FastLane
+
 log = logging.getLogger(__name__)
 
 PLAN_CACHE_SIZE = 256
@@ -44,6 +47,7 @@ class PathCounters:
     planned: int = 0
     standard: int = 0
     compiled: int = 0  # of the planned: answered by one compiled statement (PostgreSQL)
+    fast_lane: int = 0  # of the planned: answered in the fast lane (graph.planning.lane)
 
 
 counters = PathCounters()
@@ -76,12 +80,29 @@ class PlanCache:
             self.documents.popitem(last=False)
 
 
+async def run_plan(plan: Plan, request: Request) -> dict[str, Any] | None:
+    """The operation's `data` by its plan, or None to leave it to graphql-core: an answer
+    that would be an error (graphql-core's is the reference), or a planner failure (logged)."""
+    try:
+        data = await run(plan, request)
+    except (ClientError, MissingRow):
+        return None
+    except Exception:
+        log.warning("planned execution failed; running it the standard way", exc_info=True)
+        return None
+    counters.compiled += request.compiled
+    return data
+
+
 class PlannedExecution(SchemaExtension):
     """Runs a query's plan when it has one; counts which executor answered."""
 
-    def __init__(self, cache: PlanCache, enabled: bool = True) -> None:
+    def __init__(
+        self, cache: PlanCache, enabled: bool = True, lane: FastLane | None = None
+    ) -> None:
         self.cache = cache
         self.enabled = enabled
+        self.lane = lane  # told of each document whose plan answered
 
     async def on_execute(self) -> AsyncIterator[None]:
         if self.execution_context.result is not None:
@@ -114,15 +135,13 @@ class PlannedExecution(SchemaExtension):
         if plan is None:
             return None
         request = Request(context.access, variables, posts=plan.posts)
-        try:
-            data = await run(plan, request)
-        except (ClientError, MissingRow):
-            return None
-        except Exception:
-            log.warning("planned execution failed; running it the standard way", exc_info=True)
+        data = await run_plan(plan, request)
+        if data is None:
             return None
         tags.add(*request.tags)
-        counters.compiled += request.compiled
+        if self.lane is not None:
+            only = sum(isinstance(node, OperationDefinitionNode) for node in document.definitions)
+            self.lane.remember(query, execution.operation_name, operation, only == 1)
         return data
 
     def _plan(
