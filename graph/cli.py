@@ -14,6 +14,7 @@ from typing import Any
 from tortoise import Tortoise
 
 from graph import db, logs
+from graph.planning.compile import show as show_sql
 from graph.settings import get_settings
 
 SCHEMA_PATH = Path("schema") / "schema.graphql"
@@ -195,6 +196,7 @@ def _parser() -> argparse.ArgumentParser:
     export.set_defaults(handler=export_schema)
     _add_token_commands(commands)
     _add_bench_command(commands)
+    show_sql.add_command(commands)
     return parser
 
 

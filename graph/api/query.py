@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 import strawberry
 
 from graph.api.context import Info
+from graph.api.cursors import list_cursor
 from graph.api.enums import RelayStatus
 from graph.api.filters import PostFilterInput, to_filter
 from graph.api.ids import from_global_id
@@ -17,7 +18,6 @@ from graph.api.pagination import (
     check_first,
     connection,
     decode_keyed_cursor,
-    encode_cursor,
     parse_text,
 )
 from graph.api.previews import PreviewQueries
@@ -50,7 +50,6 @@ SEARCH_SYNTAX = (
     'Words to look for, web-search style: `"exact phrase"`, `-exclude`, `a or b`, and a '
     "trailing `*` for words that start so (`tillids*`). Odd input is never an error."
 )
-LIST_TAGS = {"relay": tags.RELAYS, "author": tags.AUTHORS, "organization": tags.ORGANIZATIONS}
 
 
 async def _list_connection(
@@ -63,7 +62,7 @@ async def _list_connection(
     params: list[Any] | None = None,
 ) -> Connection[T]:
     conditions, params = conditions or [], params or []
-    tags.add(LIST_TAGS[spec.table])
+    tags.add(tags.LIST_OF_TABLE[spec.table])
     key = decode_keyed_cursor(after, parse)
     rows = await lists.page(spec, check_first(first), key, conditions, params)
 
@@ -71,16 +70,6 @@ async def _list_connection(
         return await lists.count(spec, conditions, params)
 
     return connection(rows, lambda index, row: (list_cursor(row), build(row)), first, after, count)
-
-
-def list_cursor(row: Mapping[str, Any]) -> str:
-    """A relay's, author's or organisation's cursor: its place in its list's order."""
-    return encode_cursor([str(row["sort_value"]), row["id"]])
-
-
-def relay_conditions(status: RelayStatus | None) -> tuple[list[str], list[Any]]:
-    """The SQL conditions and parameters of the `relays(status:)` argument."""
-    return ([], []) if status is None else (["status = ?"], [status.value])
 
 
 def _by_slug(row: sql.Row | None, build: Callable[[sql.Row], T], kind: str) -> T | None:
@@ -125,7 +114,7 @@ class Query(JobQueries, WebhookQueries, PreviewQueries):
             RelayStatus | None, strawberry.argument(description="Only relays in this state.")
         ] = None,
     ) -> Connection[Relay]:
-        conditions, params = relay_conditions(status)
+        conditions, params = lists.relay_conditions(None if status is None else status.value)
         return await _list_connection(
             lists.RELAYS, Relay.from_row, lists.relay_sort_value, first, after, conditions, params
         )

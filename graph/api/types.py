@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from graph.api.context import Info
+from graph.api.cursors import author_cursor, author_key, post_cursor
 from graph.api.enums import OrganizationKind, PostStatus, RelayStatus
 from graph.api.filters import PostFilterInput, filter_tags, to_filter
 from graph.api.ids import to_global_id
@@ -17,16 +17,13 @@ from graph.api.pagination import (
     check_first,
     connection,
     decode_keyed_cursor,
-    encode_cursor,
-    parse_text,
     parse_timestamp,
-    parse_whole_number,
 )
 from graph.api.revisions import PostRevision
 from graph.api.slugs import previous_slugs_field
 from graph.cache import tags
 from graph.read import sql
-from graph.read.lookups import AuthorKey, AuthorPage, People
+from graph.read.lookups import AuthorPage, People
 from graph.read.posts import NO_FILTER, PageRequest, PostFilter, Scope
 
 if TYPE_CHECKING:
@@ -70,12 +67,6 @@ def post_edge(index: int, row: sql.Row) -> tuple[str, Post]:
     return post_cursor(row), Post.from_row(row)
 
 
-def post_cursor(row: Mapping[str, Any]) -> str:
-    """A post's cursor: its place in the newest-first order."""
-    published = sql.to_datetime(row["sort_at"])
-    return encode_cursor([published.isoformat() if published else None, row["id"]])
-
-
 async def author_connection(
     info: Info, people: People, parent_id: int, first: int, after: str | None
 ) -> Connection[Author]:
@@ -93,26 +84,9 @@ async def author_connection(
     return connection(rows, author_edge, first, after, count)
 
 
-# How each author list's cursor holds its sort value: a first leg, or a name's sort key.
-AUTHOR_SORT_VALUES: dict[People, Callable[[Any], Any]] = {
-    People.CONTRIBUTORS: parse_whole_number,
-    People.MEMBERS: parse_text,
-}
-
-
-def author_key(people: People, after: str | None) -> AuthorKey | None:
-    """The key inside an author page's `after` cursor; a ClientError for a foreign one."""
-    return decode_keyed_cursor(after, AUTHOR_SORT_VALUES[people])
-
-
 def author_edge(index: int, row: sql.Row) -> tuple[str, Author]:
     """The cursor and node of one author in a relay's or organisation's page."""
     return author_cursor(row), Author.from_row(row)
-
-
-def author_cursor(row: Mapping[str, Any]) -> str:
-    """An author's cursor in a relay's or organisation's list: its sort value and id."""
-    return encode_cursor([row["sort_value"], row["id"]])
 
 
 @strawberry.type(description="A themed series of posts; each writer hands the baton to the next.")

@@ -31,6 +31,9 @@ LIST_OF = {
     "Category": CATEGORIES,
 }
 
+# The list tag of each table listed by `relays`, `authors` and `organizations`.
+LIST_OF_TABLE = {"relay": RELAYS, "author": AUTHORS, "organization": ORGANIZATIONS}
+
 _collected: ContextVar[set[str] | None] = ContextVar("cache_tags", default=None)
 
 

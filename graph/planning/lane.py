@@ -118,6 +118,7 @@ class FastLane:
         )
         response.headers.raw.extend(sub_response.headers.raw)
         await response(scope, receive, send)
+        counters.planned += 1
         counters.fast_lane += 1
         return None
 

@@ -12,7 +12,9 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from typing import Any
 
+from graph.api.cursors import author_cursor, author_key, list_cursor, post_cursor
 from graph.api.filters import filter_from_arguments, filter_tags
+from graph.api.hits import check_facet_first, find_hits
 from graph.api.ids import from_global_id
 from graph.api.loaders import MAX_PREVIOUS_SLUGS
 from graph.api.pagination import (
@@ -21,9 +23,6 @@ from graph.api.pagination import (
     parse_text,
     parse_timestamp,
 )
-from graph.api.query import LIST_TAGS, list_cursor, relay_conditions
-from graph.api.search import check_facet_first, find_hits
-from graph.api.types import author_cursor, author_key, post_cursor
 from graph.cache import tags
 from graph.planning.nodes import Parents, Request, Row, Source, Values
 from graph.read import lists, lookups, posts, previews
@@ -304,8 +303,9 @@ def list_page(spec: lists.ListSpec, counted: bool) -> Source:
         parents: Sequence[Row], arguments: Mapping[str, Any], request: Request
     ) -> list[Any]:
         first, after = arguments["first"], arguments["after"]
-        conditions, params = relay_conditions(arguments.get("status"))
-        request.tags.add(LIST_TAGS[spec.table])
+        status = arguments.get("status")
+        conditions, params = lists.relay_conditions(None if status is None else status.value)
+        request.tags.add(tags.LIST_OF_TABLE[spec.table])
         key = decode_keyed_cursor(after, LIST_PARSERS[spec.table])
         rows = await lists.page(spec, check_first(first), key, conditions, params)
         count = await lists.count(spec, conditions, params) if counted else None

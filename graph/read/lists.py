@@ -63,3 +63,8 @@ def relay_sort_value(value: Any) -> dt.date:
     parsed = sql.to_date(value)
     assert parsed is not None  # COALESCE never yields NULL
     return parsed
+
+
+def relay_conditions(status: str | None) -> tuple[list[str], list[Any]]:
+    """The SQL conditions and parameters of the `relays(status:)` argument (its value)."""
+    return ([], []) if status is None else (["status = ?"], [status])

@@ -15,11 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from graph.api.cursors import author_key
 from graph.api.filters import filter_from_arguments, filter_tags
 from graph.api.loaders import MAX_PREVIOUS_SLUGS
 from graph.api.pagination import check_first, decode_keyed_cursor, parse_text, parse_timestamp
-from graph.api.query import LIST_TAGS, relay_conditions
-from graph.api.types import author_key
 from graph.cache import tags
 from graph.planning.compile import values
 from graph.planning.compile.statement import (
@@ -232,6 +231,12 @@ def _reads_cursors(connection: Shape) -> bool:
     )
 
 
+def _status(arguments: dict[str, Any]) -> str | None:
+    """The stored value of the `status` argument (an enum member), if given."""
+    status = arguments.get("status")
+    return None if status is None else str(status.value)
+
+
 def _relay_posts(relay: str | None) -> str:
     """SQL for `tags.relay_posts` of the relay `relay`."""
     return f"'{tags.relay_posts(0).removesuffix('0')}' || {relay}.id"
@@ -325,7 +330,7 @@ def list_page(spec: lists.ListSpec) -> Compile:
         first, after = check_first(arguments["first"]), arguments["after"]
         key = decode_keyed_cursor(after, LIST_KEYS[spec.table])
         conditions, params = (
-            ([], []) if spec is not lists.RELAYS else relay_conditions(arguments.get("status"))
+            ([], []) if spec is not lists.RELAYS else lists.relay_conditions(_status(arguments))
         )
         every = statement.bind(" AND ".join(["1 = 1", *conditions]), params)
         count = f"SELECT count(*) FROM {spec.table} WHERE {every}"
@@ -349,7 +354,7 @@ def list_page(spec: lists.ListSpec) -> Compile:
             cursor,
             f"'{type_name}:' || {{x}}.id",
             count,
-            values.literal(LIST_TAGS[spec.table]),
+            values.literal(tags.LIST_OF_TABLE[spec.table]),
             first,
             after,
         )

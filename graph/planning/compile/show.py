@@ -1,0 +1,102 @@
+"""`graph show-sql`: the statement a query document compiles to, laid out to be read.
+
+    scripts/graph show-sql schema/operations/PostPage.graphql --variables '{"slug": "x"}'
+
+No database is needed: the statement is written from the schema and the plan alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+from graphql import OperationDefinitionNode, parse, validate
+from graphql.execution.values import get_variable_values
+
+from graph.planning.build import build
+from graph.planning.nodes import NotPlannable, Request
+from graph.read.access import ANONYMOUS, EDITOR
+
+# Where a line breaks: before each subquery and each clause that follows one.
+BREAKS = re.compile(r"\((?=SELECT )| FROM | WHERE | ORDER BY ")
+QUOTED = re.compile(r"'(?:[^']|'')*'")
+
+
+def laid_out(sql: str) -> str:
+    """The statement with one subquery or clause per line, indented by nesting."""
+    lines, depth, start = [], 0, 0
+    masked = QUOTED.sub(lambda found: "_" * len(found.group()), sql)  # parentheses in texts
+    for index, char in enumerate(masked):
+        if char == "(" and masked.startswith("(SELECT ", index):
+            lines.append(("  " * depth, sql[start:index]))
+            start = index
+            depth += 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif (
+            char == " "
+            and BREAKS.match(masked, index)
+            and masked[index + 1 : index + 7]
+            in (
+                "FROM ",
+                "WHERE ",
+                "ORDER ",
+            )
+        ):
+            lines.append(("  " * depth, sql[start:index]))
+            start = index + 1
+    lines.append(("  " * depth, sql[start:]))
+    return "\n".join(indent + text.strip() for indent, text in lines if text.strip())
+
+
+def show(args: argparse.Namespace) -> None:
+    """Print the compiled statement of the document's (only or named) operation."""
+    from graph.api.schema import schema
+
+    graphql = schema._schema
+    document = parse(Path(args.document).read_text(encoding="utf-8"))
+    errors = validate(graphql, document)
+    if errors:
+        sys.exit("; ".join(error.message for error in errors))
+    operations = [
+        node for node in document.definitions if isinstance(node, OperationDefinitionNode)
+    ]
+    operation = next(
+        (node for node in operations if args.operation in (None, node.name and node.name.value)),
+        None,
+    )
+    if operation is None:
+        sys.exit(f"no operation {args.operation!r} in {args.document}")
+    variables = get_variable_values(
+        graphql, operation.variable_definitions or (), json.loads(args.variables)
+    )
+    if isinstance(variables, list):
+        sys.exit("; ".join(error.message for error in variables))
+    try:
+        plan = build(graphql, document, operation, variables, anonymous=not args.editor)
+    except NotPlannable as missing:
+        sys.exit(f"no plan: {missing} runs the standard way")
+    if not plan.compiled:
+        sys.exit("planned, but not compiled: it runs level by level (graph.planning.run)")
+    from graph.planning.compile import statement_of
+
+    statement = statement_of(plan, Request(EDITOR if args.editor else ANONYMOUS, variables))
+    print(laid_out(statement.sql))
+    print(f"-- parameters: {statement.params}")
+
+
+def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`graph show-sql DOCUMENT [--operation NAME] [--variables JSON] [--editor]`."""
+    parser = commands.add_parser(
+        "show-sql", help="print the one statement a query compiles to on PostgreSQL"
+    )
+    parser.add_argument("document", help="a .graphql file")
+    parser.add_argument("--operation", help="the operation's name, if the file has several")
+    parser.add_argument("--variables", default="{}", help="the variables, as JSON")
+    parser.add_argument("--editor", action="store_true", help="as a caller with a token")
+    parser.set_defaults(handler=show)
