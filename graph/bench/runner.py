@@ -32,6 +32,7 @@ from graph.bench import servers, wrk
 from graph.bench.operations import Operation
 from graph.bench.peer import answers as peer_answers
 from graph.bench.peer import install as peer_install
+from graph.bench.peer import server as peer_server
 from graph.bench.peer.documents import peer_version
 from graph.bench.probe import CACHE_ENABLED
 from graph.bench.report import Measurement, OperationResult
@@ -151,11 +152,12 @@ def _progress_line(run: str, label: str, measured: Measurement) -> str:
 
 @contextmanager
 def _server(bench: Bench, run: str) -> Iterator[servers.Server]:
+    plan = bench.plan
     if run == "peer":
-        with _peer_server(bench) as server:
+        where = plan.peer_folder or peer_install.ensure()
+        with peer_server.running(plan.database_url, where, plan.output / "logs") as server:
             yield server
         return
-    plan = bench.plan
     logs, workers = plan.output / "logs", str(plan.workers)
     quiet = ["--log-level", "warning", "--no-access-log", "--workers", workers]
     if run == "db_floor":
@@ -181,17 +183,6 @@ def _server(bench: Bench, run: str) -> Iterator[servers.Server]:
         }
         ready = "/healthz"
     with servers.running(run, command, env, ready, plan.workers, logs) as server:
-        yield server
-
-
-@contextmanager
-def _peer_server(bench: Bench) -> Iterator[servers.Server]:
-    plan = bench.plan
-    where = plan.peer_folder or peer_install.ensure()
-    command = peer_install.command(where, plan.database_url)
-    # Production mode, said outright: without it PostGraphile warns and may check more.
-    env = {"GRAPHILE_ENV": "production"}
-    with servers.running("peer", command, env, "/graphql", 1, plan.output / "logs") as server:
         yield server
 
 

@@ -19,6 +19,11 @@ import orjson
 from graph.jobs.engine import libpq_url
 
 PACKAGES = ("node@22", "postgraphile@5")
+# One quick retry: an unreachable registry fails in seconds, not after npm's minutes.
+NPM_OPTIONS = (
+    "--no-audit", "--no-fund", "--fetch-retries=1", "--fetch-retry-mintimeout=2000",
+    "--fetch-retry-maxtimeout=5000",
+)  # fmt: skip
 PRESET = "postgraphile/presets/amber"
 INSTALL_TIMEOUT_S = 600.0
 VERSION_TIMEOUT_S = 30.0
@@ -75,7 +80,7 @@ def _install(where: Path, say: Callable[[str], None], timeout_s: float) -> None:
         )
     say(f"peer: installing {' '.join(PACKAGES)} into {where} with npm (once)")
     where.mkdir(parents=True, exist_ok=True)
-    command = [npm, "install", "--prefix", str(where), "--no-audit", "--no-fund", *PACKAGES]
+    command = [npm, "install", "--prefix", str(where), *NPM_OPTIONS, *PACKAGES]
     try:
         done = subprocess.run(
             command, capture_output=True, text=True, timeout=timeout_s, check=False
