@@ -18,7 +18,7 @@ def test_without_npm_the_peer_says_how_to_get_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(install.PeerUnavailable, match="needs npm .*apt-get install npm"):
+    with pytest.raises(install.PeerUnavailable, match=r"needs npm .*apt-get install npm"):
         install.ensure(tmp_path / "peer", say=lambda _: None)
 
 
