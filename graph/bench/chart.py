@@ -1,6 +1,6 @@
 """A PNG chart: requests/s per operation, cold (planned and standard) and warm beside their
-floors (matplotlib). The one-connection run is left out: its requests/s is one over its
-latency, not a throughput."""
+floors and the peer (matplotlib). The one-connection run is left out: its requests/s is one
+over its latency, not a throughput."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from graph.bench.report import RUN_NAMES, RUNS, OperationResult
 COLOURS = {
     "cold": "#c0392b",
     "standard": "#7b241c",
+    "peer": "#5b7f2a",
     "db_floor": "#e6a09a",
     "warm": "#1f6f8b",
     "http_floor": "#94c6d6",

@@ -14,6 +14,9 @@ import orjson
 from graph.bench import database, operations, publish, report, runner, search_targets, wrk
 from graph.bench.chart import ChartUnavailable, check_available, write_chart
 from graph.bench.machine import ROOT, describe, invoked_command
+from graph.bench.peer import answers as peer_answers
+from graph.bench.peer import install as peer_install
+from graph.bench.peer import report as peer_report
 from graph.bench.probe import ExecutorsDiffer, OperationFailed
 from graph.bench.servers import ServerFailed
 from graph.bench.sizes import SIZES, Size
@@ -36,6 +39,9 @@ FAILURES = (
     OperationFailed,
     ExecutorsDiffer,
     ServerFailed,
+    peer_install.PeerUnavailable,
+    peer_answers.PeerFailed,
+    peer_answers.PeerDiffers,
 )
 
 
@@ -56,8 +62,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--runs",
         type=_runs,
-        default=runner.RUNS,
-        help=f"which servers to measure, comma-separated (default {','.join(runner.RUNS)})",
+        help=f"which servers to measure, comma-separated, of {','.join(runner.RUNS)} (default "
+        f"{','.join(runner.DEFAULT_RUNS)}; with --publish also peer: PostGraphile, installed "
+        "with npm on first use)",
     )
     parser.add_argument("--operations", help="only these operation labels, comma-separated")
     parser.add_argument("--output", default="bench-results", help="results folder")
@@ -77,6 +84,13 @@ def _runs(text: str) -> tuple[str, ...]:
     if unknown or not runs:
         raise argparse.ArgumentTypeError(f"unknown runs {unknown}; choose from {runner.RUNS}")
     return runs
+
+
+def chosen_runs(args: argparse.Namespace) -> tuple[str, ...]:
+    """--runs, else the default runs, and the peer too when the results are published."""
+    if args.runs:
+        return tuple(args.runs)
+    return (*runner.DEFAULT_RUNS, "peer") if args.publish else runner.DEFAULT_RUNS
 
 
 def run(args: argparse.Namespace) -> None:
@@ -106,6 +120,8 @@ def _run(args: argparse.Namespace) -> None:
     if args.generate_only:
         return
     wrk.executable()  # before minutes of work, not after
+    runs = chosen_runs(args)
+    peer_folder = peer_install.ensure() if "peer" in runs else None
     _check_chart()
     chosen = _chosen(operations.pick(url, meta), args.operations)
     plan = runner.Plan(
@@ -114,7 +130,8 @@ def _run(args: argparse.Namespace) -> None:
         load=wrk.Load(args.connections, args.threads, args.duration),
         warmup_s=args.warmup,
         output=Path(args.output),
-        runs=args.runs,
+        runs=runs,
+        peer_folder=peer_folder,
     )
     plan.output.mkdir(parents=True, exist_ok=True)
     print("probing each operation in-process (responses, SQL statements)")
@@ -128,7 +145,9 @@ def _run(args: argparse.Namespace) -> None:
     searched = search_targets.verdicts(results, size.name, m_p50)
     for part in (
         report.text_gains(results),
+        peer_report.text(results),
         _text_targets(results, size),
+        peer_report.text_verdicts(results, size.name),
         search_targets.text(searched),
     ):
         if part:
@@ -179,6 +198,8 @@ def _write_results(
         "machine": asdict(machine),
         "results": report.as_json(results),
         "targets": report.targets_json(report.verdicts(results, size.name)),
+        "peer": peer_install.describe(plan.peer_folder) if plan.peer_folder else None,
+        "peer_targets": report.targets_json(peer_report.judged(results, size.name)),
         "search_targets": search_targets.as_json(
             search_targets.verdicts(results, size.name, m_p50)
         ),

@@ -38,9 +38,9 @@ Send = Callable[["Operation"], Awaitable[Response]]
 
 
 @cache
-def document(name: str) -> str:
-    """The text of `schema/operations/<name>.graphql`."""
-    return (OPERATIONS_DIR / f"{name}.graphql").read_text(encoding="utf-8")
+def document(name: str, folder: Path = OPERATIONS_DIR) -> str:
+    """The text of `<folder>/<name>.graphql`, by default `schema/operations/<name>.graphql`."""
+    return (folder / f"{name}.graphql").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -50,11 +50,14 @@ class Operation:
     label: str
     name: str
     variables: dict[str, Any] = field(default_factory=dict)
+    # Where the document lives: ours, or the peer's version of the same operation.
+    folder: Path = OPERATIONS_DIR
 
     def payload(self) -> bytes:
         """The JSON body a frontend POSTs to /graphql for it."""
+        text = document(self.name, self.folder)
         return orjson.dumps(
-            {"query": document(self.name), "operationName": self.name, "variables": self.variables}
+            {"query": text, "operationName": self.name, "variables": self.variables}
         )
 
 

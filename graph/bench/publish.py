@@ -9,6 +9,8 @@ import orjson
 from graph.bench import search_targets
 from graph.bench.database import Meta
 from graph.bench.machine import Machine
+from graph.bench.peer import install as peer_install
+from graph.bench.peer import report as peer_report
 from graph.bench.report import (
     OperationResult,
     markdown_gains,
@@ -31,8 +33,8 @@ def section(
     m_p50: float | None = None,
 ) -> str:
     """One size's results: the machine, the load, the operations, the chart, the table,
-    planned against standard execution, the issue's targets and the search targets (on L
-    with the growth from `m_p50`, M's common-word p50)."""
+    planned against standard execution, cold against the peer, the issues' targets and the
+    search targets (on L with the growth from `m_p50`, M's common-word p50)."""
     load = plan.load
     single = "; `single`: the same one request at a time" if "single" in plan.runs else ""
     lines = [
@@ -43,6 +45,7 @@ def section(
         f"- Load: wrk, {load.connections} connections, {load.threads} threads, "
         f"{load.duration_s:g} s per operation and run after {plan.warmup_s:g} s of warm-up; "
         f"{plan.workers} workers per server{single}",
+        *_peer_line(plan),
         f"- Data: made in {meta.generated_s:.0f} s (seed {meta.seed}, generator {meta.generator})",
         "",
         "| operation | variables | response bytes |",
@@ -61,10 +64,22 @@ def section(
         lines += [*(f"Note: {note}" for note in sorted(set(notes))), ""]
     gains = markdown_gains(results)
     lines += [gains, ""] if gains else []
+    against_peer = peer_report.markdown_text(results)
+    lines += [against_peer, ""] if against_peer else []
     lines += [markdown_targets(verdicts(results, size.name), size.name), ""]
+    lines += [peer_report.markdown_verdicts(results, size.name), ""]
     searched = search_targets.markdown_text(search_targets.verdicts(results, size.name, m_p50))
     lines += [searched] if searched else []
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _peer_line(plan: Plan) -> list[str]:
+    if plan.peer_folder is None:
+        return []
+    return [
+        f"- Peer: {peer_install.describe(plan.peer_folder)}, preset amber, one Node process, "
+        "same database (graph/bench/peer/)"
+    ]
 
 
 def markers(size: Size) -> tuple[str, str]:

@@ -5,7 +5,9 @@ Absolute numbers drift by tens of percent between runs on shared machines; the r
 floor measured in the same run, on the same data and machine, drift far less. The cold API,
 on either executor, is read against the DB floor (the least a handler must do to answer from
 the database), the warm API against the HTTP floor (the least any Python server here does for
-the same bytes). Planned cold divided by standard cold is what the planner gains.
+the same bytes). Planned cold divided by standard cold is what the planner gains. The peer
+(PostGraphile, see `graph.bench.peer`) is read against the DB floor too; our cold figures
+against the peer's are in `graph.bench.peer.report`.
 """
 
 from __future__ import annotations
@@ -14,18 +16,19 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-RUNS = ("cold", "single", "standard", "db_floor", "warm", "http_floor")
+RUNS = ("cold", "single", "standard", "peer", "db_floor", "warm", "http_floor")
 RUN_NAMES = {
     "cold": "cold (planned)",
     "single": "cold, 1 connection",
     "standard": "cold (standard)",
+    "peer": "peer (PostGraphile)",
     "warm": "warm",
     "db_floor": "DB floor",
     "http_floor": "HTTP floor",
 }
 # Which floor each run is read against. `single` (one request at a time) has none: the
 # floors are measured under load.
-FLOOR_OF = {"cold": "db_floor", "standard": "db_floor", "warm": "http_floor"}
+FLOOR_OF = {"cold": "db_floor", "standard": "db_floor", "peer": "db_floor", "warm": "http_floor"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class Measurement:
     errors: int = 0
     peak_rss_mb: float | None = None
     sql_per_request: int | None = None
+    # The server's own CPU time (user + system, all its processes) per completed request.
+    cpu_ms_per_request: float | None = None
 
 
 @dataclass(frozen=True)
@@ -102,10 +107,10 @@ def format_times(value: float | None) -> str:
 
 
 HEADER = (
-    "operation", "run", "req/s", "p50 ms", "p99 ms", "SQL/req", "peak RSS MB",
+    "operation", "run", "req/s", "p50 ms", "p99 ms", "SQL/req", "peak RSS MB", "CPU ms/req",
     "vs floor", "req/s", "p50", "p99", "SQL", "RSS",
 )  # fmt: skip
-LEFT = (0, 1, 7)  # text columns; the others are numbers, aligned right
+LEFT = (0, 1, 8)  # text columns; the others are numbers, aligned right
 
 
 def rows(results: list[OperationResult]) -> list[tuple[str, ...]]:
@@ -124,7 +129,7 @@ def rows(results: list[OperationResult]) -> list[tuple[str, ...]]:
                     label, RUN_NAMES[run], format_number(measured.requests_per_s),
                     format_number(measured.p50_ms, 1), format_number(measured.p99_ms, 1),
                     format_number(measured.sql_per_request), format_number(measured.peak_rss_mb),
-                    against, *_ratio_cells(ratios),
+                    format_number(measured.cpu_ms_per_request, 2), against, *_ratio_cells(ratios),
                 )
             )  # fmt: skip
             label = ""
@@ -231,8 +236,21 @@ def _cold_p99_ms(result: OperationResult) -> float | None:
     return result.runs["cold"].p99_ms
 
 
+def _cold_share_of_peer(result: OperationResult) -> float | None:
+    ratios = result.versus("cold", "peer")
+    return ratios.requests_per_s if ratios is not None else None
+
+
+def _cold_cpu_ms(result: OperationResult) -> float | None:
+    return result.runs["cold"].cpu_ms_per_request
+
+
 def _milliseconds(value: float | None) -> str:
     return format_number(value, 1)
+
+
+def _cpu_milliseconds(value: float | None) -> str:
+    return format_number(value, 2)
 
 
 METRICS = {
@@ -241,6 +259,8 @@ METRICS = {
         _cold_share_of_db_floor, ("cold", "db_floor"), at_least=True, show=format_times
     ),
     "p99 ms": Metric(_cold_p99_ms, ("cold",), at_least=False, show=_milliseconds),
+    "req/s ÷ peer": Metric(_cold_share_of_peer, ("cold", "peer"), at_least=True, show=format_times),
+    "CPU ms/req": Metric(_cold_cpu_ms, ("cold",), at_least=False, show=_cpu_milliseconds),
 }
 
 
@@ -276,10 +296,12 @@ class Verdict:
     why: str = ""  # when met is None: not measured, or not the targets' size
 
 
-def verdicts(results: list[OperationResult], size: str) -> list[Verdict]:
+def verdicts(
+    results: list[OperationResult], size: str, targets: tuple[Target, ...] = TARGETS
+) -> list[Verdict]:
     """Every target against this run; evaluated only on TARGET_SIZE."""
     by_label = {result.label: result for result in results}
-    return [_verdict(target, by_label.get(target.operation), size) for target in TARGETS]
+    return [_verdict(target, by_label.get(target.operation), size) for target in targets]
 
 
 def _verdict(target: Target, result: OperationResult | None, size: str) -> Verdict:
@@ -317,22 +339,23 @@ def _outcome(verdict: Verdict) -> str:
     return "met" if verdict.met else "not met"
 
 
-def targets_title(size: str) -> str:
+def targets_title(size: str, name: str = "Targets") -> str:
     """The targets' heading: for the size they are set on, or labelled as not for this one."""
     if size == TARGET_SIZE:
-        return f"Targets ({TARGET_SIZE})"
-    return f"Targets (targets are for {TARGET_SIZE}; this run is {size})"
+        return f"{name} ({TARGET_SIZE})"
+    return f"{name} (targets are for {TARGET_SIZE}; this run is {size})"
 
 
-def text_targets(found: list[Verdict], size: str) -> str:
+def text_targets(found: list[Verdict], size: str, name: str = "Targets") -> str:
     """The targets for a terminal, with their heading."""
-    return f"{targets_title(size)}:\n" + aligned([TARGET_HEADER, *target_rows(found)], (0, 1, 3))
+    table = [TARGET_HEADER, *target_rows(found)]
+    return f"{targets_title(size, name)}:\n" + aligned(table, (0, 1, 3))
 
 
-def markdown_targets(found: list[Verdict], size: str) -> str:
+def markdown_targets(found: list[Verdict], size: str, name: str = "Targets") -> str:
     """The targets in Markdown, with their heading."""
     table = [TARGET_HEADER, *target_rows(found)]
-    return f"{targets_title(size)}:\n\n" + markdown(table, (0, 1, 3))
+    return f"{targets_title(size, name)}:\n\n" + markdown(table, (0, 1, 3))
 
 
 def as_json(results: list[OperationResult]) -> list[dict[str, Any]]:

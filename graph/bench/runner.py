@@ -1,12 +1,16 @@
-"""One bench run: the probes, then six servers one after another, each driven by wrk.
+"""One bench run: the probes, then up to seven servers one after another, each driven by wrk.
 
 The servers never run together, and all use the same data: the DB floor first (its answers
 are checked against the API's before it is measured), then the HTTP floor, then
 `graph serve` cold (RESPONSE_CACHE=false) on the planned executor (PLANNED_EXECUTION=true),
 the same server asked one request at a time (`single`: wrk with one connection, the latency
 a lone reader sees), cold again on the standard, field-by-field executor
-(PLANNED_EXECUTION=false), and warm (RESPONSE_CACHE=true, planned, each operation primed
-first).
+(PLANNED_EXECUTION=false), warm (RESPONSE_CACHE=true, planned, each operation primed
+first), and, when asked for, the peer: PostGraphile 5 on the same database, its answers
+checked against ours first (see `graph.bench.peer`).
+
+Every run also reads the CPU time its server's processes used during the measured wrk run
+from /proc, per request completed.
 """
 
 from __future__ import annotations
@@ -26,13 +30,19 @@ import psycopg
 from graph.bench import probe as probing
 from graph.bench import servers, wrk
 from graph.bench.operations import Operation
+from graph.bench.peer import answers as peer_answers
+from graph.bench.peer import install as peer_install
+from graph.bench.peer import server as peer_server
+from graph.bench.peer.documents import peer_version
 from graph.bench.probe import CACHE_ENABLED
 from graph.bench.report import Measurement, OperationResult
 from graph.jobs.engine import libpq_url
 
 HTTP_FLOOR_APP = "graph.bench.http_floor:create_app"
 DB_FLOOR_APP = "graph.bench.db_floor:create_app"
-RUNS = ("db_floor", "http_floor", "cold", "single", "standard", "warm")
+RUNS = ("db_floor", "http_floor", "cold", "single", "standard", "warm", "peer")
+# The peer needs npm (once) and minutes more: measured when asked for, and when publishing.
+DEFAULT_RUNS = tuple(run for run in RUNS if run != "peer")
 # The `single` run's load: one request at a time, for the plan's duration.
 SINGLE = wrk.Load(connections=1, threads=1)
 CACHE_READY_TIMEOUT_S = 20.0
@@ -54,7 +64,9 @@ class Plan:
     load: wrk.Load
     warmup_s: float
     output: Path
-    runs: tuple[str, ...] = RUNS
+    runs: tuple[str, ...] = DEFAULT_RUNS
+    # Where PostGraphile is installed, for the peer run.
+    peer_folder: Path | None = None
 
 
 @dataclass
@@ -76,8 +88,11 @@ class Bench:
                 len(self.probes[operation.label].body),
             )
 
-    def sql_per_request(self, run: str, label: str) -> int:
-        """Statements one request runs: counted in-process for the API, known for the floors."""
+    def sql_per_request(self, run: str, label: str) -> int | None:
+        """Statements one request runs: counted in-process for the API, known for the floors,
+        not known for the peer."""
+        if run == "peer":
+            return None
         probe = self.probes[label]
         counts = {
             "cold": probe.statements,
@@ -98,19 +113,31 @@ def start(plan: Plan, operations: list[Operation]) -> Bench:
 def measure(bench: Bench, say: Say = print) -> list[OperationResult]:
     """Measure every operation on every server in the plan, a fresh server for each."""
     for run in bench.plan.runs:
-        say(f"{run}: a fresh server with {bench.plan.workers} worker(s) per operation")
+        say(_run_line(bench.plan, run))
         for index, operation in enumerate(bench.operations):
+            sent = peer_version(operation) if run == "peer" else operation
+            if sent is None:
+                continue  # the peer cannot express it
             # A fresh server per operation: its peak memory is that operation's alone, and
             # nothing one operation left behind (queues, caches) reaches the next.
             with _server(bench, run) as server:
                 if run == "db_floor":
                     check_floor(bench, server, operation)
+                if run == "peer":
+                    sent = check_peer(bench, server, sent)
                 if run == "warm":
                     _prime(bench, server, operation, say)
-                measured = _measure_one(bench, server, run, index, operation)
+                measured = _measure_one(bench, server, run, index, sent)
             bench.results[operation.label].runs[run] = measured
             say(_progress_line(run, operation.label, measured))
     return list(bench.results.values())
+
+
+def _run_line(plan: Plan, run: str) -> str:
+    if run == "peer" and plan.peer_folder is not None:
+        described = peer_install.describe(plan.peer_folder)
+        return f"peer: a fresh {described} (one process) per operation it can express"
+    return f"{run}: a fresh server with {plan.workers} worker(s) per operation"
 
 
 def _progress_line(run: str, label: str, measured: Measurement) -> str:
@@ -126,6 +153,11 @@ def _progress_line(run: str, label: str, measured: Measurement) -> str:
 @contextmanager
 def _server(bench: Bench, run: str) -> Iterator[servers.Server]:
     plan = bench.plan
+    if run == "peer":
+        where = plan.peer_folder or peer_install.ensure()
+        with peer_server.running(plan.database_url, where, plan.output / "logs") as server:
+            yield server
+        return
     logs, workers = plan.output / "logs", str(plan.workers)
     quiet = ["--log-level", "warning", "--no-access-log", "--workers", workers]
     if run == "db_floor":
@@ -182,7 +214,9 @@ def _measure_one(
         warmup = replace(load, duration_s=plan.warmup_s)
         wrk.run(url, body, warmup, work, log)
         _settle(bench, server)
+    cpu_before = server.cpu_seconds()
     result = wrk.run(url, body, load, work, log)
+    cpu = servers.cpu_ms_per_request(server.cpu_seconds() - cpu_before, result.requests)
     peak = server.peak_memory_mb()
     if result.errors:
         bench.notes.append(
@@ -202,6 +236,7 @@ def _measure_one(
         errors=result.errors,
         peak_rss_mb=peak,
         sql_per_request=bench.sql_per_request(run, operation.label),
+        cpu_ms_per_request=cpu,
     )
 
 
@@ -242,6 +277,13 @@ def check_floor(bench: Bench, server: servers.Server, operation: Operation) -> N
     want = floor_part(orjson.loads(bench.probes[operation.label].body))
     if got != want:
         raise FloorMismatch(f"{operation.label}: {first_difference(want, got)}")
+
+
+def check_peer(bench: Bench, server: servers.Server, operation: Operation) -> Operation:
+    """The peer's request, with its own cursor, once its answer equals the API's on the fields
+    both ask (PeerDiffers otherwise): nothing is measured before."""
+    ours = bench.probes[operation.label].body
+    return asyncio.run(peer_answers.prepare(server.base_url, operation, ours))
 
 
 def floor_part(answer: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 Peak memory is VmHWM from /proc, summed over the whole process tree (the uvicorn supervisor
 and its workers): what the machine must hold for that server. Before each operation the
 peaks are reset (`5` into /proc/PID/clear_refs), so each figure belongs to one operation.
+CPU time is utime + stime from /proc/PID/stat, summed over the same tree.
 """
 
 from __future__ import annotations
@@ -88,6 +89,19 @@ class Server:
     def peak_memory_mb(self) -> float:
         """Sum of VmHWM (peak resident memory) over the process tree, in MiB."""
         return sum(_status_kb(pid, "VmHWM") for pid in self.pids()) / 1024
+
+
+def cpu_ms_per_request(cpu_seconds: float, requests: int) -> float | None:
+    """The server's CPU time over a run divided by the requests completed, in ms; None when
+    none completed.
+
+    `cpu_seconds` is `Server.cpu_seconds()` after the run minus before it: utime + stime of
+    the server's own processes (a supervisor and its workers, or PostGraphile's one Node
+    process), not of PostgreSQL's backends nor of wrk.
+    """
+    if requests <= 0:
+        return None
+    return cpu_seconds * 1000 / requests
 
 
 def descendants(pid: int) -> list[int]:

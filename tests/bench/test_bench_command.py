@@ -6,7 +6,7 @@ import argparse
 
 import pytest
 
-from graph.bench.command import add_arguments
+from graph.bench.command import add_arguments, chosen_runs
 
 
 def parse(*arguments: str) -> argparse.Namespace:
@@ -16,11 +16,23 @@ def parse(*arguments: str) -> argparse.Namespace:
 
 
 def test_the_default_runs_measure_both_executors_cold_and_one_request_at_a_time() -> None:
-    assert parse().runs == ("db_floor", "http_floor", "cold", "single", "standard", "warm")
+    assert chosen_runs(parse()) == ("db_floor", "http_floor", "cold", "single", "standard", "warm")
 
 
 def test_runs_can_name_the_standard_executor() -> None:
-    assert parse("--runs", "db_floor, cold,standard").runs == ("db_floor", "cold", "standard")
+    assert chosen_runs(parse("--runs", "db_floor, cold,standard")) == (
+        "db_floor",
+        "cold",
+        "standard",
+    )
+
+
+def test_published_results_also_measure_the_peer() -> None:
+    assert chosen_runs(parse("--publish"))[-1] == "peer"
+
+
+def test_runs_named_outright_are_kept_when_publishing() -> None:
+    assert chosen_runs(parse("--publish", "--runs", "cold,peer")) == ("cold", "peer")
 
 
 def test_an_unknown_run_is_refused() -> None:

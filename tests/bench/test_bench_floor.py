@@ -6,11 +6,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
-import secrets
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,6 @@ import httpx
 import orjson
 import psycopg
 import pytest
-from psycopg import sql
 
 from graph.bench import database, operations, servers
 from graph.bench.runner import DB_FLOOR_APP, first_difference, floor_part
@@ -27,12 +25,13 @@ from graph.bench.sizes import SIZES
 from graph.clock import COPENHAGEN
 from graph.jobs.engine import libpq_url
 
+ROOT = Path(__file__).resolve().parents[2]
+
 pytestmark = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL"),
     reason="the bench and its DB floor are PostgreSQL-only: set TEST_DATABASE_URL",
 )
 
-ROOT = Path(__file__).resolve().parents[2]
 JSON = {"content-type": "application/json"}
 LABELS = [
     "RelayPage",
@@ -47,49 +46,6 @@ LABELS = [
     "Search prefix",
     "Search with facets",
 ]
-
-
-def generate(server: str, name: str) -> subprocess.CompletedProcess[str]:
-    """`graph bench --size tiny --generate-only` in its own process, as a user runs it."""
-    command = [sys.executable, "-m", "graph", "bench", "--size", "tiny", "--generate-only"]
-    return subprocess.run(
-        [*command, "--server", server, "--database", name],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
-@pytest.fixture(scope="module")
-def server_url() -> str:
-    return os.environ["TEST_DATABASE_URL"]
-
-
-@pytest.fixture(scope="module")
-def bench_name(server_url: str) -> Iterator[str]:
-    """A tiny bench database of its own, dropped at the end."""
-    name = f"graph_bench_test_{secrets.token_hex(4)}"
-    try:
-        made = generate(server_url, name)
-        assert made.returncode == 0, made.stdout + made.stderr
-        yield name
-    finally:
-        with psycopg.connect(libpq_url(server_url), autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-
-
-@pytest.fixture(scope="module")
-def bench_url(server_url: str, bench_name: str) -> str:
-    return database.database_url(server_url, bench_name)
-
-
-@pytest.fixture(scope="module")
-def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("bench-servers")
 
 
 @contextmanager
@@ -147,8 +103,12 @@ def measured(bench_url: str, api: str) -> dict[str, operations.Operation]:
     return {operation.label: operation for operation in picked}
 
 
-def test_a_made_database_is_reused(server_url: str, bench_name: str) -> None:
-    again = generate(server_url, bench_name)
+def test_a_made_database_is_reused(
+    server_url: str,
+    bench_name: str,
+    generate_tiny: Callable[[str, str], subprocess.CompletedProcess[str]],
+) -> None:
+    again = generate_tiny(server_url, bench_name)
     assert again.returncode == 0, again.stderr
     assert f"reusing {bench_name}" in again.stdout
 
