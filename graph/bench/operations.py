@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 import psycopg
+from graphql import REMOVE, FieldNode, Visitor, parse, print_ast, visit
 
 from graph.bench import words
 from graph.bench.database import Meta
@@ -33,6 +34,10 @@ PREFIX = "tillids*"
 # The phrase is two of this many of the most frequent content words (five letters or more).
 PHRASE_WORDS = 8
 
+# RelayPage and PostPage as the peer can ask them: without contributors, without neighbours.
+PEERS_RELAY_PAGE, RELAY_PAGE_EXTRAS = "RelayPage, peer's fields", ("relay.contributors",)
+PEERS_POST_PAGE, POST_PAGE_EXTRAS = "PostPage, peer's fields", ("post.previous", "post.next")
+
 Response = dict[str, Any]
 Send = Callable[["Operation"], Awaitable[Response]]
 
@@ -41,6 +46,25 @@ Send = Callable[["Operation"], Awaitable[Response]]
 def document(name: str, folder: Path = OPERATIONS_DIR) -> str:
     """The text of `<folder>/<name>.graphql`, by default `schema/operations/<name>.graphql`."""
     return (folder / f"{name}.graphql").read_text(encoding="utf-8")
+
+
+@cache
+def trimmed(name: str, folder: Path, without: tuple[str, ...]) -> str:
+    """The document without the fields at these response paths (keys joined by dots)."""
+    path: list[str] = []
+
+    class Trim(Visitor):
+        def enter_field(self, node: FieldNode, *_: Any) -> Any:
+            path.append((node.alias or node.name).value)
+            if ".".join(path) in without:
+                path.pop()
+                return REMOVE
+            return None
+
+        def leave_field(self, *_: Any) -> None:
+            path.pop()
+
+    return print_ast(visit(parse(document(name, folder)), Trim()))
 
 
 @dataclass(frozen=True)
@@ -52,10 +76,12 @@ class Operation:
     variables: dict[str, Any] = field(default_factory=dict)
     # Where the document lives: ours, or the peer's version of the same operation.
     folder: Path = OPERATIONS_DIR
+    # Fields left out of the document (response paths): ours with only what the peer asks.
+    without: tuple[str, ...] = ()
 
     def payload(self) -> bytes:
         """The JSON body a frontend POSTs to /graphql for it."""
-        text = document(self.name, self.folder)
+        text = trimmed(self.name, self.folder, self.without)
         return orjson.dumps(
             {"query": text, "operationName": self.name, "variables": self.variables}
         )
@@ -124,10 +150,14 @@ def pick(url: str, meta: Meta) -> list[Operation]:
 
         relay_id, relay = connection.execute(BUSIEST_RELAY).fetchone() or (None, None)
         assert relay is not None, "the bench database has no published posts"
+        post = one(MIDDLE_POST, relay_id, relay_id)
         return [
             Operation("RelayPage", "RelayPage", {"slug": relay}),
+            # Measured against the peer: ours with the fields it can express.
+            Operation(PEERS_RELAY_PAGE, "RelayPage", {"slug": relay}, without=RELAY_PAGE_EXTRAS),
             Operation("RelaysWithPosts", "RelaysWithPosts"),
-            Operation("PostPage", "PostPage", {"slug": one(MIDDLE_POST, relay_id, relay_id)}),
+            Operation("PostPage", "PostPage", {"slug": post}),
+            Operation(PEERS_POST_PAGE, "PostPage", {"slug": post}, without=POST_PAGE_EXTRAS),
             Operation(CATEGORY_LABEL, "CategoryPage", {"slug": one(BUSIEST_CATEGORY)}),
             Operation("AuthorPage", "AuthorPage", {"slug": one(BUSIEST_AUTHOR)}),
             Operation("OrganizationPage", "OrganizationPage", {"slug": one(BUSIEST_ORGANIZATION)}),

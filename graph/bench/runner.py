@@ -118,6 +118,8 @@ def measure(bench: Bench, say: Say = print) -> list[OperationResult]:
             sent = peer_version(operation) if run == "peer" else operation
             if sent is None:
                 continue  # the peer cannot express it
+            if operation.without and run not in ("cold", "peer"):
+                continue  # ours cut to the peer's fields: only compared with the peer
             # A fresh server per operation: its peak memory is that operation's alone, and
             # nothing one operation left behind (queues, caches) reaches the next.
             with _server(bench, run) as server:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from graph.bench.operations import Operation
+from graph.bench.operations import PEERS_POST_PAGE, PEERS_RELAY_PAGE, Operation
 
 FOLDER = Path(__file__).resolve().parent
 DIFFERS = "# Differs:"
@@ -75,7 +75,14 @@ def differences(name: str) -> tuple[str, ...]:
 
 def peer_version(operation: Operation) -> Operation | None:
     """The same request written for PostGraphile (the cursor is still ours); None where the
-    peer cannot express the operation."""
-    if operation.name not in PEER_DOCUMENTS:
+    peer cannot express the operation, or where ours asks for more than the peer's version
+    (RelayPage's contributors: the peer is measured against ours without them)."""
+    peer = PEER_DOCUMENTS.get(operation.name)
+    if peer is None or operation.without != peer.omitted:
         return None
-    return replace(operation, folder=FOLDER)
+    return replace(operation, folder=FOLDER, without=())
+
+
+def peer_label(name: str) -> str:
+    """The label of the operation of ours the peer's version of `name` is measured against."""
+    return {"RelayPage": PEERS_RELAY_PAGE, "PostPage": PEERS_POST_PAGE}.get(name, name)
