@@ -35,6 +35,10 @@ POSTGRES_TIMEOUT_S = 5
 # so they are off here (and in the servers tests start) unless a test turns them on.
 os.environ["RATE_LIMIT_COST"] = "0"
 
+# The bench tests' tiny bench database (tests/fixtures/bench_db.py): a second conftest.py
+# would shadow this module for every test module collected after it.
+pytest_plugins = ["fixtures.bench_db"]
+
 
 def _admin_dsn(url: str) -> str:
     parts = urlsplit(url)

@@ -93,7 +93,12 @@ def test_what_the_peer_cannot_express_has_no_version(name: str) -> None:
 
 
 def test_the_peer_version_sends_the_peer_document_with_our_variables() -> None:
-    version = peer_version(operations.Operation("RelayPage", "RelayPage", {"slug": "s"}))
+    full = operations.Operation("RelayPage", "RelayPage", {"slug": "s"})
+    assert peer_version(full) is None  # ours asks for contributors: not compared
+    cut = operations.Operation(
+        operations.PEERS_RELAY_PAGE, "RelayPage", {"slug": "s"}, without=("relay.contributors",)
+    )
+    version = peer_version(cut)
     assert version is not None
     payload = orjson.loads(version.payload())
     assert "relayBySlug" in payload["query"]
