@@ -7,17 +7,24 @@ path, as exactly one statement, for anonymous callers and editors alike.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 from conftest import GraphQL, StatementCounter
 from fixtures import synthetic
 
+from graph.api.cursors import post_cursor
 from graph.app import create_app
+from graph.jobs.engine import libpq_url
+from graph.planning.compile import values
+from graph.read import sql
 from graph.settings import Settings
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "schema" / "operations"
@@ -99,3 +106,42 @@ async def test_a_documents_statement_is_the_same_text_for_other_values(
         await GraphQL(uncached).data(document, slug=slug, first=first)
         texts += sql_statements.statements
     assert len(texts) == 2 and texts[0] == texts[1]
+
+
+MOMENTS = [
+    "2025-06-02 05:37:00+00",  # summer time
+    "2025-01-02 05:37:00.123+00",  # winter, with microseconds
+    "2025-03-30 01:00:00+00",  # the hour summer time starts
+    "2025-10-26 00:59:59.999999+00",  # the last instant of summer time
+    "1890-01-01 00:00:00+00",  # local mean time, +00:50:20
+    "9999-12-31 12:00:00+00",
+]
+TEXTS = ["", "abc", "æøå Ærø", 'a"b\\c\n\t\x01\x7f', "emoji 😀 x", "Ærlig-Østergård"]
+
+
+def _postgres(database: str) -> Any:
+    if not database.startswith("psycopg"):
+        pytest.skip("the compiler writes PostgreSQL")
+    return psycopg.connect(libpq_url(database), autocommit=True)
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_times_and_cursors_are_spelled_as_python_writes_them(database: str, moment: str) -> None:
+    with _postgres(database) as connection:
+        cursor = values.cursor([values.json_text(values.utc_moment("t")), "7"])
+        row = connection.execute(
+            f"SELECT {values.moment('t')}, {cursor} FROM (SELECT %s::timestamptz AS t) x", [moment]
+        ).fetchone()
+    instant = dt.datetime.fromisoformat(moment + ":00")
+    assert row is not None
+    assert row[0] == sql.in_copenhagen(instant).isoformat()  # type: ignore[union-attr]
+    assert row[1] == post_cursor({"sort_at": instant.astimezone(dt.UTC), "id": 7})
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_a_sort_key_in_a_cursor_is_json_as_python_writes_it(database: str, text: str) -> None:
+    with _postgres(database) as connection:
+        row = connection.execute(
+            f"SELECT {values.ascii_json_text('%(t)s::text')}", {"t": text}
+        ).fetchone()
+    assert row is not None and row[0] == json.dumps(text)

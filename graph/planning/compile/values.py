@@ -39,10 +39,23 @@ def moment(expression: str, zone: str = COPENHAGEN) -> str:
     offset = f"({local} - ({expression} AT TIME ZONE 'UTC'))"
     return (
         f"(to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || "
-        f"{_MICROSECONDS.format(x=expression, zone=zone)} || "
-        f"CASE WHEN {offset} < interval '0' THEN '-' ELSE '+' END || "
-        f"to_char(abs(extract(epoch FROM {offset}))::int * interval '1 second', 'HH24:MI'))"
+        f"{_MICROSECONDS.format(x=expression, zone=zone)} || {_offset(offset)})"
     )
+
+
+def _offset(offset: str) -> str:
+    """A UTC offset as `datetime.isoformat()` writes it: whole hours (every offset Copenhagen
+    has had since 1894) without arithmetic; others with their minutes, and seconds if any
+    (local mean time before 1894 was +00:50:20)."""
+    seconds = f"abs(extract(epoch FROM {offset}))::int"
+    general = (
+        f"CASE WHEN {offset} < interval '0' THEN '-' ELSE '+' END || "
+        f"to_char({seconds} * interval '1 second', 'HH24:MI') || "
+        f"CASE WHEN mod({seconds}, 60) = 0 THEN '' "
+        f"ELSE to_char(mod({seconds}, 60), 'FM\":\"00') END"
+    )
+    whole = " ".join(f"WHEN interval '{hours} hours' THEN '{hours:+03d}:00'" for hours in (0, 1, 2))
+    return f"CASE {offset} {whole} ELSE {general} END"
 
 
 def utc_moment(expression: str) -> str:
