@@ -188,14 +188,14 @@ def connection(
     limit = statement.param(first)
     within = f"FILTER (WHERE {x}.rn <= {limit})"
     cursors = f"array_agg({x}.cursor ORDER BY {x}.rn) {within}"
-    counted = any(isinstance(item, Leaf) and item.field == "totalCount" for item in shape.fields)
+    counted = _counted(shape)
     columns = [
         f"count(*) > {limit} AS has_next",
         f"{values.literal(after is not None)} AS has_previous",
         f"({cursors})[1] AS start",
         f'({cursors})[least(count(*), {limit})] AS "end"',
-        f"string_agg({row_tags.format(x=x)}, ' ' ORDER BY {x}.rn) {within} AS tags",
-        f"({count}) AS count" if counted else "NULL AS count",
+        f"string_agg({row_tags.replace('{x}', x)}, ' ' ORDER BY {x}.rn) {within} AS tags",
+        f"({count.replace('{x}', x)}) AS count" if counted else "NULL AS count",
     ]
     pairs = [("#", f"concat_ws(' ', {list_tags}, {g}.tags)")]
     for item in shape.fields:
@@ -219,6 +219,11 @@ def connection(
 
 
 CURSORS = frozenset({"cursor", "startCursor", "endCursor"})
+
+
+def _counted(connection: Shape) -> bool:
+    """Whether a connection's `totalCount` is asked for: only then is it counted."""
+    return any(isinstance(item, Leaf) and item.field == "totalCount" for item in connection.fields)
 
 
 def _reads_cursors(connection: Shape) -> bool:
@@ -395,25 +400,22 @@ def authors(people: People) -> Compile:
                 [key[0], key[0], key[1]],
             )
         every = ranked(statement, parent)
+        # A relay's contributors are grouped from all of its posts: do it once, and count
+        # them on the way (before the cursor's condition) rather than grouping again.
+        total, count = "NULL", f"SELECT count(*) FROM ({every}) r"
+        if _counted(_only(join)):
+            every = f"SELECT r.*, count(*) OVER () AS total FROM ({every}) r"
+            total, count = "r.total", f"COALESCE(max({{x}}.total), ({count}))"
         page = (
-            f"SELECT a.*, r.sort_value FROM ({every}) r JOIN author a ON a.id = r.author_id "
-            f"WHERE {condition} ORDER BY r.sort_value, r.author_id "
-            f"LIMIT {statement.param(first + 1)}"
+            f"SELECT a.*, r.sort_value, {total} AS total FROM ({every}) r "
+            f"JOIN author a ON a.id = r.author_id WHERE {condition} "
+            f"ORDER BY r.sort_value, r.author_id LIMIT {statement.param(first + 1)}"
         )
-        count = f"SELECT count(*) FROM ({every}) r"
         own = _relay_posts(parent) if people is People.CONTRIBUTORS else "NULL"
         return connection(
-            statement,
-            join,
-            page,
-            "q.sort_value, q.id",
-            cursor,
-            "'Author:' || {x}.id",
-            count,
-            own,
-            first,
-            after,
-        )
+            statement, join, page, "q.sort_value, q.id", cursor, "'Author:' || {x}.id", count,
+            own, first, after,
+        )  # fmt: skip
 
     return compile
 
