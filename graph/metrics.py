@@ -49,7 +49,7 @@ def execution_lines() -> list[str]:
             "Operations answered field by field by graphql-core, by why no plan answered: "
             "disabled (PLANNED_EXECUTION=false), not_query (a mutation or subscription), "
             "not_plannable (introspection or an uncovered field), client_error (the answer "
-            "is an error), missing_row (a broken reference), failed (a planner bug, logged).",
+            "is an error), missing_row (a broken reference), failed (the planner raised; logged).",
             by_reason,
         ),
         *counter(
