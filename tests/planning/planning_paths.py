@@ -12,10 +12,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import httpx
 
 from graph.planning.extension import Fallback
+
+if TYPE_CHECKING:
+    from planning_twins import Comparison
 
 PLANNED = "planned"
 # No executor's answer was counted: the document failed validation or a limit, the cost
@@ -57,9 +61,15 @@ class Paths:
 
     clean: Counter[str] = field(default_factory=Counter)  # data and no errors
     errors: Counter[str] = field(default_factory=Counter)  # answers with errors
+    # Comparisons no fallback should explain: the planner raised, or fell back for an error
+    # while the answer has none (it raised a ClientError graphql-core does not).
+    suspects: list[Comparison] = field(default_factory=list)
 
-    def add(self, path: str, clean: bool) -> None:
-        (self.clean if clean else self.errors)[path] += 1
+    def add(self, compared: Comparison) -> None:
+        clean = compared.answer.cacheable
+        (self.clean if clean else self.errors)[compared.path] += 1
+        if compared.path == Fallback.FAILED or (clean and compared.path in ERROR_ANSWERS):
+            self.suspects.append(compared)
 
     @property
     def planned_share(self) -> float:
@@ -75,10 +85,6 @@ class Paths:
             f"answers with errors: {dict(self.errors)}"
         )
 
-    def invented_errors(self) -> Counter[str]:
-        """Fallbacks for an error answer whose answer had no error."""
-        return Counter({path: n for path, n in self.clean.items() if path in ERROR_ANSWERS})
-
-    def failures(self) -> int:
-        """Fallbacks because the planner raised (PLANNER_STRICT off: it raises in tests)."""
-        return self.clean[Fallback.FAILED] + self.errors[Fallback.FAILED]
+    def report_suspects(self) -> str:
+        """Each suspect comparison, with the path it took."""
+        return "\n".join(f"{compared.path}: {compared}" for compared in self.suspects)

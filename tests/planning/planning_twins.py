@@ -97,7 +97,7 @@ class Twins:
         same_tags = planned.tags == standard.tags or not standard.cacheable
         if not (same_body and same_tags):
             raise AssertionError(mismatch(query, variables, caller, origin, planned, standard))
-        return Comparison(standard, path)
+        return Comparison(standard, path, f"{origin}, caller {caller.name}", body)
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,12 @@ class Comparison:
 
     answer: Answer
     path: str
+    origin: str  # where the query came from, and who asked
+    body: dict[str, Any]  # the request: query and variables
+
+    def __str__(self) -> str:
+        variables = json.dumps(self.body["variables"], ensure_ascii=False)
+        return f"{self.origin}: {shortened(self.body['query'])} with {variables}"
 
 
 async def ask(http: httpx.AsyncClient, body: dict[str, Any], caller: Caller) -> Answer:
