@@ -129,6 +129,18 @@ async def test_a_bad_page_size_is_an_error_only_where_its_field_runs(
     assert ("errors" in answer) is (path != PLANNED), answer
 
 
+async def test_a_nul_in_a_slug_matches_nothing_in_the_statement_too(
+    data: synthetic.Synthetic, uncached: httpx.AsyncClient
+) -> None:
+    """PostgreSQL cannot bind a NUL as text; stored text never holds one, so it is bound as
+    U+FFFD, as the read layer does, instead of failing the statement."""
+    before = await executor_counts(uncached)
+    body = {"query": "query ($s: String!) { post(slug: $s) { id } }", "variables": {"s": "a\x00b"}}
+    answer = (await uncached.post("/graphql", json=body)).json()
+    assert path_taken(before, await executor_counts(uncached)) == PLANNED
+    assert answer["data"] == {"post": None} and "errors" not in answer
+
+
 MOMENTS = [
     "2025-06-02 05:37:00+00",  # summer time
     "2025-01-02 05:37:00.123+00",  # winter, with microseconds
