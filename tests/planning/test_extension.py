@@ -4,6 +4,7 @@ PLANNER_STRICT so that a test fails."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -67,6 +68,21 @@ async def test_each_fallback_is_counted_with_its_reason(
 ) -> None:
     _, path = await answer_and_path(http, document)
     assert path == reason
+
+
+async def test_a_lone_surrogate_is_the_clients_error_answered_by_graphql_core(
+    http: httpx.AsyncClient,
+) -> None:
+    """No driver can encode it, so the planner's fetch raises: that is the client's mistake,
+    not a planner failure, and graphql-core's error (with its path) is the answer."""
+    before = await executor_counts(http)
+    body = {"query": "query ($s: String!) { post(slug: $s) { id } }", "variables": {"s": "a\ud800"}}
+    # json.dumps writes the surrogate as an escape, as a client's JSON would carry it.
+    sent = await http.post(
+        "/graphql", content=json.dumps(body), headers={"content-type": "application/json"}
+    )
+    assert path_taken(before, await executor_counts(http)) == "client_error"
+    assert sent.json()["errors"][0]["path"] == ["post"]
 
 
 @pytest.mark.parametrize("http", [{"planned_execution": False}], indirect=True)
