@@ -29,7 +29,6 @@ from graph.api import newsletter_http
 from graph.api.context import Context, make_context
 from graph.api.schema import build_schema, document_check
 from graph.budget import middleware as budgets
-from graph.budget import spend as budget_store
 from graph.budget.extension import PriceCache, SocketBudgets
 from graph.budget.spend import Buckets, Budget, MemoryBuckets, RedisBuckets
 from graph.cache import invalidation
@@ -40,12 +39,12 @@ from graph.feeds import routes as feeds
 from graph.graphiql.assets import MOUNT as GRAPHIQL_MOUNT
 from graph.graphiql.assets import GraphiQLFiles
 from graph.graphiql.page import graphiql_response
-from graph.jobs import engine, maintenance, worker
+from graph.jobs import engine
 from graph.jobs.maintenance import requeue_due_work
 from graph.jobs.worker import worker_running
 from graph.limits import BodySizeLimitMiddleware
 from graph.logs import RequestIdMiddleware
-from graph.planning import extension as planning
+from graph.metrics import metrics
 from graph.planning.extension import PlanCache
 from graph.planning.lane import FastLane
 from graph.settings import Settings, get_settings
@@ -298,43 +297,3 @@ async def invalidation_feed(settings: Settings, cache: ResponseCache | None) -> 
         listener.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await listener
-
-
-async def metrics(request: Request) -> Response:
-    """Counters in Prometheus' text format: executors, reconnects, jobs and response cache
-    of this process."""
-    cache: ResponseCache | None = request.app.state.cache
-    lines = []
-    for name, value in (
-        ("graph_execution_planned_total", planning.counters.planned),
-        ("graph_execution_standard_total", planning.counters.standard),
-        ("graph_execution_compiled_total", planning.counters.compiled),
-        ("graph_execution_fast_lane_total", planning.counters.fast_lane),
-        # Second paths around a database that went away (README "Failure modes").
-        ("graph_db_reconnects_total", reconnect.counters.reconnects),
-        ("graph_jobs_requeued_total", maintenance.counters.requeued),
-        ("graph_job_worker_restarts_total", worker.counters.worker_restarts),
-        ("graph_job_errors_unrecorded_total", worker.counters.unrecorded_errors),
-    ):
-        lines += [f"# TYPE {name} counter", f"{name} {value}"]
-    for name, value in (
-        ("graph_budget_refused_total", budget_store.counters.refused),
-        ("graph_budget_unavailable_total", budget_store.counters.unavailable),
-    ):
-        lines += [f"# TYPE {name} counter", f"{name} {value}"]
-    if cache is not None:
-        counters = cache.counters
-        entries, size = cache.size
-        for name, value, kind in (
-            ("graph_cache_hits_total", counters.hits, "counter"),
-            ("graph_cache_misses_total", counters.misses, "counter"),
-            ("graph_cache_coalesced_total", counters.coalesced, "counter"),
-            ("graph_cache_evictions_total", counters.evictions, "counter"),
-            ("graph_cache_invalidations_total", counters.invalidations, "counter"),
-            ("graph_cache_dropped_total", counters.dropped, "counter"),
-            ("graph_cache_entries", entries, "gauge"),
-            ("graph_cache_bytes", size, "gauge"),
-            ("graph_cache_enabled", int(cache.enabled), "gauge"),
-        ):
-            lines += [f"# TYPE {name} {kind}", f"{name} {value}"]
-    return Response("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")

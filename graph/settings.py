@@ -33,6 +33,11 @@ class Settings(BaseSettings):
         description="Answer queries already parsed, validated, priced and planned without "
         "Strawberry's per-request machinery",
     )
+    planner_strict: bool = Field(
+        default=False,
+        description="Answer with an error when the planner raises unexpectedly, instead of "
+        "falling back to standard execution (on in the test suite, so a planner bug fails)",
+    )
     max_query_cost: int = Field(
         default=50_000,
         description="Refuse operations whose answer could hold more objects than this",

@@ -34,6 +34,9 @@ POSTGRES_TIMEOUT_S = 5
 # Budgets are on by default with PostgreSQL; a test suite sends far more than a client should,
 # so they are off here (and in the servers tests start) unless a test turns them on.
 os.environ["RATE_LIMIT_COST"] = "0"
+# A planner that raises must fail the test that reached it, not hide behind standard
+# execution's right answer (README "Planned execution"): strict everywhere, servers included.
+os.environ["PLANNER_STRICT"] = "true"
 
 # The bench tests' tiny bench database (tests/fixtures/bench_db.py): a second conftest.py
 # would shadow this module for every test module collected after it.

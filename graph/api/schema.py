@@ -112,7 +112,12 @@ def build_schema(
             lambda: MaskedErrors(should_mask_error=should_mask, error_message=MASKED_MESSAGE),
             # Before the planner: a refused operation runs on neither executor.
             lambda: QueryCost(prices, bounds, settings.max_query_cost, sockets),
-            lambda: PlannedExecution(plans, enabled=settings.planned_execution, lane=lane),
+            lambda: PlannedExecution(
+                plans,
+                enabled=settings.planned_execution,
+                strict=settings.planner_strict,
+                lane=lane,
+            ),
         ],
     )
 

@@ -31,7 +31,7 @@ from graph.budget.extension import PriceCache, variables_key
 from graph.budget.spend import Spend
 from graph.cache import tags
 from graph.cache.middleware import GraphQLRequest, from_json, from_query_string, read_body, replay
-from graph.planning.extension import PlanCache, counters, run_plan
+from graph.planning.extension import Fallback, PlanCache, counters, run_plan
 from graph.planning.nodes import Plan, Request
 
 log = logging.getLogger(__name__)
@@ -149,8 +149,10 @@ class FastLane:
                 return None, 0  # the price check refuses it, and counts the refusal
             spend.cost = cost
         run = Request(context.access, coerced, posts=plan.posts)
+        # Never strict here: whatever fails goes the whole way, where the planner runs again
+        # and a strict one answers with the error (or one that is not falls back, counted).
         data = await run_plan(plan, run)
-        if data is None:
+        if isinstance(data, Fallback):
             return None, 0
         tags.add(*run.tags)
         return data, cost

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from graph import db
+from graph.api.errors import ClientError
 from graph.planning import compile
 from graph.planning.nodes import Join, Plan, Request, Row, Shape
 
@@ -23,7 +24,13 @@ async def run(plan: Plan, request: Request) -> dict[str, Any]:
     """The `data` of the response: on PostgreSQL from one compiled statement when the compiler
     covers the plan, else the root Shape made from one empty row, level by level."""
     if plan.compiled and db.dialect() == "postgres":
-        return await compile.run(plan, request)
+        try:
+            return await compile.run(plan, request)
+        except ClientError:
+            # The statement checks every argument it binds (a page size, a cursor) up front,
+            # but a wrong one is an error only where its field runs: not under a parent that
+            # is null. The interpreter runs a level only for rows that exist, as graphql-core.
+            pass
     (data,) = await shape_rows(plan.root, [{}], request)
     return data
 

@@ -1,7 +1,9 @@
-"""Every nested frontend query costs the same number of SQL statements at any page size."""
+"""Every nested frontend query costs the same number of SQL statements at any page size, and
+each named operation an exact, pinned number on either executor."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,3 +171,88 @@ async def test_contributors_of_ten_relays_are_one_statement_at_any_page_size(
     # PostgreSQL, the relays and their contributors in one.
     compiled = either_executor.compiled
     assert counts == ([1, 1] if compiled else [2, 2]), sql_statements.statements
+
+
+# Statements each named operation (schema/operations) sends for an anonymous caller, with the
+# variables below, on each executor and database (planned on PostgreSQL: one compiled
+# statement, but for search). A change that moves one updates its row; a new operation adds
+# one. Aligned by hand, so the formatter is kept off the table.
+# fmt: off
+STATEMENTS = {
+    #                       SQLite               PostgreSQL
+    #                       planned  standard    planned  standard
+    "AuthorPage":          (4,       6,          1,       6),
+    "CategoryPage":        (4,       7,          1,       7),
+    "OrganizationPage":    (7,       10,         1,       10),
+    "PostPage":            (4,       8,          1,       8),
+    "RelayPage":           (6,       9,          1,       9),
+    "RelaysWithPosts":     (5,       8,          1,       8),
+    "Search":              (3,       6,          3,       6),
+    "SearchWithFacets":    (6,       7,          6,       7),
+}
+# fmt: on
+# Every answer shows more objects than this: each operation found its page, not a miss.
+SHOWN_OBJECTS = 5
+NAMED_VARIABLES: dict[str, dict[str, Any]] = {
+    "AuthorPage": {"slug": "faelles-skribent"},
+    "CategoryPage": {"slug": "syntetisk"},
+    "OrganizationPage": {"slug": "syntetisk-kommune"},
+    "PostPage": {"slug": "syntetisk-3-4"},
+    "RelayPage": {"slug": "syntetisk-stafet-0"},
+    "RelaysWithPosts": {},
+    "Search": {"query": "indlæg stafet"},
+    "SearchWithFacets": {"query": "indlæg stafet"},
+}
+
+
+@pytest.fixture(scope="module")
+async def executors(database: str, settings: Settings) -> AsyncIterator[dict[str, GraphQL]]:
+    """An anonymous caller of each executor, without the response cache (a hit sends none)."""
+    async with contextlib.AsyncExitStack() as stack:
+        callers = {}
+        for name, planned in (("planned", True), ("standard", False)):
+            app = create_app(
+                settings.model_copy(update={"planned_execution": planned, "response_cache": False})
+            )
+            transport = httpx.ASGITransport(app=app)
+            http = httpx.AsyncClient(transport=transport, base_url="http://test")
+            callers[name] = GraphQL(await stack.enter_async_context(http))
+        yield callers
+
+
+def test_every_named_operation_has_pinned_statement_counts() -> None:
+    named = {path.stem for path in OPERATIONS.glob("*.graphql")}
+    assert named == set(STATEMENTS) == set(NAMED_VARIABLES)
+
+
+async def statements_sent(caller: GraphQL, statements: StatementCounter, name: str) -> list[str]:
+    """The statements one run of the operation sends; a second run must send as many
+    (nothing is cached between them) and the answer must show what was asked for."""
+    runs = []
+    for _ in range(2):
+        _, result = await run_counted(caller, statements, name, **NAMED_VARIABLES[name])
+        assert all(result.values()) and size(result) > SHOWN_OBJECTS, result
+        runs.append(list(statements.statements))
+    assert len(runs[0]) == len(runs[1]), runs
+    return runs[0]
+
+
+@pytest.mark.parametrize("name", sorted(STATEMENTS))
+async def test_named_operation_sends_its_pinned_statements_on_both_executors(
+    data: synthetic.Synthetic,
+    executors: dict[str, GraphQL],
+    sql_statements: StatementCounter,
+    settings: Settings,
+    name: str,
+) -> None:
+    sent = {
+        executor: await statements_sent(caller, sql_statements, name)
+        for executor, caller in executors.items()
+    }
+    sqlite = settings.database_url.startswith("sqlite")
+    pinned = STATEMENTS[name][:2] if sqlite else STATEMENTS[name][2:]
+    counts = (len(sent["planned"]), len(sent["standard"]))
+    assert counts == pinned, (
+        f"{name} on {'SQLite' if sqlite else 'PostgreSQL'}: (planned, standard) sent {counts}, "
+        f"STATEMENTS pins {pinned}\nplanned: {sent['planned']}\nstandard: {sent['standard']}"
+    )

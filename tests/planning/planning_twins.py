@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from planning_paths import executor_counts, path_taken
 
 from graph.app import create_app
 from graph.cache import tags
@@ -80,7 +81,7 @@ class Twins:
 
     async def compare(
         self, query: str, variables: dict[str, Any] | None, caller: Caller, origin: str
-    ) -> Answer:
+    ) -> Comparison:
         """Send the request to both apps; fail unless status, bytes and tags are the same.
 
         Tags are compared for answers without errors only: those are the answers the response
@@ -88,13 +89,30 @@ class Twins:
         which objects got built (and tagged) before that is a matter of timing.
         """
         body = {"query": query, "variables": variables}
+        before = await executor_counts(self.planned)
         planned = await ask(self.planned, body, caller)
+        path = path_taken(before, await executor_counts(self.planned))
         standard = await ask(self.standard, body, caller)
         same_body = (planned.status, planned.content) == (standard.status, standard.content)
         same_tags = planned.tags == standard.tags or not standard.cacheable
         if not (same_body and same_tags):
             raise AssertionError(mismatch(query, variables, caller, origin, planned, standard))
-        return standard
+        return Comparison(standard, path, f"{origin}, caller {caller.name}", body)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The answer both apps gave (the standard app's, with its tags), and how the planned app
+    made it: `planned`, the standard path's reason, or `not_executed`."""
+
+    answer: Answer
+    path: str
+    origin: str  # where the query came from, and who asked
+    body: dict[str, Any]  # the request: query and variables
+
+    def __str__(self) -> str:
+        variables = json.dumps(self.body["variables"], ensure_ascii=False)
+        return f"{self.origin}: {shortened(self.body['query'])} with {variables}"
 
 
 async def ask(http: httpx.AsyncClient, body: dict[str, Any], caller: Caller) -> Answer:

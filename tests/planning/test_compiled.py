@@ -19,6 +19,7 @@ import psycopg
 import pytest
 from conftest import GraphQL, StatementCounter
 from fixtures import synthetic
+from planning_paths import PLANNED, executor_counts, path_taken
 
 from graph.api.cursors import post_cursor
 from graph.app import create_app
@@ -106,6 +107,38 @@ async def test_a_documents_statement_is_the_same_text_for_other_values(
         await GraphQL(uncached).data(document, slug=slug, first=first)
         texts += sql_statements.statements
     assert len(texts) == 2 and texts[0] == texts[1]
+
+
+UNDER_A_RELAY = """query ($slug: String!, $first: Int!) { relay(slug: $slug) {
+  contributors(first: $first) { totalCount } posts(first: $first) { totalCount } } }"""
+
+
+@pytest.mark.parametrize(
+    ("slug", "path"), [("ingen-saadan-stafet", PLANNED), ("syntetisk-stafet-0", "client_error")]
+)
+async def test_a_bad_page_size_is_an_error_only_where_its_field_runs(
+    data: synthetic.Synthetic, uncached: httpx.AsyncClient, slug: str, path: str
+) -> None:
+    """graphql-core never reads the arguments of a field under a null parent, so `first: -1`
+    there is no error; the statement checks its arguments before it runs, so such a request
+    is answered level by level (it used to fall back to standard execution)."""
+    before = await executor_counts(uncached)
+    body = {"query": UNDER_A_RELAY, "variables": {"slug": slug, "first": -1}}
+    answer = (await uncached.post("/graphql", json=body)).json()
+    assert path_taken(before, await executor_counts(uncached)) == path
+    assert ("errors" in answer) is (path != PLANNED), answer
+
+
+async def test_a_nul_in_a_slug_matches_nothing_in_the_statement_too(
+    data: synthetic.Synthetic, uncached: httpx.AsyncClient
+) -> None:
+    """PostgreSQL cannot bind a NUL as text; stored text never holds one, so it is bound as
+    U+FFFD, as the read layer does, instead of failing the statement."""
+    before = await executor_counts(uncached)
+    body = {"query": "query ($s: String!) { post(slug: $s) { id } }", "variables": {"s": "a\x00b"}}
+    answer = (await uncached.post("/graphql", json=body)).json()
+    assert path_taken(before, await executor_counts(uncached)) == PLANNED
+    assert answer["data"] == {"post": None} and "errors" not in answer
 
 
 MOMENTS = [

@@ -3,18 +3,20 @@
 Three corpora, anonymous and with an editor's token: the named operations over real slugs,
 page sizes and cursors; every read query the rest of the suite sends; and random documents
 generated from the schema. Data for drafts, scheduling and archiving is made once per module.
+
+Equal bytes would not show a planner that fell back (standard execution then answers both),
+so each corpus also pins how many answers the planned path gave (`planning_paths`), and the
+suite runs with PLANNER_STRICT: a planner exception is an error answer, hence a mismatch.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from conftest import GraphQL
 from fixtures import editing
@@ -32,10 +34,12 @@ from planning_corpus import (
 )
 from planning_dataset import Dataset, end_cursors, make_content, read_dataset
 from planning_generator import documents
+from planning_paths import NOT_EXECUTED, PLANNED, Paths
 from planning_twins import Caller, Mismatches, Twins, ask, twin_apps
 from planning_values import GARBAGE_CURSORS, OUT_OF_RANGE_PAGE_SIZES, candidates
 
 from graph.api.schema import schema
+from graph.planning.extension import Fallback
 from graph.settings import Settings
 
 # When a field errors, graphql-core cancels its siblings and can leave a resolver coroutine
@@ -55,6 +59,15 @@ EXAMPLES = int(os.environ.get("PLANNING_EXAMPLES", "1000"))
 # Fewer distinct documents than this means the extraction broke, not that the suite shrank.
 MIN_SUITE_DOCUMENTS = 30
 NAMED_PAGE_SIZES = (0, 1, 3, 100, *OUT_OF_RANGE_PAGE_SIZES)
+# The share of answers without errors that the planned path gave, per corpus and caller, must
+# not drop below these. A planner that stops covering a class of queries still answers right
+# through standard execution; only these numbers show it. What stays standard by design is a
+# field the planner does not cover (preview, Relay.baton, jobs, webhooks, introspection).
+# Suite, measured 2026-12-01 on SQLite and PostgreSQL: 217 of 231 for each caller (93.9 %).
+SUITE_PLANNED_FLOOR = 0.90
+# Generated, measured then on both with 1000 examples: anonymous 698 of 846 (82.5 %), editor
+# 728 of 873 (83.4 %), mostly `preview` and `Relay.baton` drawn; 79.5-93.1 % with 100 to 2000.
+GENERATED_PLANNED_FLOOR = 0.75
 
 
 @pytest.fixture(scope="module")
@@ -92,19 +105,32 @@ async def test_named_operations_answer_alike(
     assert len(operations) == 8, [operation.origin for operation in operations]
     mismatches = Mismatches()
     uncosted = []
+    paths = {name: Paths() for name in callers}
+    planned = {name: set[str]() for name in callers}  # operations with a planned answer
     for operation in operations:
         for variables in await _named_cases(twins, dataset, callers, operation):
             for caller in callers.values():
                 with mismatches.collecting():
-                    answer = await twins.compare(
+                    compared = await twins.compare(
                         operation.text, variables, caller, operation.origin
                     )
+                    paths[caller.name].add(compared)
+                    if compared.path == PLANNED:
+                        planned[caller.name].add(operation.origin)
                     # Both executors' answers carry the same price (compared with the bytes).
-                    if "cost" not in json.loads(answer.content).get("extensions", {}):
+                    if "cost" not in json.loads(compared.answer.content).get("extensions", {}):
                         uncosted.append((operation.origin, variables))
     if mismatches.messages:
         pytest.fail(mismatches.report(), pytrace=False)
     assert not uncosted, uncosted
+    for name, taken in paths.items():
+        # The frontend's own queries never fall back: that is what the planner is for. Their
+        # error answers (a garbage cursor, a page size out of range) are graphql-core's by
+        # design, so an error is the only reason one may leave the plan; a page so large that
+        # the cost check refuses it reaches neither executor (NOT_EXECUTED).
+        assert taken.planned_share == 1.0, f"named operations ({name}): {taken}"
+        assert set(taken.errors) <= {Fallback.CLIENT_ERROR, NOT_EXECUTED}, f"{name}: {taken}"
+        assert planned[name] == {operation.origin for operation in operations}, name
 
 
 async def _named_cases(
@@ -162,13 +188,26 @@ async def test_suite_queries_answer_alike(
     corpus = suite_documents(project_root / "tests", schema._schema)
     assert len(corpus) >= MIN_SUITE_DOCUMENTS, [document.origin for document in corpus]
     mismatches = Mismatches()
+    paths = {name: Paths() for name in callers}
     for document in corpus:
         for variables in variable_sets(dataset, schema._schema, document):
             for caller in callers.values():
                 with mismatches.collecting():
-                    await twins.compare(document.text, variables, caller, document.origin)
+                    compared = await twins.compare(
+                        document.text, variables, caller, document.origin
+                    )
+                    paths[caller.name].add(compared)
     if mismatches.messages:
         pytest.fail(mismatches.report(), pytrace=False)
+    for name, taken in paths.items():
+        check_paths(taken, SUITE_PLANNED_FLOOR, f"suite queries ({name})")
+
+
+def check_paths(taken: Paths, floor: float, corpus: str) -> None:
+    """The corpus's planned share is at its floor, nothing fell back because the planner
+    raised, and every fallback for an error answer really answered with an error."""
+    assert not taken.suspects, f"{corpus}: {taken}\n{taken.report_suspects()}"
+    assert taken.planned_share >= floor, f"{corpus}: planned share under {floor:.0%}: {taken}"
 
 
 # Nested author lists whose `after` the suite's own queries must exercise (with cursors
@@ -198,6 +237,16 @@ def test_suite_queries_page_the_nested_author_lists(project_root: Path) -> None:
     assert paged >= NESTED_AUTHOR_PAGES, NESTED_AUTHOR_PAGES - paged
 
 
+@pytest.fixture
+def generated_paths(request: pytest.FixtureRequest) -> Iterator[Paths]:
+    """The paths one caller's generated comparisons took, checked once hypothesis has run
+    them all (a fixture, because the test body sees one example at a time)."""
+    taken = Paths()
+    yield taken
+    caller_name = request.node.callspec.params["caller_name"]
+    check_paths(taken, GENERATED_PLANNED_FLOOR, f"generated queries ({caller_name})")
+
+
 @pytest.mark.parametrize("caller_name", ["anonymous", "editor"])
 @hypothesis_settings(
     max_examples=EXAMPLES,
@@ -209,38 +258,18 @@ def test_suite_queries_page_the_nested_author_lists(project_root: Path) -> None:
 )
 @given(data=st.data())
 async def test_generated_queries_answer_alike(
-    twins: Twins, dataset: Dataset, callers: dict[str, Caller], caller_name: str, data: Any
+    twins: Twins,
+    dataset: Dataset,
+    callers: dict[str, Caller],
+    caller_name: str,
+    generated_paths: Paths,
+    data: Any,
 ) -> None:
     generated = data.draw(documents(schema._schema, dataset), label="document")
     origin = f"generated, breaks {generated.breaks}" if generated.breaks else "generated"
-    await twins.compare(generated.text, generated.variables, callers[caller_name], origin)
-
-
-PLANNED_TOTAL = re.compile(r"^graph_execution_planned_total (\d+)$", re.MULTILINE)
-
-
-async def test_every_named_operation_takes_the_planned_path(
-    twins: Twins, dataset: Dataset, callers: dict[str, Caller]
-) -> None:
-    """The frontend's own queries must not fall back: that is what the planner is for."""
-    fell_back = []
-    for operation in named_operations():
-        sites = {v.name: v.site.name for v in _variables(operation)}
-        primary = next((name for name, site in sites.items() if site in ("slug", "query")), None)
-        variables = _primary_values(dataset, operation, primary)[0]
-        for caller in callers.values():
-            before = await _planned_total(twins.planned)
-            await ask(twins.planned, {"query": operation.text, "variables": variables}, caller)
-            if await _planned_total(twins.planned) != before + 1:
-                fell_back.append(f"{Path(operation.origin).name} ({caller.name}, {variables})")
-    assert not fell_back, fell_back
-
-
-async def _planned_total(http: httpx.AsyncClient) -> int:
-    metrics = (await http.get("/metrics")).text
-    found = PLANNED_TOTAL.search(metrics)
-    assert found is not None, f"no graph_execution_planned_total in /metrics:\n{metrics}"
-    return int(found.group(1))
+    caller = callers[caller_name]
+    compared = await twins.compare(generated.text, generated.variables, caller, origin)
+    generated_paths.add(compared)
 
 
 REVISIONS = """
@@ -260,10 +289,9 @@ async def test_an_editors_revisions_are_planned_and_answer_alike(
 ) -> None:
     variables = {} if first is None else {"first": first}
     for caller in callers.values():
-        before = await _planned_total(twins.planned)
-        answer = await twins.compare(REVISIONS, variables, caller, "revisions")
-        assert await _planned_total(twins.planned) == before + 1, caller.name
-        posts = json.loads(answer.content)["data"]["posts"]["edges"]
+        compared = await twins.compare(REVISIONS, variables, caller, "revisions")
+        assert compared.path == PLANNED, caller.name
+        posts = json.loads(compared.answer.content)["data"]["posts"]["edges"]
         shown = [post["node"]["revisions"] for post in posts]
         if caller.name == "editor" and first != 0:
             assert any(shown), "no post with revisions to compare"
@@ -304,10 +332,9 @@ async def test_lookups_by_old_slugs_are_planned_and_answer_alike(
     kinds = ("relay", "post", "author", "organization", "category")
     variables = {kind: dataset.made[f"old_{kind}"] for kind in kinds}
     for caller in callers.values():
-        before = await _planned_total(twins.planned)
-        answer = await twins.compare(OLD_SLUGS, variables, caller, "old slugs")
-        assert await _planned_total(twins.planned) == before + 1, caller.name
-        data = json.loads(answer.content)["data"]
+        compared = await twins.compare(OLD_SLUGS, variables, caller, "old slugs")
+        assert compared.path == PLANNED, caller.name
+        data = json.loads(compared.answer.content)["data"]
         assert data["relay"]["previousSlugs"] == [variables["relay"]]
         assert data["post"]["slug"] != variables["post"]
         assert data["posts"]["totalCount"] == 1
@@ -317,10 +344,9 @@ async def test_an_editors_pending_versions_are_planned_and_answer_alike(
     twins: Twins, dataset: Dataset, callers: dict[str, Caller]
 ) -> None:
     for caller in callers.values():
-        before = await _planned_total(twins.planned)
-        answer = await twins.compare(PENDING, {}, caller, "pending")
-        assert await _planned_total(twins.planned) == before + 1, caller.name
-        posts = json.loads(answer.content)["data"]["posts"]["edges"]
+        compared = await twins.compare(PENDING, {}, caller, "pending")
+        assert compared.path == PLANNED, caller.name
+        posts = json.loads(compared.answer.content)["data"]["posts"]["edges"]
         shown = [post["node"]["pending"] for post in posts]
         if caller.name == "editor":
             assert any(shown), "no post with a staged edit to compare"

@@ -50,9 +50,11 @@ class Statement:
         return f"{prefix}{self.aliases}"
 
     def param(self, value: Any) -> str:
-        """A placeholder for `value`."""
+        """A placeholder for `value`. PostgreSQL text cannot hold NUL (binding one is an error)
+        and stored text never does, so a NUL is bound as U+FFFD and matches nothing, as in
+        the read layer (graph.read.sql)."""
         name = f"p{len(self.params)}"
-        self.params[name] = value
+        self.params[name] = value.replace("\x00", "\ufffd") if isinstance(value, str) else value
         return f"%({name})s"
 
     def bind(self, sql: str, values: Sequence[Any]) -> str:
