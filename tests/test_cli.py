@@ -26,3 +26,29 @@ def test_migrate_that_fails_reports_and_exits(tmp_path: Path) -> None:
     )
     assert finished.returncode != 0
     assert 'table "relay" already exists' in finished.stderr
+
+
+OPERATIONS = Path(__file__).resolve().parents[1] / "schema" / "operations"
+
+
+def _show_sql(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "graph", "show-sql", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=EXIT_WITHIN_S,
+    )
+
+
+def test_show_sql_prints_a_named_operations_one_statement_without_a_database() -> None:
+    shown = _show_sql(str(OPERATIONS / "PostPage.graphql"), "--variables", '{"slug": "x"}')
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("SELECT json_build_object('post',")
+    assert "\n  FROM\n" in shown.stdout  # laid out by nesting
+    assert shown.stdout.rstrip().endswith("-- parameters: {'p0': 'x', 'p1': 'x'}")
+
+
+def test_show_sql_says_when_a_document_is_not_compiled() -> None:
+    shown = _show_sql(str(OPERATIONS / "Search.graphql"), "--variables", '{"query": "ledelse"}')
+    assert shown.returncode != 0
+    assert "planned, but not compiled" in shown.stderr

@@ -11,35 +11,43 @@ reads it. Three modules:
 - `relations`: each object-valued field as a correlated subquery (lookups, connections,
   to-one and to-many relations).
 
-`{ relay(slug: $slug) { title posts(first: 2) { edges { node { slug } } } } }` becomes
-(parameters `%(p0)s`… bound per request, so a document's text stays the same and PostgreSQL
-prepares it):
+`{ relay(slug: $slug) { title posts(first: 2) { totalCount edges { node { slug } } } } }`
+becomes this (`graph show-sql` lays it out so; arguments are bound parameters, so a
+document's text is the same for every request and PostgreSQL prepares it):
 
-    SELECT json_build_object('relay', (
-      SELECT json_build_object('#', 'Relay:' || s1.id || CASE WHEN s1.slug = s1.asked_slug
-               THEN '' ELSE ' relays' END,
-             'title', s1.title,
-             'posts', (SELECT json_build_object('#', concat_ws(' ', 'posts:relay:' || s1.id,
-                                                                g2.tags),
-                                                'edges', g2.edges6)
-                       FROM (SELECT count(*) > %(p2)s AS has_next, …,
-                                    string_agg('Post:' || x3.id || …, ' ' ORDER BY x3.rn)
-                                      FILTER (WHERE x3.rn <= %(p2)s) AS tags,
-                                    COALESCE(json_agg(json_build_object('node',
-                                      json_build_object('slug', x3.slug)) ORDER BY x3.rn)
-                                      FILTER (WHERE x3.rn <= %(p2)s), '[]'::json) AS edges6
-                             FROM (SELECT row_number() OVER (ORDER BY q.sort_at DESC, q.id DESC)
-                                            AS rn, q.*, … AS cursor
-                                   FROM (SELECT p.*, p.published_at AS sort_at FROM post p
-                                         WHERE p.relay_id = s1.id AND p.status = 'published'
-                                         ORDER BY p.published_at DESC, p.id DESC
-                                         LIMIT %(p3)s) q) x3) g2))
-      FROM (SELECT t.*, k.asked_slug FROM (… live and old slugs …) k
-            JOIN relay t ON t.id = k.target_id WHERE 1 = 1 ORDER BY k.slug_rank LIMIT 1) s1)
-    )::text
+    SELECT json_build_object('relay',
+      (SELECT json_build_object('#', 'Relay:' || s1.id || CASE WHEN s1.slug = s1.asked_slug THEN '' ELSE ' relays' END, 'title', s1.title, 'posts',
+        (SELECT json_build_object('#', concat_ws(' ', 'posts:relay:' || s1.id, g2.tags), 'totalCount', g2.count, 'edges', g2.edges6)
+        FROM
+          (SELECT count(*) > %(p3)s AS has_next, false AS has_previous, (array_agg(x3.cursor ORDER BY x3.rn) FILTER (WHERE x3.rn <= %(p3)s))[1] AS start, (array_agg(x3.cursor ORDER BY x3.rn) FILTER (WHERE x3.rn <= %(p3)s))[least(count(*), %(p3)s)] AS "end", string_agg('Post:' || x3.id || ' posts:relay:' || x3.relay_id, ' ' ORDER BY x3.rn) FILTER (WHERE x3.rn <= %(p3)s) AS tags,
+            (SELECT count(*)
+            FROM post p
+            WHERE p.relay_id = s1.id AND p.status = 'published') AS count, COALESCE(json_agg(json_build_object('node', json_build_object('slug', x3.slug)) ORDER BY x3.rn) FILTER (WHERE x3.rn <= %(p3)s), '[]'::json) AS edges6
+          FROM
+            (SELECT row_number() OVER (ORDER BY q.sort_at DESC, q.id DESC) AS rn, q.*, NULL AS cursor
+            FROM
+              (SELECT p.*, p.published_at AS sort_at
+              FROM post p
+              WHERE p.relay_id = s1.id AND p.status = 'published'
+              ORDER BY p.published_at DESC, p.id DESC LIMIT %(p2)s) q) x3) g2))
+      FROM
+        (SELECT t.*, k.asked_slug
+        FROM
+          (SELECT slug AS asked_slug, id AS target_id, 0 AS slug_rank
+          FROM relay
+          WHERE slug IN (%(p0)s) UNION ALL SELECT slug AS asked_slug, object_id AS target_id, 1 AS slug_rank
+          FROM slug_history
+          WHERE kind = 'relay' AND slug IN (%(p1)s)) k JOIN relay t ON t.id = k.target_id
+        WHERE 1 = 1
+        ORDER BY k.slug_rank LIMIT 1) s1))::text
+    -- parameters: {'p0': 'x', 'p1': 'x', 'p2': 3, 'p3': 2}
+
+Read from the inside out: the innermost SELECT is the page's rows, newest first, cut at
+`first + 1`; `x3` numbers them; `g2` aggregates them into the edges, the tags, the page info
+columns and the count; `s1` is the relay found by its live or old slug.
 
 A server run with `LOG_LEVEL=DEBUG` logs every statement in full, with its parameters.
-"""
+"""  # noqa: E501 (the example statement is shown as `graph show-sql` prints it)
 
 from __future__ import annotations
 

@@ -20,38 +20,41 @@ from graph.planning.build import build
 from graph.planning.nodes import NotPlannable, Request
 from graph.read.access import ANONYMOUS, EDITOR
 
-# Where a line breaks: before each subquery and each clause that follows one.
-BREAKS = re.compile(r"\((?=SELECT )| FROM | WHERE | ORDER BY ")
+# The clauses a line starts with, when they belong to the SELECT they are in (not to an
+# aggregate's ORDER BY, say).
+CLAUSES = (" FROM ", " WHERE ", " ORDER BY ")
 QUOTED = re.compile(r"'(?:[^']|'')*'")
 
 
 def laid_out(sql: str) -> str:
-    """The statement with one subquery or clause per line, indented by nesting."""
-    lines, depth, start = [], 0, 0
+    """The statement with each subquery, and each of its clauses, on a line of its own,
+    indented by nesting."""
     masked = QUOTED.sub(lambda found: "_" * len(found.group()), sql)  # parentheses in texts
+    lines: list[tuple[int, str]] = []
+    start, indent, depth, selects = 0, 0, 0, [0]  # selects: each open SELECT's depth
+
+    def cut(end: int) -> None:
+        nonlocal start
+        if sql[start:end].strip():
+            lines.append((indent, sql[start:end].strip()))
+        start = end
+
     for index, char in enumerate(masked):
-        if char == "(" and masked.startswith("(SELECT ", index):
-            lines.append(("  " * depth, sql[start:index]))
-            start = index
-            depth += 1
-        elif char == "(":
+        if char == "(":
+            if masked.startswith("(SELECT ", index):
+                cut(index)
+                selects.append(depth + 1)
+                indent = len(selects) - 1
             depth += 1
         elif char == ")":
+            if depth == selects[-1]:
+                selects.pop()
             depth -= 1
-        elif (
-            char == " "
-            and BREAKS.match(masked, index)
-            and masked[index + 1 : index + 7]
-            in (
-                "FROM ",
-                "WHERE ",
-                "ORDER ",
-            )
-        ):
-            lines.append(("  " * depth, sql[start:index]))
-            start = index + 1
-    lines.append(("  " * depth, sql[start:]))
-    return "\n".join(indent + text.strip() for indent, text in lines if text.strip())
+        elif depth == selects[-1] and masked.startswith(CLAUSES, index):
+            cut(index)
+            indent = len(selects) - 1
+    cut(len(sql))
+    return "\n".join("  " * indent + text for indent, text in lines)
 
 
 def show(args: argparse.Namespace) -> None:
