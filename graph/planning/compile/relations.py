@@ -54,13 +54,19 @@ def _only(join: Join) -> Shape:
 
 
 def same_row(statement: Statement, join: Join, parent: str | None) -> str:
-    """An edge's node: made from the edge's own row."""
+    """An edge's node: made from the edge's own row.
+
+    `{ posts(first: 2) { edges { node { slug } } } }`: `node` is the same row (alias x) as
+    its edge, so it costs nothing."""
     assert parent is not None
     return _object(statement, _only(join), parent)
 
 
 def to_one(table: str, column: str) -> Compile:
-    """The `table` row whose id is the parent's `column`, or null."""
+    """The `table` row whose id is the parent's `column`, or null.
+
+    `{ post(slug: "x") { category { name } } }` → `(SELECT json_build_object('#', …, 'name',
+    o2.name) FROM category o2 WHERE o2.id = s1.category_id)`."""
 
     def compile(statement: Statement, join: Join, parent: str | None) -> str:
         alias = statement.alias("o")
@@ -71,7 +77,10 @@ def to_one(table: str, column: str) -> Compile:
 
 
 def listed(table: str, column: str, order: str) -> Compile:
-    """The parent's rows of `table` (their `column` is its id), in `order`, as a list."""
+    """The parent's rows of `table` (their `column` is its id), in `order`, as a list.
+
+    `{ post(slug: "x") { bylines { role } } }` → `(SELECT COALESCE(json_agg(… ORDER BY
+    l2.position), '[]'::json) FROM byline l2 WHERE l2.post_id = s1.id)`."""
 
     def compile(statement: Statement, join: Join, parent: str | None) -> str:
         alias = statement.alias("l")
@@ -86,7 +95,7 @@ def listed(table: str, column: str, order: str) -> Compile:
 
 
 def categories(statement: Statement, join: Join, parent: str | None) -> str:
-    """Every category, in Danish alphabetical order."""
+    """Every category, in Danish alphabetical order: `{ categories { name } }`."""
     statement.tags.add(tags.CATEGORIES)
     alias = statement.alias("c")
     made = _object(statement, _only(join), alias)
@@ -95,7 +104,8 @@ def categories(statement: Statement, join: Join, parent: str | None) -> str:
 
 
 def previous_slugs(kind: str) -> Compile:
-    """The parent's old slugs, newest first."""
+    """The parent's old slugs, newest first: `{ relay(slug: "x") { previousSlugs } }`, a
+    JSON array of texts."""
 
     def compile(statement: Statement, join: Join, parent: str | None) -> str:
         alias = statement.alias("h")
@@ -114,7 +124,10 @@ def previous_slugs(kind: str) -> Compile:
 
 def by_slug(type_name: str) -> Compile:
     """The object with the `slug` argument, live or old (a live one wins); a miss, or a find
-    by an old slug, also tags the answer with its kind's list."""
+    by an old slug, also tags the answer with its kind's list.
+
+    `{ relay(slug: "old-name") { slug } }`: the live slug (rank 0) or an old one (rank 1) from
+    `slug_history`, the best rank first; its slug is then the current one (a redirect)."""
     table = type_name.lower()
 
     def compile(statement: Statement, join: Join, parent: str | None) -> str:
@@ -136,7 +149,11 @@ def by_slug(type_name: str) -> Compile:
 
 def neighbour(column: str) -> Compile:
     """The visible post before (`prev_id`) or after (`next_id`) the parent in its relay, as
-    `graph.read.posts.neighbours` finds it."""
+    `graph.read.posts.neighbours` finds it.
+
+    `{ post(slug: "x") { previous { slug } next { slug } } }`: for anonymous callers one step
+    along the `(relay_id, leg)` index each; for editors (drafts have no leg) LAG/LEAD over
+    the relay's posts."""
     op, order = ("<", "DESC") if column == "prev_id" else (">", "ASC")
 
     def compile(statement: Statement, join: Join, parent: str | None) -> str:
@@ -269,7 +286,11 @@ def _scope(scope: Scope, parent: str | None) -> tuple[str, str]:
 
 
 def post_page(scope: Scope) -> Compile:
-    """A page of posts under the parent, newest first (`graph.read.posts.post_pages`)."""
+    """A page of posts under the parent, newest first (`graph.read.posts.post_pages`).
+
+    `{ relay(slug: "x") { posts(first: 2, filter: {category: "ledelse"}) { totalCount } } }`:
+    the rows are the read layer's (its filter, visibility and cursor conditions) cut at
+    `first + 1`; the count is the same conditions without the cursor's."""
 
     def compile(statement: Statement, join: Join, parent: str | None) -> str:
         arguments = statement.arguments(join)
@@ -321,7 +342,10 @@ LIST_KEYS: dict[str, Callable[[Any], Any]] = {
 
 
 def list_page(spec: lists.ListSpec) -> Compile:
-    """A page of relays (newest first), authors or organisations (`graph.read.lists.page`)."""
+    """A page of relays (newest first), authors or organisations (`graph.read.lists.page`).
+
+    `{ relays(first: 10, status: ACTIVE) { edges { cursor node { slug } } } }`: a cursor
+    holds the sort value as text (`["2025-04-08",113]`), base64 without padding."""
     op, direction = ("<", "DESC") if spec.descending else (">", "ASC")
     type_name = LIST_TYPES[spec.table]
 
@@ -369,7 +393,11 @@ def list_page(spec: lists.ListSpec) -> Compile:
 
 def authors(people: People) -> Compile:
     """A page of a relay's contributors (by first leg) or an organisation's authors (by
-    name), as `graph.read.lookups.author_pages` lists them."""
+    name), as `graph.read.lookups.author_pages` lists them.
+
+    `{ relay(slug: "x") { contributors(first: 20) { totalCount edges { node { name } } } } }`:
+    each author's first leg, grouped once over the relay's posts, numbered for the page and
+    counted on the way."""
 
     def ranked(statement: Statement, parent: str | None) -> str:
         if people is People.MEMBERS:
