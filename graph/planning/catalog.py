@@ -196,6 +196,16 @@ def field_changes(row: Row) -> list[Row]:
 # Object fields that are null without a token: a Leaf for anonymous callers.
 EDITORS_ONLY = frozenset({("Post", "revisions"), ("Post", "pending")})
 
+# The read fields left to the standard path on purpose, and why (tests/planning/test_catalog.py
+# walks the schema from Query: every other field must have a plan).
+STANDARD_ONLY = {
+    ("Query", "preview"): "never cached; its resolver sets Cache-Control (see above)",
+    ("Query", "jobs"): "an admin's view of the job queue, not content",
+    ("Query", "webhooks"): "an admin's view of webhooks and their deliveries, not content",
+    ("Query", "webhook"): "an admin's view of one webhook, not content",
+    ("Relay", "baton"): "editors only, read from the baton tables once per relay page",
+}
+
 
 def leaf(type_name: str, field_name: str, anonymous: bool) -> Value:
     """The reader of one scalar or enum field."""

@@ -479,6 +479,14 @@ RELATIONS: dict[tuple[str, str], Compile] = {
         for type_name in ("Relay", "Post", "Author", "Organization", "Category")
     },
 }
+# Planned fields the compiler leaves to the interpreter, and why (tests/planning/test_catalog.py
+# checks every other planned field is compiled): a plan holding one runs level by level.
+INTERPRETED = {
+    ("Query", "search"): "a ranked walk in Python (graph.read.search) over tiers and eras",
+    ("Query", "node"): "its type is known only once the id is decoded",
+    ("Post", "revisions"): "editors only, rare; revisions' changes are ordered in Python",
+    ("Post", "pending"): "editors only, rare; a staged version is read from JSON",
+}
 CONNECTIONS = frozenset(
     {
         ("Query", "relays"),
