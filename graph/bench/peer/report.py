@@ -14,6 +14,8 @@ Issue 15's targets, judged on M like the others:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from graph.bench.operations import PEERS_POST_PAGE, PEERS_RELAY_PAGE
 from graph.bench.peer.documents import PEER_DOCUMENTS, peer_label
 from graph.bench.report import (
@@ -90,20 +92,24 @@ def _footer(results: list[OperationResult]) -> str:
 
 def text(results: list[OperationResult]) -> str:
     """The table for a terminal, with its heading; empty when the peer did not run."""
-    found = rows(results)
-    if not found:
-        return ""
-    footer = _footer(results)
-    return f"{TITLE}:\n" + aligned([HEADER, *found], LEFT) + (f"\n{footer}" if footer else "")
+    return _table(results, aligned, "\n")
 
 
 def markdown_text(results: list[OperationResult]) -> str:
     """The table in Markdown, with its heading; empty when the peer did not run."""
+    return _table(results, markdown, "\n\n")
+
+
+def _table(
+    results: list[OperationResult],
+    layout: Callable[[list[tuple[str, ...]], tuple[int, ...]], str],
+    gap: str,
+) -> str:
     found = rows(results)
     if not found:
         return ""
     footer = _footer(results)
-    return f"{TITLE}:\n\n" + markdown([HEADER, *found], LEFT) + (f"\n\n{footer}" if footer else "")
+    return f"{TITLE}:{gap}" + layout([HEADER, *found], LEFT) + (f"{gap}{footer}" if footer else "")
 
 
 def targets(results: list[OperationResult]) -> tuple[Target, ...]:
