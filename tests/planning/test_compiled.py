@@ -178,3 +178,32 @@ def test_a_sort_key_in_a_cursor_is_json_as_python_writes_it(database: str, text:
             f"SELECT {values.ascii_json_text('%(t)s::text')}", {"t": text}
         ).fetchone()
     assert row is not None and row[0] == json.dumps(text)
+
+
+AUTHOR_POSTS = """
+query ($slug: String!, $first: Int!, $after: String) {
+  author(slug: $slug) { posts(first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { slug } }
+  } }
+}
+"""
+
+
+async def test_an_authors_count_holds_on_a_page_past_the_end(
+    data: synthetic.Synthetic, uncached: httpx.AsyncClient, settings: Settings
+) -> None:
+    """The page counts its parent's posts on the way; past the last one no row carries the
+    count, and the separate count answers. In the middle, both executors agree."""
+    gql, slug = GraphQL(uncached), data.shared_author
+    posts = (await gql.data(AUTHOR_POSTS, slug=slug, first=100))["author"]["posts"]
+    assert posts["totalCount"] == len(posts["edges"]) > 2
+    end = posts["pageInfo"]["endCursor"]
+    past = (await gql.data(AUTHOR_POSTS, slug=slug, first=5, after=end))["author"]["posts"]
+    assert (past["edges"], past["totalCount"]) == ([], posts["totalCount"])
+    two = (await gql.data(AUTHOR_POSTS, slug=slug, first=2))["author"]["posts"]
+    middle = {"slug": slug, "first": 3, "after": two["pageInfo"]["endCursor"]}
+    standard = create_app(settings.model_copy(update={"planned_execution": False}))
+    transport = httpx.ASGITransport(app=standard)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        theirs = await GraphQL(http).data(AUTHOR_POSTS, **middle)
+    assert await gql.data(AUTHOR_POSTS, **middle) == theirs

@@ -285,6 +285,40 @@ def _scope(scope: Scope, parent: str | None) -> tuple[str, str]:
     return source, "1 = 1"
 
 
+# Scopes whose posts come through bylines: a page visits every post of its parent anyway.
+BYLINE_SCOPES = (Scope.AUTHOR, Scope.ORGANIZATION)
+
+
+def _page_counted(
+    statement: Statement,
+    source: str,
+    every: str,
+    sort: str,
+    key: Any,
+    first: int,
+    count: str,
+) -> tuple[str, str]:
+    """(page, count) of an author's or organisation's posts from one pass over them.
+
+    Through bylines the page must sort all of the parent's posts (an author's 1,775 at M),
+    and the count visits them all again; here the page carries `count(*) OVER ()` taken
+    before the cursor's condition, and the separate count runs only for a page past the end.
+    """
+    condition = "1 = 1"
+    if key is not None:
+        condition = statement.bind(
+            "(t.sort_at < ? OR (t.sort_at = ? AND t.id < ?))", [key[0], key[0], key[1]]
+        )
+    counted = (
+        f"SELECT p.*, {sort} AS sort_at, count(*) OVER () AS total FROM {source} WHERE {every}"
+    )
+    page = (
+        f"SELECT t.* FROM ({counted}) t WHERE {condition} "
+        f"ORDER BY t.sort_at DESC, t.id DESC LIMIT {statement.param(first + 1)}"
+    )
+    return page, f"COALESCE(max({{x}}.total), ({count}))"
+
+
 def post_page(scope: Scope) -> Compile:
     """A page of posts under the parent, newest first (`graph.read.posts.post_pages`).
 
@@ -302,16 +336,20 @@ def post_page(scope: Scope) -> Compile:
         conditions, params = filter_conditions(post_filter)
         where = [parent_where, listed_condition(post_filter, access), *conditions]
         sort = access.sort_time()
-        count = f"SELECT count(*) FROM {source} WHERE {statement.bind(' AND '.join(where), params)}"
-        cursor_params: list[Any] = []
-        if key is not None:
-            where.append(f"({sort} < ? OR ({sort} = ? AND p.id < ?))")
-            cursor_params = [key[0], key[0], key[1]]
-        condition = statement.bind(" AND ".join(where), [*params, *cursor_params])
-        page = (
-            f"SELECT p.*, {sort} AS sort_at FROM {source} WHERE {condition} "
-            f"ORDER BY {sort} DESC, p.id DESC LIMIT {statement.param(first + 1)}"
-        )
+        every = statement.bind(" AND ".join(where), params)
+        count = f"SELECT count(*) FROM {source} WHERE {every}"
+        if scope in BYLINE_SCOPES and _counted(_only(join)):
+            page, count = _page_counted(statement, source, every, sort, key, first, count)
+        else:
+            cursor_params: list[Any] = []
+            if key is not None:
+                where.append(f"({sort} < ? OR ({sort} = ? AND p.id < ?))")
+                cursor_params = [key[0], key[0], key[1]]
+            condition = statement.bind(" AND ".join(where), [*params, *cursor_params])
+            page = (
+                f"SELECT p.*, {sort} AS sort_at FROM {source} WHERE {condition} "
+                f"ORDER BY {sort} DESC, p.id DESC LIMIT {statement.param(first + 1)}"
+            )
         named = [values.literal(tag) for tag in filter_tags(post_filter)]
         own = _relay_posts(parent) if scope is Scope.RELAY else values.literal(tags.POSTS)
         list_tags = ", ".join([own, *named])
