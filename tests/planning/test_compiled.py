@@ -21,6 +21,7 @@ from conftest import GraphQL, StatementCounter
 from fixtures import synthetic
 from planning_paths import PLANNED, executor_counts, path_taken
 
+from graph import models
 from graph.api.cursors import post_cursor
 from graph.app import create_app
 from graph.jobs.engine import libpq_url
@@ -202,8 +203,43 @@ async def test_an_authors_count_holds_on_a_page_past_the_end(
     assert (past["edges"], past["totalCount"]) == ([], posts["totalCount"])
     two = (await gql.data(AUTHOR_POSTS, slug=slug, first=2))["author"]["posts"]
     middle = {"slug": slug, "first": 3, "after": two["pageInfo"]["endCursor"]}
-    standard = create_app(settings.model_copy(update={"planned_execution": False}))
+    off = {"planned_execution": False, "response_cache": False}
+    standard = create_app(settings.model_copy(update=off))
     transport = httpx.ASGITransport(app=standard)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         theirs = await GraphQL(http).data(AUTHOR_POSTS, **middle)
     assert await gql.data(AUTHOR_POSTS, **middle) == theirs
+
+
+async def test_an_authors_page_follows_its_posts_status_and_time(
+    data: synthetic.Synthetic, uncached: httpx.AsyncClient, settings: Settings
+) -> None:
+    """The byline index (migration 0009) copies each post's status and time: unpublishing,
+    republishing and moving a post show on the compiled page as on the standard one."""
+    slug, moved = data.shared_author, "syntetisk-0-1"
+    post = await models.Post.get(slug=moved)
+    # Uncached: the rows change behind the apps' backs, with no invalidation.
+    off = {"planned_execution": False, "response_cache": False}
+    standard = create_app(settings.model_copy(update=off))
+    transport = httpx.ASGITransport(app=standard)
+
+    async def both() -> list[str]:
+        ours = await GraphQL(uncached).data(AUTHOR_POSTS, slug=slug, first=100)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            theirs = await GraphQL(http).data(AUTHOR_POSTS, slug=slug, first=100)
+        assert ours == theirs
+        return [edge["node"]["slug"] for edge in ours["author"]["posts"]["edges"]]
+
+    try:
+        assert moved in await both()
+        await models.Post.filter(id=post.id).update(status=models.PostStatus.DRAFT)
+        assert moved not in await both()
+        newest = dt.datetime(2031, 1, 1, tzinfo=dt.UTC)
+        await models.Post.filter(id=post.id).update(
+            status=models.PostStatus.PUBLISHED, published_at=newest
+        )
+        assert (await both())[0] == moved
+    finally:
+        await models.Post.filter(id=post.id).update(
+            status=post.status, published_at=post.published_at
+        )

@@ -289,6 +289,30 @@ def _scope(scope: Scope, parent: str | None) -> tuple[str, str]:
 BYLINE_SCOPES = (Scope.AUTHOR, Scope.ORGANIZATION)
 
 
+def _authors_published(
+    statement: Statement, parent: str | None, key: Any, first: int
+) -> tuple[str, str]:
+    """(page, count) of an author's published posts from the byline index that holds each
+    post's status and publication time (migration 0009): the newest `first + 1` entries,
+    then their posts; the count is index-only. Anonymous callers, no filter."""
+    cursor = "1 = 1"
+    if key is not None:
+        cursor = statement.bind(
+            "(b.post_published_at < ? OR (b.post_published_at = ? AND b.post_id < ?))",
+            [key[0], key[0], key[1]],
+        )
+    published = f"b.author_id = {parent}.id AND b.post_status = 'published'"
+    newest = (
+        f"SELECT b.post_id FROM byline b WHERE {published} AND {cursor} "
+        f"ORDER BY b.post_published_at DESC, b.post_id DESC LIMIT {statement.param(first + 1)}"
+    )
+    page = (
+        f"SELECT p.*, p.published_at AS sort_at FROM ({newest}) k JOIN post p ON p.id = k.post_id "
+        "WHERE p.status = 'published'"
+    )
+    return page, f"SELECT count(*) FROM byline b WHERE {published}"
+
+
 def _page_counted(
     statement: Statement,
     source: str,
@@ -338,7 +362,9 @@ def post_page(scope: Scope) -> Compile:
         sort = access.sort_time()
         every = statement.bind(" AND ".join(where), params)
         count = f"SELECT count(*) FROM {source} WHERE {every}"
-        if scope in BYLINE_SCOPES and _counted(_only(join)):
+        if scope is Scope.AUTHOR and not access.drafts and not conditions and not params:
+            page, count = _authors_published(statement, parent, key, first)
+        elif scope in BYLINE_SCOPES and _counted(_only(join)):
             page, count = _page_counted(statement, source, every, sort, key, first, count)
         else:
             cursor_params: list[Any] = []
