@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from graph.bench.operations import PEERS_POST_PAGE, PEERS_RELAY_PAGE
+from graph.bench.operations import PEER_SHAPED
 from graph.bench.peer.documents import PEER_DOCUMENTS, peer_label
 from graph.bench.report import (
     RUN_NAMES,
@@ -43,7 +43,6 @@ COLD_RUNS = ("cold", "standard")
 
 TARGETS_NAME = "Issue 15 targets"
 AHEAD = tuple(peer_label(name) for name in ("RelaysWithPosts", "RelayPage", "PostPage"))
-PEER_SHAPED = frozenset({PEERS_RELAY_PAGE, PEERS_POST_PAGE})
 AHEAD_BY, LEVEL, CPU_MS, FLOOR_SHARE = 1.3, 1.0, 1.5, 0.7
 
 
