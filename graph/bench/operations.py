@@ -35,8 +35,8 @@ PREFIX = "tillids*"
 PHRASE_WORDS = 8
 
 # RelayPage and PostPage as the peer can ask them: without contributors, without neighbours.
-PEERS_RELAY_PAGE, RELAY_PAGE_EXTRAS = "RelayPage, peer's fields", ("relay.contributors",)
-PEERS_POST_PAGE, POST_PAGE_EXTRAS = "PostPage, peer's fields", ("post.previous", "post.next")
+PEERS_RELAY_PAGE, RELAY_PAGE_EXTRAS = "RelayPage (peer's fields)", ("relay.contributors",)
+PEERS_POST_PAGE, POST_PAGE_EXTRAS = "PostPage (peer's fields)", ("post.previous", "post.next")
 PEER_SHAPED = frozenset({PEERS_RELAY_PAGE, PEERS_POST_PAGE})
 
 Response = dict[str, Any]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -34,7 +35,14 @@ pytestmark = pytest.mark.skipif(
 ROOT = Path(__file__).resolve().parents[2]
 INSTALL_TIMEOUT_S = 240.0
 RUN_TIMEOUT_S = 600
-EXPRESSED = ["RelayPage", "RelaysWithPosts", "PostPage", operations.CATEGORY_LABEL, "AuthorPage"]
+# Measured against the peer: RelayPage and PostPage cut to the peer's fields.
+EXPRESSED = [
+    operations.PEERS_RELAY_PAGE,
+    "RelaysWithPosts",
+    operations.PEERS_POST_PAGE,
+    operations.CATEGORY_LABEL,
+    "AuthorPage",
+]
 JSON = {"content-type": "application/json"}
 
 
@@ -111,14 +119,16 @@ def test_the_check_passes_on_real_answers_and_stops_on_another_title(
 ) -> None:
     meta = database.read_meta(bench_url)
     assert meta is not None
-    (post_page,) = [op for op in operations.pick(bench_url, meta) if op.name == "PostPage"]
+    picked = operations.pick(bench_url, meta)
+    post_page = next(op for op in picked if op.label == operations.PEERS_POST_PAGE)
     ours = httpx.post(f"{api}/graphql", content=post_page.payload(), headers=JSON).content
     version = peer_version(post_page)
     assert version is not None and "PostPage" in PEER_DOCUMENTS
     asyncio.run(answers.prepare(peer, version, ours))  # alike: passes
     retitled = orjson.loads(ours)
     retitled["data"]["post"]["title"] = "Another title"
-    with pytest.raises(answers.PeerDiffers, match=r"PostPage: post\.title: ours '\"Another"):
+    expected = re.escape(f"{operations.PEERS_POST_PAGE}: post.title: ours '\"Another")
+    with pytest.raises(answers.PeerDiffers, match=expected):
         asyncio.run(answers.prepare(peer, version, orjson.dumps(retitled)))
 
 
