@@ -43,6 +43,8 @@ EXECUTE FUNCTION post_order_to_bylines();
 
 CREATE INDEX byline_author_published ON byline (author_id, post_published_at DESC, post_id DESC)
 WHERE post_status = 'published';
+-- The backfill rewrote every row: fresh statistics, or plans keep the old row estimates.
+ANALYZE byline;
 """
 
 POSTGRES_DOWN = """
