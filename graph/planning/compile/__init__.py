@@ -8,8 +8,10 @@ reads it. Three modules:
 - `values`: each scalar as SQL spelled the way Python writes it (Copenhagen times, global
   ids, cursors);
 - `statement`: the statement under construction, and a Shape as `json_build_object`;
-- `relations`: each object-valued field as a correlated subquery (lookups, connections,
-  to-one and to-many relations).
+- `objects`: lookups, to-one and to-many relations, each a correlated subquery;
+- `pages`: connections (a page's rows aggregated into edges, page info, tags and total);
+- `relations`: which of those writes each schema field, and what the compiler leaves to
+  the interpreter.
 
 `{ relay(slug: $slug) { title posts(first: 2) { totalCount edges { node { slug } } } } }`
 becomes this (`graph show-sql` lays it out so; arguments are bound parameters, so a
@@ -117,8 +119,8 @@ def _connection_covered(shape: Shape) -> bool:
 
 def statement_of(plan: Plan, request: Request) -> Statement:
     """The plan's statement for this request (its arguments bound as parameters)."""
-    statement = Statement(request)
-    statement.sql = f"SELECT {object_json(statement, plan.root, None, joins)}::text"
+    statement = Statement(request, joins)
+    statement.sql = f"SELECT {object_json(statement, plan.root, None)}::text"
     return statement
 
 

@@ -38,6 +38,8 @@ class Statement:
     """The SQL of one request's plan as it is written: named parameters and fresh aliases."""
 
     request: Request
+    # Which compiler writes each Join (relations.joins): objects and pages call back into it.
+    joins: Callable[[Join], Compile]
     params: dict[str, Any] = field(default_factory=dict)
     # Root keys whose null adds a tag (a lookup that found nothing depends on its kind's list).
     if_null: list[tuple[str, str]] = field(default_factory=list)
@@ -82,13 +84,10 @@ def json_object(pairs: Sequence[tuple[str, str]]) -> str:
 
 
 def object_json(
-    statement: Statement,
-    shape: Shape,
-    alias: str | None,
-    joins: Callable[[Join], Compile],
-    extra_tags: str | None = None,
+    statement: Statement, shape: Shape, alias: str | None, extra_tags: str | None = None
 ) -> str:
-    """The Shape's JSON object made from the row `alias`."""
+    """The Shape's JSON object made from the row `alias`; each Join's value is written by
+    the compiler `statement.joins` gives it (graph.planning.compile.relations.joins)."""
     pairs: list[tuple[str, str]] = []
     tags = entity_tags(shape.type_name, alias) if shape.tags is not None and alias else None
     if tags is not None:
@@ -98,7 +97,7 @@ def object_json(
             assert item.sql is not None, item.key  # `compilable` checked every Leaf
             pairs.append((item.key, item.sql(alias or "")))
         else:
-            pairs.append((item.key, joins(item)(statement, item, alias)))
+            pairs.append((item.key, statement.joins(item)(statement, item, alias)))
     return json_object(pairs)
 
 
