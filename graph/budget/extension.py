@@ -41,6 +41,10 @@ class DocumentPrices:
     variables: tuple[str, ...]
     costs: dict[bytes, int] = field(default_factory=dict)
 
+    def key(self, given: dict[str, Any]) -> bytes:
+        """The `costs` key of a request's variables: the values of those the cost reads."""
+        return variables_key({name: given.get(name) for name in self.variables})
+
 
 class PriceCache:
     """Costs by document text and operation name, least recently used out first."""
@@ -123,8 +127,7 @@ class QueryCost(SchemaExtension):
         if prices is None:
             prices = DocumentPrices(priced_variables(document))
             self.prices.put(key, prices)
-        given = execution.variables or {}
-        values = variables_key({name: given.get(name) for name in prices.variables})
+        values = prices.key(execution.variables or {})
         if values in prices.costs:
             return prices.costs[values]
         found = operation_and_variables(execution)

@@ -76,6 +76,11 @@ class DocumentPlans:
     directive_variables: tuple[str, ...]
     plans: dict[tuple[Any, ...], Plan | None] = field(default_factory=dict)
 
+    def key(self, anonymous: bool, coerced: Any) -> tuple[Any, ...]:
+        """The `plans` key of a request: its caller kind and directive variables' values
+        (`coerced`, graphql-core's coerced variables)."""
+        return (anonymous, *(coerced.get(name) for name in self.directive_variables))
+
 
 class PlanCache:
     """Plans by document text and operation name, least recently used first out."""
@@ -205,7 +210,7 @@ class PlannedExecution(SchemaExtension):
             plans = DocumentPlans(directive_variables(document))
             self.cache.put((query, operation_name), plans)
         coerced = variables.coerced
-        key = (anonymous, *(coerced.get(name) for name in plans.directive_variables))
+        key = plans.key(anonymous, coerced)
         if key not in plans.plans:
             try:
                 plans.plans[key] = build(schema, document, operation, variables, anonymous)

@@ -27,7 +27,7 @@ from starlette.requests import Request as HTTPRequest
 from starlette.responses import Response
 
 from graph.api.context import Context
-from graph.budget.extension import PriceCache, variables_key
+from graph.budget.extension import PriceCache
 from graph.budget.spend import Spend
 from graph.cache import tags
 from graph.cache.middleware import GraphQLRequest, from_json, from_query_string, read_body, replay
@@ -163,8 +163,7 @@ class FastLane:
         prices = self.prices.get((request.query or "", known.name))
         if prices is None:
             return None
-        key = variables_key({name: variables.get(name) for name in prices.variables})
-        return prices.costs.get(key)
+        return prices.costs.get(prices.key(variables))
 
     def _plan(
         self, known: Known, request: GraphQLRequest, coerced: Any, anonymous: bool
@@ -172,9 +171,7 @@ class FastLane:
         plans = self.plans.get((request.query or "", known.name))
         if plans is None:
             return None
-        values = coerced.coerced
-        key = (anonymous, *(values.get(name) for name in plans.directive_variables))
-        return plans.plans.get(key)
+        return plans.plans.get(plans.key(anonymous, coerced.coerced))
 
 
 def replayed(body: bytes) -> Receive:

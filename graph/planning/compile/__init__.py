@@ -129,9 +129,11 @@ async def run(plan: Plan, request: Request) -> dict[str, Any]:
     statement = statement_of(plan, request)
     text = await _fetch_text(statement.sql, statement.params)
     request.tags.update(statement.tags)
-    for found in TAGS.findall(text):
+    # One pass: split on the tag keys, the captured tags between the pieces of the JSON.
+    pieces = TAGS.split(text)
+    for found in pieces[1::2]:
         request.tags.update(found.split())
-    data: dict[str, Any] = orjson.loads(TAGS.sub("{", text))
+    data: dict[str, Any] = orjson.loads("{".join(pieces[::2]))
     for key, tag in statement.if_null:
         if data.get(key) is None:
             request.tags.add(tag)
