@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import html
+import json
+from collections.abc import Iterable
 
 import nh3
+import orjson
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 # CommonMark with tables and strikethrough; raw HTML in the source is passed to the parser
 # and then cleaned by nh3, so editors may use simple inline HTML but never scripts.
@@ -15,13 +19,73 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": True, "linkify": False}).enable(
 _URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def render_markdown(source: str) -> str:
-    """Render Markdown to HTML with no scripts, event handlers or javascript: URLs."""
-    return nh3.clean(
-        _MARKDOWN.render(source),
+# The most bytes a text may take as the API serves it (UTF-8, JSON-escaped) per character its
+# write rule allows: Danish prose takes about 1.03 (æ, ø, å take 2), so twice is room enough,
+# while a text of emoji (4) or control characters (6, `\u0001`) cannot make every answer
+# holding it three times larger than its characters say. A post's HTML has the same bound per
+# character its body may have: ordinary Markdown renders to about 1.1 bytes a character.
+TEXT_BYTES_PER_CHAR = 2
+
+
+class HTMLTooLarge(ValueError):
+    """A body renders to more HTML than a post may hold."""
+
+    def __init__(self, size: int, limit: int, exact: bool) -> None:
+        more = "" if exact else "more than "
+        super().__init__(f"renders to {more}{size} bytes of HTML; at most {limit} are allowed")
+        self.size = size
+        self.limit = limit
+
+
+def max_text_bytes(max_chars: int) -> int:
+    """The most bytes a text of at most `max_chars` characters may take as served."""
+    return TEXT_BYTES_PER_CHAR * max_chars
+
+
+def max_html_bytes(max_body_chars: int) -> int:
+    """The most bytes a post's HTML may take as served, for a body cap of `max_body_chars`."""
+    return TEXT_BYTES_PER_CHAR * max_body_chars
+
+
+def served_bytes(text: str) -> int:
+    """How many bytes `text` takes inside a JSON answer (UTF-8, escaped, without quotes)."""
+    try:
+        return len(orjson.dumps(text)) - 2
+    except orjson.JSONEncodeError:
+        # A lone surrogate (client input quoted in a message): escaped as `\ud800`, and
+        # every other character at least as long as in UTF-8.
+        return len(json.dumps(text)) - 2
+
+
+def render_markdown(source: str, max_bytes: int | None = None) -> str:
+    """Render Markdown to HTML with no scripts, event handlers or javascript: URLs.
+
+    With `max_bytes`, HTMLTooLarge when the HTML would take more bytes as served. A reference
+    link repeats its target at every use (`[x]` 20,000 times under one 20 KB `[x]: …` renders to
+    400 MB from 100 KB), so the text the parsed tokens will write is summed before rendering.
+    """
+    env: dict[str, object] = {}
+    tokens = _MARKDOWN.parse(source, env)
+    if max_bytes is not None and (least := _written(tokens)) > max_bytes:
+        raise HTMLTooLarge(least, max_bytes, exact=False)
+    rendered = nh3.clean(
+        _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, env),
         url_schemes=_URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
+    if max_bytes is not None and (size := served_bytes(rendered)) > max_bytes:
+        raise HTMLTooLarge(size, max_bytes, exact=True)
+    return rendered
+
+
+def _written(tokens: Iterable[Token]) -> int:
+    """The characters of content and attributes the tokens will write: less than the HTML."""
+    total = 0
+    for token in tokens:
+        total += len(token.content) + sum(len(str(value)) for value in token.attrs.values())
+        if token.children:
+            total += _written(token.children)
+    return total
 
 
 TEASER_LENGTH = 280

@@ -8,7 +8,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from graph.danish import is_valid_slug
+from graph.content import max_text_bytes, served_bytes
+from graph.danish import SLUG_MAX_LENGTH, is_valid_slug
 from graph.editing.errors import Code, FieldError, ValidationFailed
 
 Path = Sequence[str | int]
@@ -57,19 +58,29 @@ class Checks:
         self.errors.append(FieldError(full, message, code))
 
     def text(self, path: Path, value: str | None, max_length: int, required: bool = False) -> None:
-        """A text field: present and non-blank when required, never longer than `max_length`."""
+        """A text field: present and non-blank when required, never longer than `max_length`
+        characters, nor than TEXT_BYTES_PER_CHAR times that in bytes as the API serves it."""
         if value is None or not value.strip():
             if required:
                 self.fail(path, "must not be empty", Code.REQUIRED)
             return
         if len(value) > max_length:
             self.fail(path, f"must be at most {max_length} characters", Code.TOO_LONG)
+        elif len(value) * 6 > (most := max_text_bytes(max_length)) and (
+            size := served_bytes(value)
+        ) > most:
+            self.fail(
+                path,
+                f"takes {size} bytes as UTF-8 in JSON; at most {most} are allowed "
+                "(emoji, control characters and quotes take more than one)",
+                Code.TOO_LONG,
+            )
 
     def slug(self, path: Path, value: str | None) -> None:
         """A slug, if given: lower-case a-z, digits and single hyphens, at most 200 characters."""
         if value is None:
             return
-        if len(value) > 200 or not is_valid_slug(value):
+        if len(value) > SLUG_MAX_LENGTH or not is_valid_slug(value):
             self.fail(
                 path,
                 "must be lower-case letters a-z, digits and single hyphens (æ/ø/å as ae/oe/aa)",

@@ -16,10 +16,16 @@ from tortoise import timezone
 
 from graph import events, models
 from graph.cache import invalidation
-from graph.content import derive_teaser, render_markdown, strip_markup
+from graph.content import (
+    HTMLTooLarge,
+    derive_teaser,
+    max_html_bytes,
+    render_markdown,
+    strip_markup,
+)
 from graph.editing import revisions, slug_history
 from graph.editing.checks import Checks
-from graph.editing.errors import Code, NotFound
+from graph.editing.errors import Code, FieldError, NotFound, ValidationFailed
 from graph.editing.legs import renumber_legs
 from graph.editing.records import ensure_free_slug, ids_by_slug, locked
 from graph.search_index import reindex_posts
@@ -268,11 +274,16 @@ async def apply_text(post: models.Post, fields: PostFields) -> None:
     """Body, HTML and teaser; a teaser not given is cut from the body (and kept in step).
 
     Rendering and cutting a long body take tens of milliseconds: they run in a thread, so the
-    event loop keeps answering other requests meanwhile.
+    event loop keeps answering other requests meanwhile. A body whose HTML would pass
+    `max_html_bytes` is refused (ValidationFailed on `body`): every answer's size is bounded.
     """
     if "body" in fields:
         post.body = fields["body"] or ""
-        post.html = await asyncio.to_thread(render_markdown, post.body)
+        limit = max_html_bytes(get_settings().max_body_chars)
+        try:
+            post.html = await asyncio.to_thread(render_markdown, post.body, limit)
+        except HTMLTooLarge as error:
+            raise ValidationFailed([FieldError(("body",), str(error), Code.TOO_LONG)]) from error
     if "teaser" in fields:
         # A teaser is plain text; frontends may still drop it into HTML unescaped.
         teaser = strip_markup(fields["teaser"] or "")
