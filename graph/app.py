@@ -27,7 +27,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from graph import db, logs, reconnect
 from graph.api import newsletter_http
 from graph.api.context import Context, make_context
-from graph.api.schema import build_schema, document_check
+from graph.api.schema import build_schema, document_check, operation_limits
 from graph.budget import middleware as budgets
 from graph.budget.extension import PriceCache, SocketBudgets
 from graph.budget.spend import Buckets, Budget, MemoryBuckets, RedisBuckets
@@ -191,7 +191,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     logs.configure(settings.log_level)
     budget = client_budget(settings)
     sockets = None if budget is None else SocketBudgets(budget, settings.trust_forwarded_for)
-    lane = FastLane(PlanCache(), PriceCache(), settings.max_query_cost, settings.fast_lane)
+    lane = FastLane(PlanCache(), PriceCache(), operation_limits(settings), settings.fast_lane)
     schema = build_schema(settings, sockets, lane)
     graphql = GraphQLApp(schema, settings.max_request_bytes, lane)
 

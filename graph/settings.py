@@ -40,7 +40,11 @@ class Settings(BaseSettings):
     )
     max_query_cost: int = Field(
         default=50_000,
-        description="Refuse operations whose answer could hold more objects than this",
+        description="Refuse operations whose answer could cost more than this (objects plus KiB)",
+    )
+    max_answer_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        description="Refuse operations whose answer could take more bytes than this",
     )
     max_search_chars: int = 200
     max_search_terms: int = 16

@@ -12,6 +12,8 @@ from tortoise import timezone
 from graph import models, reconnect
 
 PREFIX = "graph_"
+# A token's name is who wrote what (revisions, staged edits, the baton): this long at most.
+MAX_NAME_CHARS = 100
 # A request writes `last_used_at` at most this often per token, not on every request.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
@@ -41,8 +43,8 @@ def token_hash(token: str) -> str:
 async def create_token(name: str, role: models.Role) -> str:
     """Store a new token's hash under `name`; return the token (the only time it exists)."""
     name = name.strip()
-    if not name or len(name) > 100:
-        raise TokenError("a token name needs 1 to 100 characters")
+    if not name or len(name) > MAX_NAME_CHARS:
+        raise TokenError(f"a token name needs 1 to {MAX_NAME_CHARS} characters")
     if await models.ApiToken.exists(name=name):
         raise TokenError(f"a token named {name!r} exists already")
     token = PREFIX + secrets.token_urlsafe(32)

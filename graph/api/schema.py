@@ -16,50 +16,15 @@ from strawberry.extensions.max_aliases import create_validator as alias_limit
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit
 from strawberry.schema.config import StrawberryConfig
 
+from graph.api.bounds import list_bounds
 from graph.api.errors import MASKED_MESSAGE, MaskedErrors, should_mask
-from graph.api.loaders import MAX_PREVIOUS_SLUGS
 from graph.api.mutations import Mutation
-from graph.api.mutations.errors import MAX_FIELD_ERRORS
 from graph.api.query import Query
 from graph.api.types import Author, Organization, Post, Relay
-from graph.budget.cost import Bounds
-from graph.budget.extension import PriceCache, QueryCost, SocketBudgets
-from graph.editing.people import MAX_AFFILIATIONS
-from graph.editing.posts import MAX_BYLINES
-from graph.editing.relays import MAX_CATEGORIES
-from graph.editing.revisions import TRACKED
-from graph.jobs.admin import STATES
+from graph.budget.extension import Limits, PriceCache, QueryCost, SocketBudgets
 from graph.planning.extension import PlanCache, PlannedExecution
 from graph.planning.lane import FastLane
 from graph.settings import Settings, get_settings
-from graph.webhooks.reads import MAX_ATTEMPTS_SHOWN
-from graph.webhooks.service import MAX_WEBHOOKS
-
-
-def list_bounds(settings: Settings) -> Bounds:
-    """The most items each plain list can hold, for the cost model: each is bounded by a
-    write rule or by what the field shows. (Lists with `first`, and connections, size
-    themselves.)"""
-    return Bounds(
-        {
-            ("Post", "bylines"): MAX_BYLINES,
-            ("PendingVersion", "bylines"): MAX_BYLINES,
-            ("Author", "affiliations"): MAX_AFFILIATIONS,
-            ("Query", "categories"): MAX_CATEGORIES,
-            ("PostRevision", "changes"): len(TRACKED),
-            ("JobOverview", "counts"): len(STATES),
-            ("Query", "webhooks"): MAX_WEBHOOKS,
-            ("WebhookDelivery", "attemptLog"): MAX_ATTEMPTS_SHOWN,
-            ("ValidationFailed", "fieldErrors"): MAX_FIELD_ERRORS,
-            **{
-                (type_name, "previousSlugs"): MAX_PREVIOUS_SLUGS
-                for type_name in ("Relay", "Post", "Author", "Organization", "Category")
-            },
-        },
-        max_page=settings.max_page_size,
-        # One statement groups up to SEARCH_COUNT_LIMIT hits: priced as a hundredth of them.
-        scans={("SearchConnection", "facets"): settings.search_count_limit // 100},
-    )
 
 
 def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
@@ -83,6 +48,11 @@ def document_check(schema: strawberry.Schema, settings: Settings) -> Callable[[s
         return not validate(schema._schema, document, rules)
 
     return valid
+
+
+def operation_limits(settings: Settings) -> Limits:
+    """What one operation may cost, and its answer's size."""
+    return Limits(settings.max_query_cost, settings.max_answer_bytes)
 
 
 def build_schema(
@@ -111,7 +81,7 @@ def build_schema(
             lambda: ValidationCache(maxsize=256),
             lambda: MaskedErrors(should_mask_error=should_mask, error_message=MASKED_MESSAGE),
             # Before the planner: a refused operation runs on neither executor.
-            lambda: QueryCost(prices, bounds, settings.max_query_cost, sockets),
+            lambda: QueryCost(prices, bounds, operation_limits(settings), sockets),
             lambda: PlannedExecution(
                 plans,
                 enabled=settings.planned_execution,

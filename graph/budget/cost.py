@@ -1,10 +1,14 @@
 """What an operation can cost, worked out from the document before anything runs.
 
-The cost is the number of objects the answer can hold at most: every object value in `data`
-counts one (a connection, its `pageInfo`, each edge, each node …); scalars count nothing. A
-connection holds at most `first` edges, a bounded list at most its bound (`Post.bylines` ≤ 20
-by a write rule), a to-one field one object. So the number is exact for the worst case: the
-largest answer the data could give, whatever the data is.
+An answer is priced by what it can hold at most, whatever the data is:
+- **objects**: every object value in `data` counts one (a connection, its `pageInfo`, each
+  edge, each node …). A connection holds at most `first` edges, a bounded list at most its
+  bound (`Post.bylines` ≤ 20 by a write rule), a to-one field one object;
+- **bytes**: the most the answer can take as served (compact JSON, UTF-8): every key as
+  written in the document, every leaf at the size its write rule allows (`Post.html` ≤
+  twice MAX_BODY_CHARS bytes, a title ≤ 300 characters …), the envelope, and room for the
+  errors an answer may list (at most `ErrorBound.most`, each with its path).
+The cost is objects + ⌈bytes / 1 KiB⌉, so an answer never takes more than cost times 1 KiB.
 
 Fields are collected as graphql-core collects them (fragments, aliases, merged keys,
 `@skip`/`@include` with their variables), and each (type, selection) is priced once, so even a
@@ -15,29 +19,31 @@ what this schema's answer holds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from types import SimpleNamespace
 from typing import Any
 
+import orjson
 from graphql import (
     DocumentNode,
     GraphQLEnumType,
     GraphQLField,
-    GraphQLInputObjectType,
-    GraphQLInterfaceType,
-    GraphQLList,
+    GraphQLLeafType,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
     GraphQLType,
     OperationDefinitionNode,
     OperationType,
+    SchemaMetaFieldDef,
     TypeMetaFieldDef,
     get_named_type,
     is_abstract_type,
     is_leaf_type,
     is_list_type,
+    is_non_null_type,
 )
 from graphql.execution.collect_fields import (
     FieldDetails,
@@ -58,36 +64,66 @@ from graphql.language import (
 # Each mutation field costs this much besides the objects its answer holds: a write is worth
 # more than the objects it returns.
 MUTATION_COST = 10
+# An answer of at most this many bytes costs one unit (besides its objects).
+BYTES_PER_UNIT = 1024
+# `{"data":…,"extensions":{"cost":{"requested":…,"limit":…}}}` around the data, and the
+# `errors` key: more than the most that ever surrounds it.
+ENVELOPE_BYTES = 128
+# What a JSON `null` takes: a nullable leaf or object takes at least this.
+NULL_BYTES = 4
 
 Details = list[FieldDetails]
+# Leaf sizes for the items of a list whose items differ (a revision's changed fields).
+ItemSizes = Mapping[str, int]
 
 
 class UnboundedList(Exception):
     """A list field with no bound: the cost model must know every list's size."""
 
 
+class UnsizedLeaf(Exception):
+    """A leaf field with no size: the cost model must know how large every value can be."""
+
+
+@dataclass(frozen=True)
+class ErrorBound:
+    """The errors an answer may list: at most `most` (one more then says how many were
+    left out), each at most `bytes` besides its path."""
+
+    most: int
+    bytes: int
+
+
 @dataclass(frozen=True)
 class Bounds:
-    """How many items each list field can hold.
+    """How many items each list field can hold, and how many bytes each leaf can take.
 
     A list field with a `first` argument holds at most `first` (capped at `max_page`); a
     connection's `edges` at most its field's `first`; any other list needs an entry in
-    `lists`, keyed by (type name, field name).
+    `lists`, keyed by (type name, field name). A leaf takes what `leaves` says for its field
+    (bytes as served, quotes included), else what `scalars` says for its type; an enum
+    takes its longest value.
     """
 
     lists: Mapping[tuple[str, str], int]
     max_page: int
+    leaves: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    scalars: Mapping[str, int] = field(default_factory=dict)
+    errors: ErrorBound = ErrorBound(0, 0)
     # Fields that read many rows to answer few (search facets), priced as that many objects.
     scans: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    # Lists whose items each have their own leaf sizes (one per tracked field of a revision).
+    items: Mapping[tuple[str, str], Sequence[ItemSizes]] = field(default_factory=dict)
 
     def check(self, schema: GraphQLSchema) -> None:
-        """Raise UnboundedList for a content list field these bounds do not size."""
+        """Raise UnboundedList or UnsizedLeaf for a field these bounds do not size."""
         for type_name, graphql_type in schema.type_map.items():
             if type_name.startswith("__") or not isinstance(graphql_type, GraphQLObjectType):
                 continue
             for name, definition in graphql_type.fields.items():
-                if not is_leaf_type(get_named_type(definition.type)):
-                    self.size(graphql_type, name, definition, {}, 0)
+                self.size(graphql_type, name, definition, {}, 0)
+                if is_leaf_type(get_named_type(definition.type)):
+                    self.leaf(graphql_type, name, definition, None)
 
     def size(
         self,
@@ -97,7 +133,7 @@ class Bounds:
         arguments: Mapping[str, Any],
         page: int,
     ) -> int:
-        """How many objects the field holds at most: 1, `page` for a connection's edges, its
+        """How many values the field holds at most: 1, `page` for a connection's edges, its
         `first`, or its bound; UnboundedList for a list none of these sizes."""
         if not _is_list(definition.type):
             return 1
@@ -115,6 +151,27 @@ class Bounds:
         first = arguments.get("first")
         return max(0, min(first, self.max_page)) if isinstance(first, int) else 0
 
+    def leaf(
+        self,
+        parent: GraphQLObjectType,
+        name: str,
+        definition: GraphQLField,
+        item: ItemSizes | None,
+    ) -> int:
+        """The most bytes one value of a leaf field takes as served (null included)."""
+        named = get_named_type(definition.type)
+        if item is not None and name in item:
+            size = item[name]
+        elif (parent.name, name) in self.leaves:
+            size = self.leaves[(parent.name, name)]
+        elif isinstance(named, GraphQLEnumType):
+            size = max(len(_json(value)) for value in named.values)
+        elif named.name in self.scalars:
+            size = self.scalars[named.name]
+        else:
+            raise UnsizedLeaf(f"{parent.name}.{name} ({named.name})")
+        return max(size, NULL_BYTES) if _nullable_value(definition.type) else size
+
 
 def _is_list(graphql_type: GraphQLType) -> bool:
     if isinstance(graphql_type, GraphQLNonNull):
@@ -122,8 +179,20 @@ def _is_list(graphql_type: GraphQLType) -> bool:
     return is_list_type(graphql_type)
 
 
+def _nullable_value(graphql_type: GraphQLType) -> bool:
+    """Whether one value (a list's item, for a list) may be null."""
+    if isinstance(graphql_type, GraphQLNonNull):
+        inner = graphql_type.of_type
+        return is_list_type(inner) and not is_non_null_type(inner.of_type)
+    return not is_list_type(graphql_type) or not is_non_null_type(graphql_type.of_type)
+
+
 def _is_connection(graphql_type: GraphQLObjectType) -> bool:
     return graphql_type.name.endswith("Connection")
+
+
+def _json(value: Any) -> bytes:
+    return orjson.dumps(value)
 
 
 def _fragments(document: DocumentNode) -> dict[str, FragmentDetails]:
@@ -132,6 +201,37 @@ def _fragments(document: DocumentNode) -> dict[str, FragmentDetails]:
         for definition in document.definitions
         if isinstance(definition, FragmentDefinitionNode)
     }
+
+
+@dataclass(frozen=True)
+class Size:
+    """The most a selection (or one field of it) can put into an answer."""
+
+    objects: int = 0  # object values
+    values: int = 0  # values of any kind: each is a place an error can arise
+    bytes: int = 0  # bytes as served
+    path: int = 0  # bytes of the longest error path below: keys and list indices
+
+    def __add__(self, other: Size) -> Size:
+        return Size(
+            self.objects + other.objects,
+            self.values + other.values,
+            self.bytes + other.bytes,
+            max(self.path, other.path),
+        )
+
+
+@dataclass(frozen=True)
+class Price:
+    """What an operation's answer can hold: objects, and bytes as served."""
+
+    objects: int
+    bytes: int
+
+    @property
+    def cost(self) -> int:
+        """Objects plus kibibytes: what the operation costs a client's budget."""
+        return self.objects + -(-self.bytes // BYTES_PER_UNIT)
 
 
 @dataclass
@@ -143,26 +243,38 @@ class Pricing:
     operation: OperationDefinitionNode
     variables: Any  # graphql-core VariableValues
     bounds: Bounds
-    memo: dict[tuple[Any, ...], int] = field(default_factory=dict)
+    memo: dict[tuple[Any, ...], Size] = field(default_factory=dict)
 
     @cached_property
     def fragments(self) -> dict[str, FragmentDetails]:
         return _fragments(self.document)
 
-    def operation_cost(self) -> int:
-        """Objects the answer can hold, plus MUTATION_COST per mutation field."""
+    @cached_property
+    def info(self) -> Any:
+        """What introspection's resolvers read of `info`: the schema."""
+        return SimpleNamespace(schema=self.schema)
+
+    def operation_price(self) -> Price:
+        """The answer's objects (plus MUTATION_COST per mutation field) and bytes."""
+        data, fields = self.data()
+        objects = data.objects
+        if self.operation.operation is OperationType.MUTATION:
+            objects += MUTATION_COST * fields
+        errors = self.bounds.errors
+        listed = min(errors.most + 1, data.values)
+        return Price(objects, ENVELOPE_BYTES + data.bytes + listed * (errors.bytes + data.path))
+
+    def data(self) -> tuple[Size, int]:
+        """The most the answer's `data` object can hold, and how many root fields it has."""
         root = self.schema.get_root_type(self.operation.operation)
         assert root is not None  # validation refuses operations the schema lacks
         grouped = collect_fields(
             self.schema, self.fragments, self.variables, root, self.operation
         ).grouped_field_set
-        cost = self.fields(root, grouped, None)
-        if self.operation.operation is OperationType.MUTATION:
-            cost += MUTATION_COST * len(grouped)
-        return cost
+        return self.fields(root, grouped, None), len(grouped)
 
-    def selection(self, object_type: GraphQLObjectType, details: Details, value: Any) -> int:
-        """Objects under one object of `object_type` whose selection is `details`."""
+    def selection(self, object_type: GraphQLObjectType, details: Details, value: Any) -> Size:
+        """What one object of `object_type` whose selection is `details` can hold."""
         key = (object_type.name, tuple(id(each.node) for each in details), _key(value))
         if key not in self.memo:
             grouped = collect_subfields(
@@ -173,115 +285,146 @@ class Pricing:
 
     def fields(
         self, object_type: GraphQLObjectType, grouped: Mapping[str, Details], value: Any
-    ) -> int:
-        return sum(self.field(object_type, details, value) for details in grouped.values())
+    ) -> Size:
+        """An object's fields, braces and commas included."""
+        total = Size(bytes=1 + len(grouped))  # `{`, a comma or `}` after each field
+        for response_key, details in grouped.items():
+            total += self.field(object_type, response_key, details, value)
+        return total
 
-    def field(self, parent: GraphQLObjectType, details: Details, value: Any) -> int:
+    def field(
+        self, parent: GraphQLObjectType, response_key: str, details: Details, value: Any
+    ) -> Size:
+        key = len(_json(response_key)) + 1  # `"key":`
         name = details[0].node.name.value
         if name == "__typename":
-            return 0
-        if name in ("__schema", "__type"):
-            return self.introspected(parent, name, details, value)
+            return Size(0, 1, key + len(_json(parent.name)), key)
+        if name in ("__schema", "__type") or parent.name.startswith("__"):
+            return self.introspected(parent, key, details, value)
         definition = parent.fields[name]
-        target = get_named_type(definition.type)
-        if is_leaf_type(target):
-            return 0
-        if parent.name.startswith("__"):
-            return self.introspected(parent, name, details, value)
         arguments = get_argument_values(definition, details[0].node, self.variables)
         count = self.bounds.size(parent, name, definition, arguments, value or 0)
-        if not count:
-            return 0
-        scan = self.bounds.scans.get((parent.name, name), 0)
+        listed = _is_list(definition.type)
+        nullable = not is_non_null_type(definition.type)
+        target = get_named_type(definition.type)
+        if is_leaf_type(target):
+            item = value if isinstance(value, Mapping) else None
+            one = Size(0, 1, self.bounds.leaf(parent, name, definition, item))
+            return _holding(key, one, count, listed, nullable)
+        items = self.bounds.items.get((parent.name, name))
+        if items is not None:
+            return self.items_of(key, target, details, items)
         possible = self.schema.get_possible_types(target) if is_abstract_type(target) else [target]
         child_page = self.bounds.page(arguments) if _is_connection(target) else None
-        worst = max(
-            (self.selection(each, details, child_page) for each in possible),
-            default=0,
-        )
-        return count * (1 + worst) + scan
+        worst = _worst(self.selection(each, details, child_page) for each in possible)
+        one = Size(1 + worst.objects, worst.values, worst.bytes, worst.path)
+        held = _holding(key, one, count, listed, nullable)
+        scan = self.bounds.scans.get((parent.name, name), 0)
+        return held + Size(objects=scan)
+
+    def items_of(self, key: int, target: Any, details: Details, items: Sequence[ItemSizes]) -> Size:
+        """A list whose items have leaf sizes of their own (each at most once)."""
+        total = Size(0, 1, key + 1 + (not items), key)  # `"key":[`, or `"key":[]`
+        for index, sizes in enumerate(items):
+            one = self.selection(target, details, sizes)
+            path = key + 1 + _digits(index) + one.path
+            total += Size(1 + one.objects, one.values, one.bytes + 1, path)
+        return total
 
     def introspected(
-        self, parent: GraphQLObjectType, name: str, details: Details, value: Any
-    ) -> int:
-        """Objects an introspection field holds: counted on this schema's real types."""
+        self, parent: GraphQLObjectType, key: int, details: Details, value: Any
+    ) -> Size:
+        """An introspection field, sized on this schema's real types by its own resolver."""
+        name = details[0].node.name.value
+        meta = {"__schema": SchemaMetaFieldDef, "__type": TypeMetaFieldDef}
+        definition = meta[name] if name in meta else parent.fields[name]
+        arguments = get_argument_values(definition, details[0].node, self.variables)
         if name == "__schema":
-            children: Iterable[Any] = [self.schema]
+            resolved: Any = self.schema
         elif name == "__type":
-            arguments = get_argument_values(TypeMetaFieldDef, details[0].node, self.variables)
-            found = self.schema.get_type(arguments["name"])
-            children = [] if found is None else [found]
+            resolved = self.schema.get_type(arguments["name"])
         else:
-            children = INTROSPECTION[(parent.name, name)](self.schema, value)
-        target = self._introspection_type(parent, name)
-        return sum(1 + self.selection(target, details, child) for child in children)
+            resolve = definition.resolve
+            assert resolve is not None  # every introspection field has its resolver
+            resolved = resolve(value, self.info, **arguments)
+        target = get_named_type(definition.type)
+        if is_leaf_type(target):
+            assert isinstance(target, GraphQLLeafType)
+            served = _served(target, resolved)
+            return Size(0, 1, key + len(_json(served)), key)
+        assert isinstance(target, GraphQLObjectType)
+        if resolved is None:
+            return Size(0, 1, key + NULL_BYTES, key)
+        if not _is_list(definition.type):
+            one = self.selection(target, details, resolved)
+            return Size(1 + one.objects, 1 + one.values, key + one.bytes, key + one.path)
+        children = list(resolved)
+        total = Size(0, 1, key + 1 + (not children), key)  # `"key":[`, or `"key":[]`
+        for index, child in enumerate(children):
+            one = self.selection(target, details, child)
+            path = key + 1 + _digits(index) + one.path
+            total += Size(1 + one.objects, one.values, one.bytes + 1, path)
+        return total
 
-    def _introspection_type(self, parent: GraphQLObjectType, name: str) -> GraphQLObjectType:
-        type_name = {"__schema": "__Schema", "__type": "__Type"}.get(name) or get_named_type(
-            parent.fields[name].type
-        ).name
-        found = self.schema.get_type(type_name)
-        assert isinstance(found, GraphQLObjectType)
-        return found
+
+def _holding(key: int, one: Size, count: int, listed: bool, nullable: bool) -> Size:
+    """A field holding `one` value, or a list of `count` of them, behind its key; a
+    nullable one may hold `null` instead."""
+    if not listed:
+        served = max(one.bytes, NULL_BYTES) if nullable else one.bytes
+        return Size(one.objects, 1 + one.values, key + served, key + one.path)
+    served = 1 + count * (one.bytes + 1) if count else 2  # `[`, each item and `,` or `]`
+    return Size(
+        count * one.objects,
+        1 + count * one.values,
+        key + (max(served, NULL_BYTES) if nullable else served),
+        key + 1 + _digits(count - 1) + one.path,
+    )
+
+
+def _worst(sizes: Iterable[Size]) -> Size:
+    """Field by field the largest of several possible types' sizes."""
+    found = list(sizes)
+    if not found:
+        return Size()
+    return Size(
+        max(each.objects for each in found),
+        max(each.values for each in found),
+        max(each.bytes for each in found),
+        max(each.path for each in found),
+    )
+
+
+def _digits(index: int) -> int:
+    """The bytes of a list index in an error path, and its comma."""
+    return len(str(max(0, index))) + 1
+
+
+def _served(leaf: GraphQLLeafType, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, list | tuple):
+        return [_served(leaf, each) for each in value]
+    return leaf.serialize(value)
 
 
 def _key(value: Any) -> Any:
-    """A memo key for a priced value: page sizes as they are, schema objects by identity."""
-    return value if value is None or isinstance(value, int) else id(value)
-
-
-Children = Callable[[GraphQLSchema, Any], Iterable[Any]]
-
-
-def _fields_of(graphql_type: Any) -> Iterable[Any]:
-    if isinstance(graphql_type, GraphQLObjectType | GraphQLInterfaceType):
-        fields: dict[str, GraphQLField] = graphql_type.fields
-        return fields.values()
-    return ()
-
-
-def _wrapped(graphql_type: Any) -> Iterable[Any]:
-    if isinstance(graphql_type, GraphQLList | GraphQLNonNull):
-        return [graphql_type.of_type]
-    return ()
-
-
-def _roots(operation: OperationType) -> Children:
-    def children(schema: GraphQLSchema, value: Any) -> Iterable[Any]:
-        root = schema.get_root_type(operation)
-        return [] if root is None else [root]
-
-    return children
-
-
-INTROSPECTION: dict[tuple[str, str], Children] = {
-    ("__Schema", "types"): lambda schema, value: schema.type_map.values(),
-    ("__Schema", "queryType"): _roots(OperationType.QUERY),
-    ("__Schema", "mutationType"): _roots(OperationType.MUTATION),
-    ("__Schema", "subscriptionType"): _roots(OperationType.SUBSCRIPTION),
-    ("__Schema", "directives"): lambda schema, value: schema.directives,
-    ("__Type", "fields"): lambda schema, value: _fields_of(value),
-    ("__Type", "interfaces"): lambda schema, value: getattr(value, "interfaces", ()) or (),
-    ("__Type", "possibleTypes"): lambda schema, value: (
-        schema.get_possible_types(value) if is_abstract_type(value) else ()
-    ),
-    ("__Type", "enumValues"): lambda schema, value: (
-        value.values.values() if isinstance(value, GraphQLEnumType) else ()
-    ),
-    ("__Type", "inputFields"): lambda schema, value: (
-        value.fields.values() if isinstance(value, GraphQLInputObjectType) else ()
-    ),
-    ("__Type", "ofType"): lambda schema, value: _wrapped(value),
-    ("__Field", "args"): lambda schema, value: value.args.values(),
-    ("__Field", "type"): lambda schema, value: [value.type],
-    ("__InputValue", "type"): lambda schema, value: [value.type],
-    ("__Directive", "args"): lambda schema, value: value.args.values(),
-}
+    """A memo key for what a selection is priced under: page sizes and strings as they are,
+    introspection's (name, definition) pairs by name and identity, schema objects by
+    identity, an item's leaf sizes by their items."""
+    if value is None or isinstance(value, int | str):
+        return value
+    if isinstance(value, tuple):
+        return tuple(_key(each) for each in value)
+    if isinstance(value, Mapping):
+        return tuple(sorted(value.items()))
+    return id(value)
 
 
 def priced_variables(document: DocumentNode) -> tuple[str, ...]:
-    """The variables a cost depends on: `first` arguments, `@skip`/`@include` conditions and
-    `__type(name:)`. Others (cursors, slugs, filters) never change what an answer can hold."""
+    """The variables a cost depends on: `first` arguments, `@skip`/`@include` conditions,
+    introspection's `__type(name:)` and `includeDeprecated`. Others (cursors, slugs,
+    filters) never change what an answer can hold."""
     names: dict[str, None] = {}
 
     def collect(value: Any) -> None:
@@ -291,7 +434,7 @@ def priced_variables(document: DocumentNode) -> tuple[str, ...]:
     class Collect(Visitor):
         def enter_field(self, node: FieldNode, *_: Any) -> None:
             for argument in node.arguments or ():
-                if argument.name.value == "first" or (
+                if argument.name.value in ("first", "includeDeprecated") or (
                     node.name.value == "__type" and argument.name.value == "name"
                 ):
                     collect(argument.value)
@@ -305,12 +448,12 @@ def priced_variables(document: DocumentNode) -> tuple[str, ...]:
     return tuple(names)
 
 
-def operation_cost(
+def operation_price(
     schema: GraphQLSchema,
     document: DocumentNode,
     operation: OperationDefinitionNode,
     variables: Any,
     bounds: Bounds,
-) -> int:
-    """The most objects the operation's answer can hold (plus the price of its writes)."""
-    return Pricing(schema, document, operation, variables, bounds).operation_cost()
+) -> Price:
+    """The most objects and bytes the operation's answer can hold (plus its writes' price)."""
+    return Pricing(schema, document, operation, variables, bounds).operation_price()

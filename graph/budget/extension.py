@@ -1,7 +1,10 @@
 """The hook into Strawberry: price each operation before it runs, refuse what costs too much.
 
-Runs after validation and before either executor, so a refused operation runs no SQL. Every
-answer to a valid operation carries `extensions.cost = {"requested": N, "limit": L}`.
+Runs after validation and before either executor, so a refused operation runs no SQL and
+builds no answer: over MAX_QUERY_COST (`QUERY_TOO_COSTLY`), an answer that could pass
+MAX_ANSWER_BYTES (`ANSWER_TOO_LARGE`), or more than the caller's budget has left
+(`RATE_LIMITED`; the price is reserved before the operation runs). Every answer to a valid
+operation carries `extensions.cost = {"requested": N, "limit": L}`.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import asyncio
 import hashlib
 import logging
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,14 +24,22 @@ from strawberry.extensions import SchemaExtension
 
 from graph.api.context import Context
 from graph.api.variables import operation_and_variables
-from graph.budget.cost import Bounds, operation_cost, priced_variables
-from graph.budget.spend import Budget, Spend, client_key, counters
+from graph.budget.cost import Bounds, Price, operation_price, priced_variables
+from graph.budget.spend import (
+    RATE_LIMITED,
+    Budget,
+    Spend,
+    client_key,
+    counters,
+    refusal,
+    spend_of,
+)
 
 log = logging.getLogger(__name__)
 
 PRICE_CACHE_SIZE = 1024
 TOO_COSTLY = "QUERY_TOO_COSTLY"
-RATE_LIMITED = "RATE_LIMITED"
+TOO_LARGE = "ANSWER_TOO_LARGE"
 
 
 PriceKey = tuple[str, str | None, bytes]
@@ -39,7 +50,7 @@ class DocumentPrices:
     """The costs of one operation, by the values of the variables its cost depends on."""
 
     variables: tuple[str, ...]
-    costs: dict[bytes, int] = field(default_factory=dict)
+    costs: dict[bytes, Price] = field(default_factory=dict)
 
     def key(self, given: dict[str, Any]) -> bytes:
         """The `costs` key of a request's variables: the values of those the cost reads."""
@@ -65,59 +76,84 @@ class PriceCache:
             self.documents.popitem(last=False)
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What any one operation may cost: MAX_QUERY_COST, and its answer's MAX_ANSWER_BYTES."""
+
+    cost: int
+    answer_bytes: int
+
+    def refusal(self, price: Price) -> tuple[str, str, dict[str, int]] | None:
+        """Why an operation of this price is refused (message, code, extensions), or None."""
+        if price.cost > self.cost:
+            message = (
+                f"This query could cost {price.cost} ({price.objects} objects, "
+                f"{price.bytes} bytes of answer); the limit is {self.cost}. Ask for smaller "
+                "pages (`first`), fewer nested lists or fewer long text fields."
+            )
+            return message, TOO_COSTLY, {"cost": price.cost, "limit": self.cost}
+        if price.bytes > self.answer_bytes:
+            message = (
+                f"This query's answer could take up to {price.bytes} bytes; the limit is "
+                f"{self.answer_bytes}. Ask for smaller pages (`first`) or fewer long fields "
+                "(`body`, `html`)."
+            )
+            return message, TOO_LARGE, {"bytes": price.bytes, "limit": self.answer_bytes}
+        return None
+
+
 class QueryCost(SchemaExtension):
-    """Prices the operation; refuses it over the limit or over the caller's budget."""
+    """Prices the operation; refuses it over the limits or over the caller's budget."""
 
     def __init__(
-        self, prices: PriceCache, bounds: Bounds, limit: int, sockets: SocketBudgets | None = None
+        self,
+        prices: PriceCache,
+        bounds: Bounds,
+        limits: Limits,
+        sockets: SocketBudgets | None = None,
     ) -> None:
         self.prices = prices
         self.bounds = bounds
-        self.limit = limit
+        self.limits = limits
         self.sockets = sockets
         self.cost: int | None = None
 
     async def on_execute(self) -> AsyncIterator[None]:
-        self.cost = await self._price()
-        if self.cost is not None:
-            context = self.execution_context.context
-            if self.sockets is not None and _over_websocket(context):
-                # No HTTP middleware sees a WebSocket's operations: open and charge here.
-                await self.sockets.judged(context, lambda spend: self._judge(self.cost, spend))
-            else:
-                self._judge(self.cost, _spend(context))
+        price = await self._price()
+        if price is not None:
+            self.cost = price.cost
+            await self._judge(price)
         yield
 
     def get_results(self) -> dict[str, Any]:
         if self.cost is None:
             return {}
-        return {"cost": {"requested": self.cost, "limit": self.limit}}
+        return {"cost": {"requested": self.cost, "limit": self.limits.cost}}
 
-    def _judge(self, cost: int | None, spend: Spend | None) -> None:
-        assert cost is not None
-        if cost > self.limit:
-            self._refuse(
-                f"This query could return up to {cost} objects; the limit is {self.limit}. "
-                "Ask for smaller pages (`first`) or fewer nested lists.",
-                TOO_COSTLY,
-            )
-        elif spend is not None and not spend.affords(cost):
+    async def _judge(self, price: Price) -> None:
+        refused = self.limits.refusal(price)
+        if refused is not None:
+            self._refuse(*refused)
+            return
+        context = self.execution_context.context
+        if self.sockets is not None and _over_websocket(context):
+            # No HTTP middleware sees a WebSocket's operations: each opens its own hold.
+            spend = await self.sockets.open(context)
+        else:
+            spend = _spend(context)
+        if spend is not None and (spend.refused or not await spend.reserve(price.cost)):
             spend.refused = True
-            self._refuse(
-                f"This query costs {cost}; {spend.remaining} of this client's budget is left "
-                f"until the window resets in {spend.retry_after} s.",
-                RATE_LIMITED,
-            )
-        elif spend is not None:
-            spend.cost = cost
+            if _over_websocket(context):
+                counters.refused += 1  # HTTP's middleware counts its own as it answers
+            message = refusal(spend, price.cost, "query")
+            self._refuse(message, RATE_LIMITED, {"cost": price.cost})
 
-    def _refuse(self, message: str, code: str) -> None:
-        extensions = {"code": code, "cost": self.cost, "limit": self.limit}
-        error = GraphQLError(message, extensions=extensions)
+    def _refuse(self, message: str, code: str, extensions: dict[str, int]) -> None:
+        error = GraphQLError(message, extensions={"code": code, **extensions})
         self.execution_context.result = ExecutionResult(data=None, errors=[error])
 
-    async def _price(self) -> int | None:
-        """The operation's cost, or None when graphql-core will refuse it (bad variables)."""
+    async def _price(self) -> Price | None:
+        """The operation's price, or None when graphql-core will refuse it (bad variables)."""
         execution = self.execution_context
         document, query = execution.graphql_document, execution.query
         if document is None or query is None:
@@ -137,11 +173,11 @@ class QueryCost(SchemaExtension):
         schema: GraphQLSchema = execution.schema._schema
         # Pricing walks the document once per selection: a fraction of a millisecond for the
         # named operations, ~20 ms for GraphiQL's introspection query; off the event loop.
-        cost = await asyncio.to_thread(
-            operation_cost, schema, document, operation, variables, self.bounds
+        price = await asyncio.to_thread(
+            operation_price, schema, document, operation, variables, self.bounds
         )
-        prices.costs[values] = cost
-        return cost
+        prices.costs[values] = price
+        return price
 
 
 def variables_key(variables: dict[str, Any]) -> bytes:
@@ -156,11 +192,11 @@ def variables_key(variables: dict[str, Any]) -> bytes:
 
 
 def _spend(context: Any) -> Spend | None:
-    """The caller's budget for this request, when budgets are on and this is HTTP."""
+    """The caller's hold on its budget for this request, when budgets are on and this is
+    HTTP."""
     if not isinstance(context, Context) or context.request is None:
         return None
-    spend = context.request.scope.get(Spend.SCOPE_KEY)
-    return spend if isinstance(spend, Spend) else None
+    return spend_of(context.request.scope)
 
 
 def _over_websocket(context: Any) -> bool:
@@ -174,22 +210,14 @@ class SocketBudgets:
     budget: Budget
     trust_forwarded_for: bool
 
-    async def judged(self, context: Context, judge: Callable[[Spend | None], None]) -> None:
-        """Open the caller's budget, let `judge` refuse or price the operation, charge it."""
+    async def open(self, context: Context) -> Spend | None:
+        """A hold on the caller's budget for one operation (1 reserved), or None when the
+        budget store cannot be reached (served unmetered, and counted)."""
         assert context.request is not None
         client = client_key(context.request.scope, context.viewer, self.trust_forwarded_for)
         try:
-            spend = await self.budget.open(client)
+            return await self.budget.open(client)
         except Exception:
             counters.unavailable += 1
             log.warning("budgets unavailable; serving unmetered", exc_info=True)
-            judge(None)
-            return
-        judge(spend)
-        if spend.refused:
-            counters.refused += 1
-        try:
-            await self.budget.charge(client, spend)
-        except Exception:
-            counters.unavailable += 1
-            log.warning("budgets unavailable; answer not charged", exc_info=True)
+            return None

@@ -1,7 +1,11 @@
 """The HTTP edge of budgets: who is asking, what they may still spend, 429 when nothing.
 
 Feeds and sitemaps (`/feeds/…`, `/sitemap.xml`, `/sitemaps/…`) spend the same budget: a
-computed one is charged the cost its route names, one from the response cache 1.
+computed one is charged the price its route names, one from the response cache its size.
+
+Each request reserves 1 unit as it arrives (refused with 429 when not even that is left);
+whatever answers it reserves the rest (a price, a cached answer's size) before answering.
+What a request reserved is what it is charged.
 
 Every metered answer carries the IETF `RateLimit-Policy` and `RateLimit` headers
 (draft-ietf-httpapi-ratelimit-headers): the policy's quota and window, and what is left of it
@@ -19,8 +23,7 @@ import orjson
 
 from graph import reconnect
 from graph.api.context import VIEWER_KEY, bearer_token_of
-from graph.budget.extension import RATE_LIMITED
-from graph.budget.spend import Budget, Spend, client_key, counters
+from graph.budget.spend import RATE_LIMITED, Budget, Spend, client_key, counters
 from graph.tokens import Viewer, authenticate
 
 log = logging.getLogger(__name__)
@@ -68,7 +71,7 @@ class Budgets:
             log.warning("budgets unavailable; serving unmetered", exc_info=True)
             await self.app({**scope, VIEWER_KEY: viewer}, receive, send)
             return
-        if spend.remaining <= 0:
+        if spend.refused:
             counters.refused += 1
             await self._refuse(send, spend)
             return
@@ -76,18 +79,13 @@ class Budgets:
 
         async def charging(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message = await self._charged(message, client, spend)
+                message = self._labelled(message, spend)
             await send(message)
 
         await self.app(scope, receive, charging)
 
-    async def _charged(self, start: Message, client: str, spend: Spend) -> Message:
-        """The response's start with the charge made and the budget headers added."""
-        try:
-            await self.budget.charge(client, spend)
-        except Exception:
-            counters.unavailable += 1
-            log.warning("budgets unavailable; answer not charged", exc_info=True)
+    def _labelled(self, start: Message, spend: Spend) -> Message:
+        """The response's start with the budget headers (and 429 for a refusal) added."""
         headers = [*start["headers"], *self._headers(spend)]
         status = start["status"]
         if spend.refused:

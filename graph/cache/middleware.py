@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlencode
 import orjson
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse, print_ast
 
+from graph.budget.spend import RATE_LIMITED, afforded, refusal, spend_of, units_of
 from graph.cache import tags as content
 from graph.cache.persisted import PersistedQueries, sha256_hex
 from graph.cache.store import Entry, ResponseCache
@@ -181,7 +182,7 @@ class CachedGraphQL:
         is_get = scope["method"] == "GET"
         entry = self.cache.get(key)
         if entry is not None:
-            await self._send_entry(send, entry, is_get, headers, b"HIT")
+            await self._send_entry(scope, send, entry, headers, b"HIT")
             return
         ran: list[bool] = []
 
@@ -195,7 +196,7 @@ class CachedGraphQL:
         if entry is None:
             await self.app(scope, replay(body), send)
         else:
-            await self._send_entry(send, entry, is_get, headers, b"HIT")
+            await self._send_entry(scope, send, entry, headers, b"HIT")
 
     async def _run(self, scope: Scope, body: bytes, send: Any, is_get: bool) -> Entry | None:
         """Answer through the GraphQL app, keeping the answer if it is a clean result."""
@@ -222,11 +223,20 @@ class CachedGraphQL:
         return entry
 
     async def _send_entry(
-        self, send: Any, entry: Entry, is_get: bool, headers: dict[bytes, bytes], state: bytes
+        self, scope: Scope, send: Any, entry: Entry, headers: dict[bytes, bytes], state: bytes
     ) -> None:
+        """A cached answer, charged by its size (a 304 by the least, which it holds already)."""
+        is_get = scope["method"] == "GET"
         labels = [*self._labels(entry, is_get), (b"vary", b"Authorization"), (b"x-cache", state)]
         if is_get and none_match(headers.get(b"if-none-match"), entry.etag):
             await _respond(send, 304, labels, b"")
+            return
+        units = units_of(len(entry.body))
+        if not await afforded(scope, units):
+            spend = spend_of(scope)
+            assert spend is not None  # only a budget refuses
+            error = {"message": refusal(spend, units), "extensions": {"code": RATE_LIMITED}}
+            await _respond(send, 200, [], orjson.dumps({"errors": [error]}))
             return
         await _respond(send, 200, labels, entry.body)
 

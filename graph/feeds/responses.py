@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from graph.budget.spend import Spend
+from graph.budget.spend import spend_of
 from graph.cache import tags
 from graph.cache.middleware import MAX_TAG_HEADER, none_match, tag_separator
 from graph.cache.store import Entry, ResponseCache
@@ -74,9 +74,9 @@ async def _computed(request: Request, settings: Settings, produce: Produce) -> E
         answer = await produce()
     if answer is None:
         return None
-    spend = request.scope.get(Spend.SCOPE_KEY)
-    if isinstance(spend, Spend):
-        spend.cost = answer.cost
+    spend = spend_of(request.scope)
+    if spend is not None:
+        await spend.settle(answer.cost)
     separator = tag_separator(settings.cache_tag_header)
     header = tags.header_value(collected, separator, MAX_TAG_HEADER)
     return Entry.of(answer.body, collected, header.encode())

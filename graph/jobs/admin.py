@@ -14,6 +14,9 @@ from graph.editing.errors import Code, NotFound
 from graph.jobs.engine import app, embedded
 from graph.read import sql
 
+# A job's arguments are ids and kinds, never content (procrastinate's periodic tasks add a
+# timestamp): far less than this as JSON.
+JOB_ARGS_BYTES = 1024
 STATES = ("todo", "doing", "succeeded", "failed", "cancelled", "aborted")
 # A failed job whose error could not be stored (the database went away as it failed; the
 # worker counts these as graph_job_errors_unrecorded_total and logs the error).

@@ -20,6 +20,8 @@ from graph.jobs.engine import app, backoff_s, describe, embedded, transient
 from graph.settings import Settings
 
 log = logging.getLogger(__name__)
+# A failed job's error as the admin view shows it: its first characters.
+MAX_ERROR_CHARS = 2000
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -153,7 +155,7 @@ async def _store_error(job_id: int | None, task_name: str, error: Exception) -> 
         job_id=job_id,
         defaults={
             "task_name": task_name,
-            "error": describe(error)[:2000],
+            "error": describe(error)[:MAX_ERROR_CHARS],
             "failed_at": dt.datetime.now(dt.UTC),
         },
     )

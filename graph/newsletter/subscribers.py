@@ -9,6 +9,9 @@ from tortoise import timezone
 
 from graph import models
 
+# A subscriber's relays as its page and mails list them: each subscription adds at most 20.
+MAX_RELAYS_SHOWN = 100
+
 
 @dataclass(frozen=True)
 class RelayRef:
@@ -44,10 +47,11 @@ async def drop_relays(subscriber_id: int) -> None:
 
 
 async def relays_of(subscriber_id: int) -> list[RelayRef]:
-    """The subscriber's relays, by title."""
+    """The subscriber's relays, by title (the first MAX_RELAYS_SHOWN)."""
     rows = await (
         models.Relay.filter(subscriptions__subscriber_id=subscriber_id)
         .order_by("title", "id")
+        .limit(MAX_RELAYS_SHOWN)
         .values_list("slug", "title")
     )
     return [RelayRef(slug, title) for slug, title in rows]

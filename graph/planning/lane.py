@@ -27,8 +27,9 @@ from starlette.requests import Request as HTTPRequest
 from starlette.responses import Response
 
 from graph.api.context import Context
-from graph.budget.extension import PriceCache
-from graph.budget.spend import Spend
+from graph.budget.cost import Price
+from graph.budget.extension import Limits, PriceCache
+from graph.budget.spend import spend_of
 from graph.cache import tags
 from graph.cache.middleware import GraphQLRequest, from_json, from_query_string, read_body, replay
 from graph.planning.extension import Fallback, PlanCache, counters, run_plan
@@ -59,7 +60,7 @@ class FastLane:
 
     plans: PlanCache
     prices: PriceCache
-    limit: int  # the most an operation may cost (the price check's)
+    limits: Limits  # what an operation may cost (the price check's)
     enabled: bool = True
     known: OrderedDict[tuple[str, str | None], Known] = field(default_factory=OrderedDict)
 
@@ -112,7 +113,10 @@ class FastLane:
             return replayed(body)
         response = Response(
             orjson.dumps(
-                {"data": data, "extensions": {"cost": {"requested": cost, "limit": self.limit}}}
+                {
+                    "data": data,
+                    "extensions": {"cost": {"requested": cost, "limit": self.limits.cost}},
+                }
             ),
             media_type="application/json",
         )
@@ -137,17 +141,15 @@ class FastLane:
         coerced = get_variable_values(schema, known.operation.variable_definitions or (), variables)
         if isinstance(coerced, list):
             return None, 0  # wrong variables: graphql-core says what is wrong
-        cost = self._price(known, request, variables)
-        if cost is None or cost > self.limit:
+        price = self._price(known, request, variables)
+        if price is None or self.limits.refusal(price) is not None:
             return None, 0
         plan = self._plan(known, request, coerced, context.viewer is None)
         if plan is None:
             return None, 0
-        spend = scope.get(Spend.SCOPE_KEY)
-        if isinstance(spend, Spend):
-            if not spend.affords(cost):
-                return None, 0  # the price check refuses it, and counts the refusal
-            spend.cost = cost
+        spend = spend_of(scope)
+        if spend is not None and not await spend.reserve(price.cost):
+            return None, 0  # the price check refuses it, and counts the refusal
         run = Request(context.access, coerced, posts=plan.posts)
         # Never strict here: whatever fails goes the whole way, where the planner runs again
         # and a strict one answers with the error (or one that is not falls back, counted).
@@ -155,11 +157,11 @@ class FastLane:
         if isinstance(data, Fallback):
             return None, 0
         tags.add(*run.tags)
-        return data, cost
+        return data, price.cost
 
     def _price(
         self, known: Known, request: GraphQLRequest, variables: dict[str, Any]
-    ) -> int | None:
+    ) -> Price | None:
         prices = self.prices.get((request.query or "", known.name))
         if prices is None:
             return None

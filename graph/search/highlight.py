@@ -17,6 +17,9 @@ from graph.search.syntax import Query
 
 WINDOW = 12  # words on each side of a marked word in a body fragment
 MAX_FRAGMENTS = 3
+# A passage is at most this many characters of the body, however long the text between its
+# words (a run of punctuation has no words to count), so every highlight has a size bound.
+MAX_FRAGMENT_CHARS = 400
 MAX_BODY_CHARS = 100_000
 ELLIPSIS = "…"
 
@@ -84,6 +87,9 @@ def fragments(text: str, hit: Hit) -> list[str]:
         first, last = max(covered + 1, index - WINDOW), min(len(words) - 1, index + WINDOW)
         start = words[first].start() if first else 0
         end = words[last].end() if last < len(words) - 1 else len(text)
+        if end - start > MAX_FRAGMENT_CHARS:
+            start = max(start, word.start() - MAX_FRAGMENT_CHARS // 2)
+            end = min(end, start + MAX_FRAGMENT_CHARS)
         found.append(
             (ELLIPSIS if start else "")
             + marked(text[start:end], hit)

@@ -13,7 +13,7 @@ from graph import db, models
 from graph.jobs.engine import BACKOFF, RetryLater, app, defer, is_waiting, waiting_jobs
 from graph.settings import get_settings
 from graph.webhooks import sending, targets
-from graph.webhooks.sending import Outcome
+from graph.webhooks.sending import Outcome, stored_error
 
 TASK_NAME = "deliver_webhook"
 PENDING = models.DeliveryStatus.PENDING
@@ -122,7 +122,7 @@ async def _record(
             delivery=delivery,
             attempted_at=attempted_at,
             status_code=outcome.status_code,
-            error=outcome.error,
+            error=stored_error(outcome.error),
             duration_ms=outcome.duration_ms,
         )
         delivered_at = timezone.now() if verdict.status == DELIVERED else None
@@ -130,7 +130,7 @@ async def _record(
             attempts=F("attempts") + 1,
             last_attempt_at=attempted_at,
             status=verdict.status,
-            last_error=verdict.error,
+            last_error=stored_error(verdict.error),
             delivered_at=delivered_at,
         )
         if verdict.deactivate:
@@ -143,7 +143,7 @@ async def _record(
 
 async def _settle_unsent(delivery_id: int, reason: str) -> None:
     await models.WebhookDelivery.filter(id=delivery_id, status=PENDING).update(
-        status=FAILED, last_error=reason
+        status=FAILED, last_error=stored_error(reason)
     )
 
 

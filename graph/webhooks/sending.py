@@ -12,6 +12,8 @@ from graph.webhooks import signing
 from graph.webhooks.targets import Address
 
 USER_AGENT = "graph-webhooks/1 (Standard Webhooks)"
+# A failed attempt's error as deliveries show it: its first characters.
+MAX_ERROR_CHARS = 2000
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,13 @@ async def _send(
 def _describe(error: httpx.TransportError) -> str:
     detail = str(error) or type(error).__name__
     if isinstance(error, httpx.ConnectError):
-        return f"could not connect: {detail}"
-    return f"{type(error).__name__}: {detail}"
+        return f"could not connect: {detail}"[:MAX_ERROR_CHARS]
+    return f"{type(error).__name__}: {detail}"[:MAX_ERROR_CHARS]
+
+
+def stored_error(text: str | None) -> str | None:
+    """An error as deliveries keep it: its first MAX_ERROR_CHARS characters."""
+    return None if text is None else text[:MAX_ERROR_CHARS]
 
 
 def _since(started: float) -> int:

@@ -23,6 +23,10 @@ from graph.webhooks.jobs import queue_delivery
 from graph.webhooks.targets import MAX_URL, Target
 
 MAX_DESCRIPTION = 300
+# A delivery's payload is ids, slugs (at most 200 characters, a-z, 0-9 and hyphens), a type
+# and a time: `{"type":…,"timestamp":…,"data":{"type":…,"id":…,"slug":…,"relay":{"id":…,
+# "slug":…}}}` is at most about 700 bytes (tests/webhooks check the largest one fits).
+MAX_PAYLOAD_BYTES = 1024
 # `webhooks` is a plain list in the API, so the number of endpoints is bounded here.
 MAX_WEBHOOKS = 100
 # Fields an update may change, as the API names them; each maps to the same model attribute.

@@ -16,15 +16,19 @@ import redis.asyncio as redis
 import websockets
 from conftest import StatementCounter
 from fixtures.processes import free_port, serving
+from test_cost import price
 
 from graph.app import create_app
+from graph.budget.spend import units_of
 from graph.settings import DEFAULT_RATE_LIMIT_COST, Settings
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 FEW = "{ posts(first: 2) { edges { node { slug } } } }"
-FEW_COST = 1 + 2 * 2  # a connection, 2 x (edge, node)
+FEW_COST = price(FEW).cost  # a connection, 2 x (edge, node), and a KiB per KiB of answer
 MANY = "{ posts(first: 50) { edges { node { slug } } } }"
-MANY_COST = 1 + 50 * 2
+MANY_COST = price(MANY).cost
+# Room for one MANY and a little more.
+BUDGET = MANY_COST + 20
 
 
 @pytest.fixture
@@ -55,7 +59,7 @@ async def app_client(database_url: str, **settings: Any) -> AsyncIterator[httpx.
 
 @pytest.fixture
 async def budgeted(database: str) -> AsyncIterator[httpx.AsyncClient]:
-    async for http in app_client(database, rate_limit_cost=120, rate_limit_window_s=3600):
+    async for http in app_client(database, rate_limit_cost=BUDGET, rate_limit_window_s=3600):
         yield http
 
 
@@ -67,31 +71,42 @@ def remaining(response: httpx.Response) -> int:
 async def test_every_answer_says_the_policy_and_what_is_left(budgeted: httpx.AsyncClient) -> None:
     first = await budgeted.post("/graphql", json={"query": MANY})
     assert first.status_code == 200
-    assert first.headers["ratelimit-policy"] == '"cost";q=120;w=3600'
-    assert remaining(first) == 120 - MANY_COST
+    assert first.headers["ratelimit-policy"] == f'"cost";q={BUDGET};w=3600'
+    assert remaining(first) == BUDGET - MANY_COST
     assert first.headers["ratelimit"].startswith('"cost";r=')
 
 
-async def test_a_cached_answer_is_charged_one(budgeted: httpx.AsyncClient) -> None:
+async def test_a_cached_answer_is_charged_its_size(budgeted: httpx.AsyncClient) -> None:
     computed = await budgeted.post("/graphql", json={"query": FEW})
     cached = await budgeted.post("/graphql", json={"query": FEW})
     assert (computed.headers["x-cache"], cached.headers["x-cache"]) == ("MISS", "HIT")
-    assert remaining(computed) - remaining(cached) == 1
+    assert BUDGET - remaining(computed) == FEW_COST
+    assert remaining(computed) - remaining(cached) == units_of(len(cached.content)) == 1
+
+
+async def test_a_large_cached_answer_is_charged_a_unit_per_kib(database: str) -> None:
+    document = "{ posts(first: 100) { edges { node { slug title teaser html } } } }"
+    async for http in app_client(database, rate_limit_cost=10**6, rate_limit_window_s=3600):
+        computed = await http.post("/graphql", json={"query": document})
+        cached = await http.post("/graphql", json={"query": document})
+    assert cached.headers["x-cache"] == "HIT" and len(cached.content) > 5 * 1024
+    assert remaining(computed) - remaining(cached) == -(-len(cached.content) // 1024)
+    assert 10**6 - remaining(computed) == price(document).cost
 
 
 async def test_a_spent_budget_is_refused_with_429_and_retry_after(
     budgeted: httpx.AsyncClient, sql_statements: StatementCounter
 ) -> None:
-    await budgeted.post("/graphql", json={"query": MANY})  # 101 of 120
+    await budgeted.post("/graphql", json={"query": MANY})  # 20 are left
     sql_statements.statements.clear()
-    over = await budgeted.post(
-        "/graphql", json={"query": "{ authors(first: 20) { edges { cursor } } }"}
-    )
+    authors = "{ authors(first: 20) { edges { cursor } } }"
+    over = await budgeted.post("/graphql", json={"query": authors})
     assert over.status_code == 429
     assert 0 < int(over.headers["retry-after"]) <= 3600
     (error,) = over.json()["errors"]
-    assert error["extensions"]["code"] == "RATE_LIMITED"
-    assert "costs 21; 19 of this client's budget is left" in error["message"]
+    assert error["extensions"] == {"code": "RATE_LIMITED", "cost": price(authors).cost}
+    # 19: the refused request is charged 1.
+    assert f"costs {price(authors).cost}; 19 of this client's budget is left" in error["message"]
     assert sql_statements.statements == []
     # What still fits is answered, until nothing is left at all.
     assert (await budgeted.post("/graphql", json={"query": FEW})).status_code == 200
@@ -119,8 +134,8 @@ async def test_a_token_is_one_client_wherever_it_calls_from(
 
 
 async def test_x_forwarded_for_is_trusted_only_when_configured(database: str) -> None:
-    # The second answer comes from the cache (charged 1), to whichever client asked.
-    for trusted, expected in ((False, [899, 898]), (True, [899, 999])):
+    # The second answer comes from the cache (charged its size), to whichever client asked.
+    for trusted in (False, True):
         async for http in app_client(
             database, rate_limit_cost=1000, rate_limit_window_s=3600, trust_forwarded_for=trusted
         ):
@@ -130,7 +145,9 @@ async def test_x_forwarded_for_is_trusted_only_when_configured(database: str) ->
                 )
                 for n in (1, 2)
             ]
-            assert [remaining(answer) for answer in answers] == expected
+            cached = units_of(len(answers[1].content))
+            second = 1000 - cached if trusted else 1000 - MANY_COST - cached
+            assert [remaining(answer) for answer in answers] == [1000 - MANY_COST, second]
 
 
 async def test_with_redis_down_answers_are_served_unmetered_and_counted(database: str) -> None:
@@ -163,7 +180,7 @@ def two_servers(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[l
         "LOG_LEVEL": "WARNING",
         "LOAD_DEMO_ON_EMPTY": "false",
         "REDIS_URL": redis_url,
-        "RATE_LIMIT_COST": "300",
+        "RATE_LIMIT_COST": str(2 * MANY_COST + 50),
         "RATE_LIMIT_WINDOW_S": "3600",
         "TRUST_FORWARDED_FOR": "true",
         "RESPONSE_CACHE": "false",
@@ -182,7 +199,8 @@ async def test_two_servers_sharing_redis_refuse_a_client_together(
         one = await http.post(f"{first}/graphql", json={"query": MANY}, headers=client)
         two = await http.post(f"{second}/graphql", json={"query": MANY}, headers=client)
         assert (one.status_code, two.status_code) == (200, 200)
-        assert [remaining(one), remaining(two)] == [300 - MANY_COST, 300 - 2 * MANY_COST]
+        left = 2 * MANY_COST + 50
+        assert [remaining(one), remaining(two)] == [left - MANY_COST, left - 2 * MANY_COST]
         refused = await http.post(f"{first}/graphql", json={"query": MANY}, headers=client)
         assert refused.status_code == 429
         assert int(refused.headers["retry-after"]) > 0
@@ -199,7 +217,7 @@ def budgeted_server(database_url: str, tmp_path: Path) -> Iterator[str]:
         "DATABASE_URL": database_url,
         "LOG_LEVEL": "WARNING",
         "LOAD_DEMO_ON_EMPTY": "false",
-        "RATE_LIMIT_COST": "150",
+        "RATE_LIMIT_COST": str(BUDGET),
         "RATE_LIMIT_WINDOW_S": "3600",
     }
     with serving(env, tmp_path / "serve.log") as base:
@@ -224,6 +242,6 @@ async def test_operations_over_a_websocket_spend_the_same_budget(
     assert len(answers[0]["payload"]["data"]["posts"]["edges"]) > 0
     (error,) = answers[1]["payload"]["errors"]
     assert error["extensions"]["code"] == "RATE_LIMITED"
-    assert (
-        f"costs {MANY_COST}; {150 - MANY_COST} of this client's budget is left" in error["message"]
-    )
+    # The refused operation is charged 1.
+    left = BUDGET - MANY_COST - 1
+    assert f"costs {MANY_COST}; {left} of this client's budget is left" in error["message"]

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import GraphQL, StatementCounter
+from graphql import get_operation_ast, parse
+from graphql.execution.values import get_variable_values
+
+from graph.api.bounds import list_bounds
+from graph.api.schema import schema
+from graph.budget.cost import Price, operation_price
+from graph.settings import Settings
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "schema" / "operations"
 
@@ -45,6 +54,15 @@ def operation(name: str) -> str:
     return (OPERATIONS / f"{name}.graphql").read_text(encoding="utf-8")
 
 
+def price(document: str, **variables: Any) -> Price:
+    """What the pricer makes of a document, as the server prices it."""
+    parsed = parse(document)
+    found = get_operation_ast(parsed)
+    assert found is not None
+    coerced = get_variable_values(schema._schema, found.variable_definitions or (), variables)
+    return operation_price(schema._schema, parsed, found, coerced, list_bounds(Settings()))
+
+
 def test_every_named_operation_is_counted_by_hand() -> None:
     assert sorted(HAND_COUNTED) == sorted(path.stem for path in OPERATIONS.glob("*.graphql"))
 
@@ -53,7 +71,11 @@ def test_every_named_operation_is_counted_by_hand() -> None:
 async def test_named_operation_reports_its_cost(gql: GraphQL, name: str) -> None:
     body = await gql(operation(name), **VARIABLES)
     assert "errors" not in body, body
-    assert body["extensions"]["cost"] == {"requested": HAND_COUNTED[name], "limit": LIMIT}
+    priced = price(operation(name), **VARIABLES)
+    assert priced.objects == HAND_COUNTED[name]
+    # Its bytes are the worst case of the write rules: far more than the demo's answer.
+    assert priced.bytes > 20 * len(json.dumps(body).encode())
+    assert body["extensions"]["cost"] == {"requested": priced.cost, "limit": LIMIT}
 
 
 def amplifier(aliases: int) -> str:
@@ -65,11 +87,15 @@ def amplifier(aliases: int) -> str:
     return "{ " + " ".join(f"a{index}: {nested}" for index in range(aliases)) + " }"
 
 
-def refused(body: dict[str, object], cost: int) -> None:
+def refused(body: dict[str, object], objects: int) -> None:
+    """Refused as too costly, with the hand-counted objects in the price."""
     assert body["data"] is None
     (error,) = body["errors"]  # type: ignore[misc]
+    cost = body["extensions"]["cost"]["requested"]  # type: ignore[index]
+    assert cost > objects
     assert error["extensions"] == {"code": "QUERY_TOO_COSTLY", "cost": cost, "limit": LIMIT}
-    assert f"up to {cost} objects; the limit is {LIMIT}" in error["message"]
+    assert f"could cost {cost} ({objects} objects, " in error["message"]
+    assert f"the limit is {LIMIT}" in error["message"]
     assert body["extensions"]["cost"] == {"requested": cost, "limit": LIMIT}  # type: ignore[index]
 
 
@@ -110,9 +136,12 @@ async def test_cost_follows_variables_and_directives(gql: GraphQL) -> None:
       }
     """
     plain = await gql(document, withBylines=False)
-    assert plain["extensions"]["cost"]["requested"] == 1 + 5 * 2
+    assert price(document, withBylines=False).objects == 1 + 5 * 2
+    assert plain["extensions"]["cost"]["requested"] == price(document, withBylines=False).cost
     bylined = await gql(document, first=3, withBylines=True)
-    assert bylined["extensions"]["cost"]["requested"] == 1 + 3 * (2 + 20)
+    assert price(document, first=3, withBylines=True).objects == 1 + 3 * (2 + 20)
+    expected = price(document, first=3, withBylines=True).cost
+    assert bylined["extensions"]["cost"]["requested"] == expected
 
 
 async def test_a_page_size_out_of_range_keeps_its_own_error(gql: GraphQL) -> None:
@@ -122,5 +151,7 @@ async def test_a_page_size_out_of_range_keeps_its_own_error(gql: GraphQL) -> Non
 
 
 async def test_a_mutation_has_a_cost(gql: GraphQL) -> None:
-    body = await gql('mutation { unsubscribe(input: {token: "nonsense"}) { __typename } }')
-    assert body["extensions"]["cost"]["requested"] == 10 + 1  # the write, and its answer
+    document = 'mutation { unsubscribe(input: {token: "nonsense"}) { __typename } }'
+    body = await gql(document)
+    assert price(document).objects == 10 + 1  # the write, and its answer
+    assert body["extensions"]["cost"]["requested"] == price(document).cost

@@ -68,20 +68,32 @@ class Forbidden(MutationError):
 
 
 # `fieldErrors` is a plain list: an import with thousands of broken fields reports the first
-# hundred as objects (the message still names every one).
+# hundred as objects, and the message says how many there were.
 MAX_FIELD_ERRORS = 100
+# Messages quote what the caller sent (an unknown slug, an id): each is cut to this many
+# characters, so a mutation's answer has a size bound like every other.
+MAX_MESSAGE_CHARS = 1000
+# A field error's path: the input's nesting (`posts.3.bylines.2.author`) is never deeper.
+MAX_PATH_ENTRIES = 8
+MAX_PATH_ENTRY_CHARS = 64
 
 AnyError = NotFound | ValidationFailed | VersionConflict | SlugTaken | Forbidden
 
 
 def to_graphql(error: domain.EditError) -> AnyError:
     """The typed GraphQL error for a domain error."""
-    message = str(error)
+    message = cut(str(error))
     if isinstance(error, domain.ValidationFailed):
         field_errors = [
-            FieldError(path=list(e.path), message=e.message, code=e.code)
+            FieldError(
+                path=[part[:MAX_PATH_ENTRY_CHARS] for part in e.path[:MAX_PATH_ENTRIES]],
+                message=cut(e.message),
+                code=e.code,
+            )
             for e in error.errors[:MAX_FIELD_ERRORS]
         ]
+        if len(message) >= MAX_MESSAGE_CHARS:
+            message = cut(f"{len(error.errors)} problems; the first: {message}")
         return ValidationFailed(message=message, field_errors=field_errors)
     if isinstance(error, domain.VersionConflict):
         return VersionConflict(message=message, current_version=error.current_version)
@@ -92,6 +104,13 @@ def to_graphql(error: domain.EditError) -> AnyError:
     if isinstance(error, domain.NotFound):
         return NotFound(message=message)
     raise TypeError(f"unmapped edit error {error!r}")
+
+
+def cut(message: str) -> str:
+    """A message of at most MAX_MESSAGE_CHARS characters (…-ended when cut)."""
+    if len(message) <= MAX_MESSAGE_CHARS:
+        return message
+    return message[: MAX_MESSAGE_CHARS - 1] + "…"
 
 
 def authorize(context: Context, role: models.Role) -> str:
