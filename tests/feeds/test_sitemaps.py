@@ -15,6 +15,8 @@ from lxml import etree
 
 from feeds.formats import atom_problems, json_feed_problems, rss_problems, sitemap_problems
 from graph.feeds import sitemaps
+from graph.feeds.prices import sitemap_price
+from graph.settings import Settings
 
 DEMO_RELAY = "lederskabs-stafetten"
 NS = {"s": sitemaps.NAMESPACE}
@@ -153,9 +155,11 @@ def test_an_empty_site_has_no_sitemap_index_and_empty_valid_feeds(tmp_path: Path
     assert document.json()["items"] == []
 
 
-async def test_a_computed_sitemap_spends_one_unit_per_url(database: str) -> None:
-    async for app in cached_app(database, rate_limit_cost=10_000):
+async def test_a_computed_sitemap_spends_its_price_and_a_cached_one_1(database: str) -> None:
+    price = sitemap_price(Settings())
+    budget = 3 * price
+    async for app in cached_app(database, rate_limit_cost=budget):
         first = await app.http.get(f"/sitemaps/relays/{DEMO_RELAY}.xml")
-        assert first.headers["ratelimit"].startswith(f'"cost";r={10_000 - 25};')
+        assert first.headers["ratelimit"].startswith(f'"cost";r={budget - price};')
         second = await app.http.get(f"/sitemaps/relays/{DEMO_RELAY}.xml")
-        assert second.headers["ratelimit"].startswith(f'"cost";r={10_000 - 25 - 1};')
+        assert second.headers["ratelimit"].startswith(f'"cost";r={budget - price - 1};')
