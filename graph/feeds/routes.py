@@ -20,7 +20,8 @@ from graph.settings import Settings
 
 
 async def all_posts_feed(request: Request) -> Response:
-    """`/feeds/posts.{atom,rss,json}`: the newest posts of every relay."""
+    """`/feeds/posts.{atom,rss,json}[?archive=N]`: the newest posts of every relay, or an
+    archive page of older ones."""
     format = FORMATS.get(request.path_params["format"])
     if format is None:
         return not_found("feed")
@@ -28,7 +29,7 @@ async def all_posts_feed(request: Request) -> Response:
 
 
 async def subject_feed(request: Request) -> Response:
-    """`/feeds/{relays,categories,authors,organizations}/{slug}.{atom,rss,json}`."""
+    """`/feeds/{relays,categories,authors,organizations}/{slug}.{atom,rss,json}[?archive=N]`."""
     folder = request.path_params["folder"]
     slug, dot, extension = request.path_params["name"].rpartition(".")
     scope, format = SUBJECT_FOLDERS.get(folder), FORMATS.get(extension)
