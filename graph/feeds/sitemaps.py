@@ -60,31 +60,38 @@ def relay_sitemap_path(slug: str, page: int) -> str:
 def urls_per_sitemap(settings: Settings) -> int:
     """How many URLs a sitemap file lists: the protocol's count, or fewer if the longest
     entries would pass its byte limit first."""
-    longest = _entry_bytes("url", settings.post_url(LONGEST_SLUG, LONGEST_SLUG))
-    return _per_file(MAX_URLS_PER_SITEMAP, "urlset", longest)
+    return _per_file(MAX_URLS_PER_SITEMAP, "urlset", _longest_url_entry(settings))
 
 
 def sitemaps_per_index(settings: Settings) -> int:
     """How many sitemap files the index lists, by the same two limits."""
-    longest = _entry_bytes("sitemap", _sitemap_url(settings, LONGEST_SLUG, LARGEST_PAGE))
-    return _per_file(MAX_SITEMAPS, "sitemapindex", longest)
+    return _per_file(MAX_SITEMAPS, "sitemapindex", _longest_index_entry(settings))
 
 
 def sitemap_bytes(settings: Settings, urls: int) -> int:
     """The most bytes a sitemap file of `urls` URLs can have."""
-    longest = _entry_bytes("url", settings.post_url(LONGEST_SLUG, LONGEST_SLUG))
-    return len(document("urlset", [])) + urls * longest
+    return len(document("urlset", [])) + urls * _longest_url_entry(settings)
 
 
 def index_bytes(settings: Settings, files: int) -> int:
     """The most bytes a sitemap index of `files` entries can have."""
-    longest = _entry_bytes("sitemap", _sitemap_url(settings, LONGEST_SLUG, LARGEST_PAGE))
-    return len(document("sitemapindex", [])) + files * longest
+    return len(document("sitemapindex", [])) + files * _longest_index_entry(settings)
 
 
 def _per_file(max_entries: int, root: str, entry_bytes: int) -> int:
     room = MAX_SITEMAP_BYTES - len(document(root, []))
+    # At least one: only a template of some 8 MB could make one entry pass 50 MB.
     return max(1, min(max_entries, room // entry_bytes))
+
+
+def _longest_url_entry(settings: Settings) -> int:
+    """The bytes of the longest `<url>` entry: slugs are ASCII and never escaped, so the
+    longest ones make the longest location."""
+    return _entry_bytes("url", settings.post_url(LONGEST_SLUG, LONGEST_SLUG))
+
+
+def _longest_index_entry(settings: Settings) -> int:
+    return _entry_bytes("sitemap", _sitemap_url(settings, LONGEST_SLUG, LARGEST_PAGE))
 
 
 def _entry_bytes(element: str, location: str) -> int:
