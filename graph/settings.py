@@ -84,6 +84,13 @@ class Settings(BaseSettings):
         description="A preview link's address: {relay}, {post} (slugs) and {token}; empty "
         "means POST_URL_TEMPLATE with ?preview={token}",
     )
+    feed_items: int = Field(
+        default=50,
+        ge=1,
+        le=500,
+        description="Entries per feed document: a feed's newest posts, and each archive page "
+        "of older ones (1 to 500)",
+    )
     secret_key: str = Field(
         default="", description="Signs newsletter links; when empty, a random key kept in the DB"
     )

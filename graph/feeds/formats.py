@@ -3,6 +3,12 @@
 Atom and RSS come from feedgen, which builds the XML with lxml (escaping, namespaces, RFC
 3339 and RFC 822 dates); JSON Feed is a plain document through orjson. Every value comes
 from the Feed, never from the clock, so the same content gives the same bytes (and ETag).
+
+Archive links (RFC 5005): Atom carries them as its own `link` elements; RSS 2.0 as
+`atom:link` elements (RFC 5005 appendix B), which feedgen writes only for `self`, so
+`History` adds them, and `fh:archive` in both. JSON Feed 1.1 has no archives: its
+`next_url` points to the next older document, and `feed_url` names the feed (the
+subscription document) on every page.
 """
 
 from __future__ import annotations
@@ -10,13 +16,18 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
+from graph.feeds.archives import Paging
 from graph.feeds.model import Feed, Format, Item
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 LANGUAGE = "da"
 GENERATOR = "graph"
+ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
+HISTORY_NAMESPACE = "http://purl.org/syndication/history/1.0"
 
 
 def render(feed: Feed, format: Format) -> bytes:
@@ -32,10 +43,14 @@ def render(feed: Feed, format: Format) -> bytes:
 def _generator(feed: Feed, format: Format) -> FeedGenerator:
     generator = FeedGenerator()
     generator.load_extension("dc", atom=False, rss=True)
-    generator.id(feed.self_url)
+    generator.register_extension("fh", lambda: History(feed.paging), atom=True, rss=True)
+    # One feed across its archive pages: the subscription document's URL names it.
+    generator.id(feed.paging.current)
     generator.title(feed.title)
     generator.updated(feed.updated)  # also RSS lastBuildDate, which defaults to now
     generator.link(href=feed.self_url, rel="self", type=format.media_type.split(";")[0])
+    for rel, href in archive_links(feed.paging):
+        generator.link(href=href, rel=rel)  # Atom writes these; RSS gets them from History
     # Last: RSS's one channel <link> is feedgen's last link, and it must be the site.
     generator.link(href=feed.home_url, rel="alternate")
     generator.description(feed.description)  # RSS description, Atom subtitle
@@ -44,6 +59,42 @@ def _generator(feed: Feed, format: Format) -> FeedGenerator:
     for item in feed.items:
         _entry(generator, item)
     return generator
+
+
+def archive_links(paging: Paging) -> list[tuple[str, str]]:
+    """(rel, href) of a document's RFC 5005 links: `current` on archive documents only."""
+    links = [
+        ("current", paging.current if paging.archived else None),
+        ("prev-archive", paging.prev_archive),
+        ("next-archive", paging.next_archive),
+    ]
+    return [(rel, href) for rel, href in links if href is not None]
+
+
+class History(BaseExtension):  # type: ignore[misc]  # feedgen ships no type hints
+    """feedgen extension for RFC 5005: `fh:archive` in archive documents, and in RSS the
+    archive links as `atom:link` elements."""
+
+    def __init__(self, paging: Paging) -> None:
+        self.paging = paging
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"fh": HISTORY_NAMESPACE} if self.paging.archived else {}
+
+    def extend_atom(self, feed: Any) -> Any:
+        self._mark(feed)
+        return feed
+
+    def extend_rss(self, feed: Any) -> Any:
+        channel = feed.find("channel")
+        for rel, href in archive_links(self.paging):
+            etree.SubElement(channel, f"{{{ATOM_NAMESPACE}}}link", href=href, rel=rel)
+        self._mark(channel)
+        return feed
+
+    def _mark(self, parent: Any) -> None:
+        if self.paging.archived:
+            etree.SubElement(parent, f"{{{HISTORY_NAMESPACE}}}archive")
 
 
 def _entry(generator: FeedGenerator, item: Item) -> None:
@@ -69,15 +120,17 @@ def _entry(generator: FeedGenerator, item: Item) -> None:
 
 def json_feed(feed: Feed) -> bytes:
     """The feed as JSON Feed 1.1."""
-    document = {
+    document: dict[str, Any] = {
         "version": JSON_FEED_VERSION,
         "title": feed.title,
         "home_page_url": feed.home_url,
-        "feed_url": feed.self_url,
+        "feed_url": feed.paging.current,
         "description": feed.description,
         "language": LANGUAGE,
-        "items": [_json_item(item) for item in feed.items],
     }
+    if feed.paging.prev_archive is not None:
+        document["next_url"] = feed.paging.prev_archive  # JSON Feed pages run newest first
+    document["items"] = [_json_item(item) for item in feed.items]
     return orjson.dumps(document)
 
 

@@ -10,13 +10,12 @@ from enum import Enum
 from urllib.parse import urlsplit
 
 from graph.cache import tags
-from graph.feeds import queries
+from graph.feeds import archives, queries
+from graph.feeds.archives import Paging
 from graph.read import sql
 from graph.read.posts import Scope
 from graph.settings import Settings
 
-# How many posts a feed carries: the newest.
-FEED_SIZE = 50
 # A feed with no post yet still needs an `updated` time (Atom requires one); a fixed one
 # keeps its ETag the same until the first post arrives.
 NEVER = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -75,7 +74,7 @@ class Item:
 
 @dataclass(frozen=True)
 class Feed:
-    """A feed's head and its items, newest first."""
+    """One feed document: its head, its items newest first, and its archive links."""
 
     title: str
     description: str
@@ -83,6 +82,7 @@ class Feed:
     home_url: str
     updated: dt.datetime
     items: tuple[Item, ...]
+    paging: Paging
 
 
 def clean(text: str) -> str:
@@ -90,11 +90,16 @@ def clean(text: str) -> str:
     return NOT_XML.sub("", text)
 
 
-async def build(settings: Settings, scope: Scope, slug: str | None, path: str) -> Feed | None:
-    """The feed of all posts (Scope.ALL) or of one subject by slug; None if it is unknown.
+async def build(
+    settings: Settings, scope: Scope, slug: str | None, path: str, page: int | None = None
+) -> Feed | None:
+    """A document of the feed of all posts (Scope.ALL) or of one subject by slug: the
+    subscription document at `path`, or archive page `page`. None if the subject is unknown
+    or the page holds no post.
 
-    Adds the cache tags of everything the feed shows, so a write that changes any of it
-    drops the cached feed as it drops GraphQL answers.
+    Adds the cache tags of everything the document shows, and the list tag of the feed's
+    posts, so a write that changes any of it (a publish included) drops the cached document
+    as it drops GraphQL answers.
     """
     subject: sql.Row | None = None
     if scope is not Scope.ALL:
@@ -105,17 +110,38 @@ async def build(settings: Settings, scope: Scope, slug: str | None, path: str) -
         tags.add(tags.entity(TYPE_NAMES[scope], subject["id"]))
     # A new or unpublished post changes every feed: the same list tags GraphQL lists add.
     tags.add(tags.relay_posts(subject["id"]) if subject and scope is Scope.RELAY else tags.POSTS)
-    rows = await queries.newest_posts(scope, subject["id"] if subject else 0, FEED_SIZE)
+    subscription_url = settings.public_url.rstrip("/") + path
+    found = await _posts(settings, scope, subject["id"] if subject else 0, subscription_url, page)
+    if found is None:
+        return None
+    rows, paging = found
     items = await _items(settings, rows)
     title, description = _head(scope, subject)
     return Feed(
         title=clean(title),
         description=clean(description),
-        self_url=settings.public_url.rstrip("/") + path,
+        self_url=subscription_url if page is None else archives.archive_url(subscription_url, page),
         home_url=_home(settings),
         updated=max((item.updated for item in items), default=NEVER),
         items=tuple(items),
+        paging=paging,
     )
+
+
+async def _posts(
+    settings: Settings, scope: Scope, subject_id: int, subscription_url: str, page: int | None
+) -> tuple[list[sql.Row], Paging] | None:
+    """The document's rows, newest first, and its links; None for an archive page past the
+    last."""
+    per_page = settings.feed_items
+    if page is None:
+        rows, total = await queries.subscription_posts(scope, subject_id, per_page)
+        return rows, archives.subscription_paging(subscription_url, total, per_page)
+    rows = await queries.archive_posts(scope, subject_id, page, per_page)
+    if not rows:
+        return None
+    paging = archives.archive_paging(subscription_url, page, newer=len(rows) > per_page)
+    return rows[:per_page][::-1], paging
 
 
 async def _items(settings: Settings, rows: list[sql.Row]) -> list[Item]:

@@ -2,8 +2,8 @@
 
 Every statement reads what an anonymous caller may see (published posts), so a draft, a
 scheduled or an archived post never reaches a feed or a sitemap, and each one returns a
-bounded number of rows: a feed's newest posts, one sitemap file's URLs, or one row per
-sitemap file for the index.
+bounded number of rows: a feed document's posts (FEED_ITEMS, one more to see past an
+archive page), one sitemap file's URLs, or one row per sitemap file for the index.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from graph.read import lookups, posts, sql
 from graph.read.access import ANONYMOUS
-from graph.read.posts import NO_FILTER, PageRequest, PostSelect, Scope
+from graph.read.posts import PostSelect, Scope
 
 # The table each kind of feed subject lives in.
 SUBJECT_TABLES = {
@@ -35,14 +35,53 @@ async def subject_by_slug(scope: Scope, slug: str) -> sql.Row | None:
     return rows[0] if rows else None
 
 
-async def newest_posts(scope: Scope, subject_id: int, count: int) -> list[sql.Row]:
+# Feeds list posts by publication time, the id breaking ties: newest first, or oldest first
+# to number archive pages.
+NEWEST_FIRST = f"{ANONYMOUS.sort_time()} DESC, p.id DESC"
+OLDEST_FIRST = f"{ANONYMOUS.sort_time()}, p.id"
+
+
+async def subscription_posts(
+    scope: Scope, subject_id: int, count: int
+) -> tuple[list[sql.Row], int]:
     """The `count` newest published posts of the subject (of all, for Scope.ALL), newest
-    first, each with its `relay` and `category` row joined in."""
-    parent = 0 if scope is Scope.ALL else subject_id
-    pages = await posts.post_pages(
-        scope, [parent], NO_FILTER, PageRequest(first=count), ANONYMOUS, FEED_POST
+    first, with their `relay` and `category` rows; and how many published posts it has.
+
+    One statement: the count is an uncorrelated subquery, run once, over the same index the
+    newest posts come from.
+    """
+    source, where, params = _published(scope, subject_id)
+    statement = (
+        f"SELECT {FEED_POST.columns}, (SELECT COUNT(*) FROM {source} WHERE {where}) AS total "
+        f"FROM {source} {FEED_POST.joins} WHERE {where} ORDER BY {NEWEST_FIRST} LIMIT ?"
     )
-    return pages.get(parent, [])[:count]
+    rows = FEED_POST.nest(await sql.fetch(statement, [*params, *params, count]))
+    return rows, int(rows[0]["total"]) if rows else 0
+
+
+async def archive_posts(scope: Scope, subject_id: int, page: int, count: int) -> list[sql.Row]:
+    """Archive page `page` of the subject's feed: its published posts but the `count`
+    newest (the subscription document's), oldest first, `count` to a page; with one more
+    row, the first of the next page, when there is a next page.
+
+    One statement. The OFFSET, (page - 1) * count, walks at most the subject's published
+    posts, in the index the COUNT of `subscription_posts` reads; a page past the last
+    finds no row.
+    """
+    source, where, params = _published(scope, subject_id)
+    newest = f"SELECT p.id FROM {source} WHERE {where} ORDER BY {NEWEST_FIRST} LIMIT ?"
+    statement = (
+        f"SELECT {FEED_POST.columns} FROM {source} {FEED_POST.joins} "
+        f"WHERE {where} AND p.id NOT IN ({newest}) ORDER BY {OLDEST_FIRST} LIMIT ? OFFSET ?"
+    )
+    values = [*params, *params, count, count + 1, (page - 1) * count]
+    return FEED_POST.nest(await sql.fetch(statement, values))
+
+
+def _published(scope: Scope, subject_id: int) -> tuple[str, str, list[int]]:
+    """(FROM clause, WHERE clause, parameters) for the subject's published posts."""
+    source, parent_where = posts.one_parent(scope)
+    return source, f"{parent_where} AND {PUBLISHED}", [] if scope is Scope.ALL else [subject_id]
 
 
 async def bylines(post_ids: Sequence[int]) -> list[sql.Row]:

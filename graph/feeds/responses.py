@@ -24,7 +24,8 @@ from graph.settings import Settings
 
 @dataclass(frozen=True)
 class Answer:
-    """A computed feed or sitemap: its bytes and what it costs the client's budget."""
+    """A computed feed or sitemap: its bytes, and its price (graph/feeds/prices.py): what
+    it costs the client's budget, known before it was built."""
 
     body: bytes
     cost: int

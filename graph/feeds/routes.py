@@ -1,28 +1,27 @@
-"""The feed and sitemap URLs: `/feeds/…`, `/sitemap.xml`, `/sitemaps/relays/{slug}.xml`."""
+"""The feed and sitemap URLs: `/feeds/…[?archive=N]`, `/sitemap.xml`,
+`/sitemaps/relays/{slug}.xml[?page=N]`.
+
+A computed document costs the client's budget its price (graph/feeds/prices.py), known
+before it is built; one from the response cache costs 1, as a cached GraphQL answer does.
+"""
 
 from __future__ import annotations
-
-import re
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from graph.feeds import formats, model, sitemaps
-from graph.feeds.model import FEED_SIZE, FORMATS, SUBJECT_FOLDERS, Format
+from graph.feeds import archives, formats, model, prices, sitemaps
+from graph.feeds.archives import PAGE
+from graph.feeds.model import FORMATS, SUBJECT_FOLDERS, Format
 from graph.feeds.responses import Answer, not_found, respond
 from graph.read.posts import Scope
 from graph.settings import Settings
 
-# What a computed feed costs a client's budget: the worst case of the GraphQL query that
-# reads the same (50 posts, each with relay, category and 20 bylines with their authors).
-# A cached one costs 1, as a cached GraphQL answer does.
-FEED_COST = FEED_SIZE * (3 + 20 * 2)
-PAGE = re.compile(r"[1-9][0-9]{0,8}")
-
 
 async def all_posts_feed(request: Request) -> Response:
-    """`/feeds/posts.{atom,rss,json}`: the newest posts of every relay."""
+    """`/feeds/posts.{atom,rss,json}[?archive=N]`: the newest posts of every relay, or an
+    archive page of older ones."""
     format = FORMATS.get(request.path_params["format"])
     if format is None:
         return not_found("feed")
@@ -30,7 +29,7 @@ async def all_posts_feed(request: Request) -> Response:
 
 
 async def subject_feed(request: Request) -> Response:
-    """`/feeds/{relays,categories,authors,organizations}/{slug}.{atom,rss,json}`."""
+    """`/feeds/{relays,categories,authors,organizations}/{slug}.{atom,rss,json}[?archive=N]`."""
     folder = request.path_params["folder"]
     slug, dot, extension = request.path_params["name"].rpartition(".")
     scope, format = SUBJECT_FOLDERS.get(folder), FORMATS.get(extension)
@@ -43,21 +42,29 @@ async def _feed(
     request: Request, scope: Scope, slug: str | None, path: str, format: Format
 ) -> Response:
     settings: Settings = request.app.state.settings
+    page_text = request.query_params.get(archives.PARAMETER)
+    if page_text is not None and not PAGE.fullmatch(page_text):
+        return not_found("feed")
+    page = None if page_text is None else int(page_text)
+    price = prices.feed_price(settings)
 
     async def produce() -> Answer | None:
-        feed = await model.build(settings, scope, slug, path)
-        return None if feed is None else Answer(formats.render(feed, format), FEED_COST)
+        feed = await model.build(settings, scope, slug, path, page)
+        return None if feed is None else Answer(formats.render(feed, format), price)
 
-    return await respond(request, path, format.media_type, produce, "feed")
+    key = path if page is None else archives.archive_url(path, page)
+    return await respond(request, key, format.media_type, produce, "feed")
 
 
 async def sitemap_index(request: Request) -> Response:
     """`/sitemap.xml`: the index of every relay's sitemap files."""
     settings: Settings = request.app.state.settings
 
+    price = prices.sitemap_index_price(settings)
+
     async def produce() -> Answer | None:
         index = await sitemaps.index(settings)
-        return None if index is None else Answer(index.xml, index.entries)
+        return None if index is None else Answer(index.xml, price)
 
     return await respond(request, "/sitemap.xml", sitemaps.MEDIA_TYPE, produce, "sitemap")
 
@@ -70,10 +77,11 @@ async def relay_sitemap(request: Request) -> Response:
     if not dot or extension != "xml" or not PAGE.fullmatch(page_text):
         return not_found("sitemap")
     page = int(page_text)
+    price = prices.sitemap_price(settings)
 
     async def produce() -> Answer | None:
         sitemap = await sitemaps.relay_sitemap(settings, slug, page)
-        return None if sitemap is None else Answer(sitemap.xml, sitemap.entries)
+        return None if sitemap is None else Answer(sitemap.xml, price)
 
     key = sitemaps.relay_sitemap_path(slug, page)
     return await respond(request, key, sitemaps.MEDIA_TYPE, produce, "sitemap")

@@ -197,7 +197,7 @@ async def post_pages(
     parts: list[str] = []
     params: list[Any] = []
     for parent in parents:
-        source, parent_where = _one_parent(scope)
+        source, parent_where = one_parent(scope)
         source = f"{source} {select.joins}"
         where = " AND ".join([parent_where, *conditions])
         parts.append(
@@ -216,7 +216,7 @@ async def post_pages(
     return pages
 
 
-def _one_parent(scope: Scope) -> tuple[str, str]:
+def one_parent(scope: Scope) -> tuple[str, str]:
     """(FROM clause, WHERE on the parent) for one parent, its id as the first placeholder."""
     if scope is Scope.ALL:
         return "post p", "1 = 1"

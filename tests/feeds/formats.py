@@ -12,6 +12,7 @@ import datetime as dt
 import email.utils
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -190,3 +191,50 @@ def sitemap_problems(body: bytes, schema_file: str) -> list[str]:
     if schema.validate(etree.fromstring(body)):
         return []
     return [str(error) for error in schema.error_log]
+
+
+HISTORY = "http://purl.org/syndication/history/1.0"
+
+
+@dataclass(frozen=True)
+class Page:
+    """What one feed document says, in any format: its entries' titles and ids, its
+    archive links by relation (JSON Feed's `next_url` as `prev-archive`), and whether it is
+    marked as an archive document (`fh:archive`)."""
+
+    titles: list[str]
+    ids: list[str]
+    links: dict[str, str]
+    archived: bool
+
+
+def page_of(body: bytes, extension: str) -> Page:
+    """The Page a feed document in this format (atom, rss or json) describes."""
+    if extension == "json":
+        document = json.loads(body)
+        items = document["items"]
+        links = {"prev-archive": document["next_url"]} if "next_url" in document else {}
+        titles = [item["title"] for item in items]
+        return Page(titles, [item["id"] for item in items], links, archived=False)
+    root = etree.fromstring(body)
+    if extension == "atom":
+        head, entries, title, identifier = (
+            root,
+            _atom(root, "entry"),
+            f"{{{ATOM}}}title",
+            f"{{{ATOM}}}id",
+        )
+    else:
+        head = root.find("channel")
+        entries, title, identifier = head.findall("item"), "title", "guid"
+    links = {
+        str(link.get("rel")): str(link.get("href"))
+        for link in head.findall(f"{{{ATOM}}}link")
+        if link.get("rel") in ("current", "prev-archive", "next-archive")
+    }
+    return Page(
+        titles=[str(entry.findtext(title)) for entry in entries],
+        ids=[str(entry.findtext(identifier)) for entry in entries],
+        links=links,
+        archived=head.find(f"{{{HISTORY}}}archive") is not None,
+    )

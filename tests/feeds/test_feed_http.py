@@ -11,7 +11,8 @@ from fixtures.cached import Cached, cached_app
 from fixtures.editing import Desk, later
 
 from feeds.formats import atom_problems
-from graph.feeds.routes import FEED_COST
+from graph.feeds.prices import feed_price
+from graph.settings import Settings
 
 
 def titles(response: Any) -> list[str]:
@@ -136,18 +137,23 @@ async def test_a_relay_with_only_drafts_has_an_empty_feed(cached: Cached, desk: 
     assert json.loads(response.content)["items"] == []
 
 
+# Room for three computed feeds.
+BUDGET = 3 * feed_price(Settings())
+
+
 @pytest.fixture
 async def budgeted(database: str) -> AsyncIterator[Cached]:
-    async for app in cached_app(database, rate_limit_cost=10_000):
+    async for app in cached_app(database, rate_limit_cost=BUDGET):
         yield app
 
 
-async def test_a_computed_feed_spends_its_cost_and_a_cached_one_1(budgeted: Cached) -> None:
+async def test_a_computed_feed_spends_its_price_and_a_cached_one_1(budgeted: Cached) -> None:
+    price = feed_price(Settings())
     first = await budgeted.http.get("/feeds/posts.rss")
-    assert first.headers["ratelimit"].startswith(f'"cost";r={10_000 - FEED_COST};')
+    assert first.headers["ratelimit"].startswith(f'"cost";r={BUDGET - price};')
     second = await budgeted.http.get("/feeds/posts.rss")
     assert second.headers["x-cache"] == "HIT"
-    assert second.headers["ratelimit"].startswith(f'"cost";r={10_000 - FEED_COST - 1};')
+    assert second.headers["ratelimit"].startswith(f'"cost";r={BUDGET - price - 1};')
 
 
 async def test_text_xml_cannot_carry_is_left_out_not_an_error(cached: Cached, desk: Desk) -> None:
@@ -164,7 +170,8 @@ async def test_a_feed_reads_in_three_statements_however_many_posts(
     cached: Cached, sql_statements: Any
 ) -> None:
     await cached.http.get("/feeds/relays/lederskabs-stafetten.atom")
-    # The relay by slug, its newest posts with relay and category joined, their bylines.
+    # The relay by slug, its newest posts (relay and category joined, and their count),
+    # their bylines.
     assert len(sql_statements.statements) == 3
 
 

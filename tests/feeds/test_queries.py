@@ -15,13 +15,28 @@ async def demo_relay_id() -> int:
     return relay_id
 
 
-async def test_newest_posts_stop_at_the_count_newest_first(database: str) -> None:
-    rows = await queries.newest_posts(Scope.RELAY, await demo_relay_id(), 3)
+async def test_subscription_posts_are_the_count_newest_and_the_total(database: str) -> None:
+    rows, total = await queries.subscription_posts(Scope.RELAY, await demo_relay_id(), 3)
     assert len(rows) == 3
+    assert total == 25  # the demo relay's published posts
     assert [row["published_at"] for row in rows] == sorted(
         (row["published_at"] for row in rows), reverse=True
     )
     assert {row["status"] for row in rows} == {"published"}
+
+
+async def test_archive_pages_hold_the_older_posts_oldest_first(database: str) -> None:
+    relay_id = await demo_relay_id()
+    newest, _ = await queries.subscription_posts(Scope.RELAY, relay_id, 10)
+    pages = [await queries.archive_posts(Scope.RELAY, relay_id, page, 10) for page in (1, 2, 3)]
+    # Page 1 comes with the first post of page 2; page 2 is the last (15 older posts).
+    assert [len(rows) for rows in pages] == [11, 5, 0]
+    assert pages[0][10]["id"] == pages[1][0]["id"]
+    older = pages[0][:10] + pages[1]
+    assert [row["published_at"] for row in older] == sorted(row["published_at"] for row in older)
+    ids = [row["id"] for row in older + newest]
+    assert len(ids) == len(set(ids)) == 25
+    assert max(row["published_at"] for row in older) <= min(row["published_at"] for row in newest)
 
 
 async def test_sitemap_files_number_a_relays_posts_in_files_of_per_file(database: str) -> None:

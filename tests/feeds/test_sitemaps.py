@@ -1,4 +1,5 @@
-"""Sitemaps: valid by the sitemaps.org XSDs, split at the URL limit, fresh after a publish."""
+"""Sitemaps: valid by the sitemaps.org XSDs, split at the URL and byte limits, fresh after a
+publish."""
 
 from __future__ import annotations
 
@@ -14,17 +15,21 @@ from fixtures.processes import serving
 from lxml import etree
 
 from feeds.formats import atom_problems, json_feed_problems, rss_problems, sitemap_problems
+from graph.danish import SLUG_MAX_LENGTH
 from graph.feeds import sitemaps
+from graph.feeds.prices import sitemap_price
+from graph.settings import Settings
 
 DEMO_RELAY = "lederskabs-stafetten"
 NS = {"s": sitemaps.NAMESPACE}
 PUBLIC = "http://127.0.0.1:8000"
+TEMPLATE = "https://example.dk/{relay}/{post}"
 
 
 @pytest.fixture
 async def site(database: str) -> AsyncIterator[Cached]:
     """An app whose post pages live under https://example.dk/{relay}/{post}."""
-    async for app in cached_app(database, post_url_template="https://example.dk/{relay}/{post}"):
+    async for app in cached_app(database, post_url_template=TEMPLATE):
         yield app
 
 
@@ -73,6 +78,27 @@ async def test_a_relay_past_the_url_limit_is_split_and_the_index_lists_every_fil
     assert [len(seen[i : i + 10]) for i in (0, 10, 20)] == [10, 10, 5]
     assert len(set(seen)) == 25
     assert (await site.http.get(f"/sitemaps/relays/{DEMO_RELAY}.xml?page=4")).status_code == 404
+
+
+async def test_a_relay_past_the_byte_limit_is_split_into_files_under_it(
+    site: Cached, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Room for ten entries of the longest URL the template can make (slugs of 200).
+    longest_url = TEMPLATE.format(relay="a" * SLUG_MAX_LENGTH, post="a" * SLUG_MAX_LENGTH)
+    longest = len(sitemaps.entry("url", longest_url, sitemaps.LATEST).encode()) + 1
+    limit = len(sitemaps.document("urlset", [])) + 10 * longest
+    monkeypatch.setattr(sitemaps, "MAX_SITEMAP_BYTES", limit)
+    index = await site.http.get("/sitemap.xml")
+    files = [url for url in locations(index.content) if f"/{DEMO_RELAY}.xml" in url]
+    assert len(files) == 3
+    sizes, seen = [], []
+    for location in files:
+        response = await site.http.get(path_of(location))
+        assert sitemap_problems(response.content, "sitemap.xsd") == []
+        sizes.append(len(response.content))
+        seen += locations(response.content)
+    assert max(sizes) <= limit
+    assert len(seen) == len(set(seen)) == 25
 
 
 async def test_the_index_lists_no_more_than_the_sitemap_limit(
@@ -153,9 +179,11 @@ def test_an_empty_site_has_no_sitemap_index_and_empty_valid_feeds(tmp_path: Path
     assert document.json()["items"] == []
 
 
-async def test_a_computed_sitemap_spends_one_unit_per_url(database: str) -> None:
-    async for app in cached_app(database, rate_limit_cost=10_000):
+async def test_a_computed_sitemap_spends_its_price_and_a_cached_one_1(database: str) -> None:
+    price = sitemap_price(Settings())
+    budget = 3 * price
+    async for app in cached_app(database, rate_limit_cost=budget):
         first = await app.http.get(f"/sitemaps/relays/{DEMO_RELAY}.xml")
-        assert first.headers["ratelimit"].startswith(f'"cost";r={10_000 - 25};')
+        assert first.headers["ratelimit"].startswith(f'"cost";r={budget - price};')
         second = await app.http.get(f"/sitemaps/relays/{DEMO_RELAY}.xml")
-        assert second.headers["ratelimit"].startswith(f'"cost";r={10_000 - 25 - 1};')
+        assert second.headers["ratelimit"].startswith(f'"cost";r={budget - price - 1};')
