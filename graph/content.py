@@ -43,7 +43,8 @@ def max_text_bytes(max_chars: int) -> int:
 
 
 def max_html_bytes(max_body_chars: int) -> int:
-    """The most bytes a post's HTML may take as served, for a body cap of `max_body_chars`."""
+    """The most bytes a post's HTML may take as served (`html_bytes`), for a body cap of
+    `max_body_chars`."""
     return TEXT_BYTES_PER_CHAR * max_body_chars
 
 
@@ -57,10 +58,26 @@ def served_bytes(text: str) -> int:
         return len(json.dumps(text)) - 2
 
 
+# What XML (Atom, RSS, sitemaps) writes for characters it escapes in text, beyond one byte.
+_XML_EXTRA = {"&": 4, "<": 3, ">": 3, "\r": 4}
+
+
+def xml_bytes(text: str) -> int:
+    """How many bytes `text` takes in an XML text node (UTF-8, `&amp;`, `&lt;`, `&gt;`)."""
+    extra = sum(text.count(char) * more for char, more in _XML_EXTRA.items())
+    return len(text.encode("utf-8", "surrogatepass")) + extra
+
+
+def html_bytes(html: str) -> int:
+    """How many bytes a post's HTML takes as served: in a JSON answer or escaped in a feed."""
+    return max(served_bytes(html), xml_bytes(html))
+
+
 def render_markdown(source: str, max_bytes: int | None = None) -> str:
     """Render Markdown to HTML with no scripts, event handlers or javascript: URLs.
 
-    With `max_bytes`, HTMLTooLarge when the HTML would take more bytes as served. A reference
+    With `max_bytes`, HTMLTooLarge when the HTML would take more bytes as served (in JSON,
+    or escaped in a feed's XML: `html_bytes`). A reference
     link repeats its target at every use (`[x]` 20,000 times under one 20 KB `[x]: …` renders to
     400 MB from 100 KB), so the text the parsed tokens will write is summed before rendering.
     """
@@ -73,7 +90,7 @@ def render_markdown(source: str, max_bytes: int | None = None) -> str:
         url_schemes=_URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
-    if max_bytes is not None and (size := served_bytes(rendered)) > max_bytes:
+    if max_bytes is not None and (size := html_bytes(rendered)) > max_bytes:
         raise HTMLTooLarge(size, max_bytes, exact=True)
     return rendered
 

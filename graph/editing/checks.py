@@ -66,9 +66,10 @@ class Checks:
             return
         if len(value) > max_length:
             self.fail(path, f"must be at most {max_length} characters", Code.TOO_LONG)
-        elif len(value) * 6 > (most := max_text_bytes(max_length)) and (
-            size := served_bytes(value)
-        ) > most:
+        elif (
+            len(value) * 6 > (most := max_text_bytes(max_length))
+            and (size := served_bytes(value)) > most
+        ):
             self.fail(
                 path,
                 f"takes {size} bytes as UTF-8 in JSON; at most {most} are allowed "

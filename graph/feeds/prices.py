@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 
+from graph.content import max_html_bytes
 from graph.danish import SLUG_MAX_LENGTH
 from graph.editing import people, relays
 from graph.editing import posts as post_rules
@@ -58,11 +59,8 @@ def sitemap_index_price(settings: Settings) -> int:
 
 
 def largest_html_bytes(settings: Settings) -> int:
-    """The most bytes a post's sanitised HTML can have.
-
-    Until the write rules declare that bound: twice the longest Markdown body, in bytes.
-    """
-    return settings.max_body_chars * 2
+    """The most bytes a post's sanitised HTML can take escaped in a feed (a write rule)."""
+    return max_html_bytes(settings.max_body_chars)
 
 
 def feed_bytes(settings: Settings) -> int:
@@ -83,8 +81,9 @@ def entry_bytes(settings: Settings) -> int:
         + len("tag:,2026:post:")
         + 20  # the id: a tag URI
     )
+    # The HTML's bound is for its bytes once escaped (`graph.content.html_bytes`).
     html = largest_html_bytes(settings)
-    return ENTRY_MARKUP_BYTES + ESCAPED_BYTES_PER_CHAR * (chars + html)
+    return ENTRY_MARKUP_BYTES + ESCAPED_BYTES_PER_CHAR * chars + html
 
 
 def head_bytes(settings: Settings) -> int:

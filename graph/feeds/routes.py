@@ -14,7 +14,7 @@ from starlette.routing import Route
 from graph.feeds import archives, formats, model, prices, sitemaps
 from graph.feeds.archives import PAGE
 from graph.feeds.model import FORMATS, SUBJECT_FOLDERS, Format
-from graph.feeds.responses import Answer, not_found, respond
+from graph.feeds.responses import not_found, respond
 from graph.read.posts import Scope
 from graph.settings import Settings
 
@@ -46,27 +46,26 @@ async def _feed(
     if page_text is not None and not PAGE.fullmatch(page_text):
         return not_found("feed")
     page = None if page_text is None else int(page_text)
-    price = prices.feed_price(settings)
 
-    async def produce() -> Answer | None:
+    async def produce() -> bytes | None:
         feed = await model.build(settings, scope, slug, path, page)
-        return None if feed is None else Answer(formats.render(feed, format), price)
+        return None if feed is None else formats.render(feed, format)
 
     key = path if page is None else archives.archive_url(path, page)
-    return await respond(request, key, format.media_type, produce, "feed")
+    price = prices.feed_price(settings)
+    return await respond(request, key, format.media_type, produce, "feed", price)
 
 
 async def sitemap_index(request: Request) -> Response:
     """`/sitemap.xml`: the index of every relay's sitemap files."""
     settings: Settings = request.app.state.settings
 
-    price = prices.sitemap_index_price(settings)
-
-    async def produce() -> Answer | None:
+    async def produce() -> bytes | None:
         index = await sitemaps.index(settings)
-        return None if index is None else Answer(index.xml, price)
+        return None if index is None else index.xml
 
-    return await respond(request, "/sitemap.xml", sitemaps.MEDIA_TYPE, produce, "sitemap")
+    price = prices.sitemap_index_price(settings)
+    return await respond(request, "/sitemap.xml", sitemaps.MEDIA_TYPE, produce, "sitemap", price)
 
 
 async def relay_sitemap(request: Request) -> Response:
@@ -77,14 +76,14 @@ async def relay_sitemap(request: Request) -> Response:
     if not dot or extension != "xml" or not PAGE.fullmatch(page_text):
         return not_found("sitemap")
     page = int(page_text)
-    price = prices.sitemap_price(settings)
 
-    async def produce() -> Answer | None:
+    async def produce() -> bytes | None:
         sitemap = await sitemaps.relay_sitemap(settings, slug, page)
-        return None if sitemap is None else Answer(sitemap.xml, price)
+        return None if sitemap is None else sitemap.xml
 
     key = sitemaps.relay_sitemap_path(slug, page)
-    return await respond(request, key, sitemaps.MEDIA_TYPE, produce, "sitemap")
+    price = prices.sitemap_price(settings)
+    return await respond(request, key, sitemaps.MEDIA_TYPE, produce, "sitemap", price)
 
 
 routes = [

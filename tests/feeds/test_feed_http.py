@@ -147,13 +147,33 @@ async def budgeted(database: str) -> AsyncIterator[Cached]:
         yield app
 
 
-async def test_a_computed_feed_spends_its_price_and_a_cached_one_1(budgeted: Cached) -> None:
+async def test_a_computed_feed_spends_its_price_and_a_cached_one_its_size(
+    budgeted: Cached,
+) -> None:
     price = feed_price(Settings())
     first = await budgeted.http.get("/feeds/posts.rss")
     assert first.headers["ratelimit"].startswith(f'"cost";r={BUDGET - price};')
     second = await budgeted.http.get("/feeds/posts.rss")
     assert second.headers["x-cache"] == "HIT"
-    assert second.headers["ratelimit"].startswith(f'"cost";r={BUDGET - price - 1};')
+    size = -(-len(second.content) // 1024)  # a unit per KiB begun
+    assert size > 1
+    assert second.headers["ratelimit"].startswith(f'"cost";r={BUDGET - price - size};')
+    revalidated = await budgeted.http.get(
+        "/feeds/posts.rss", headers={"If-None-Match": second.headers["etag"]}
+    )
+    assert revalidated.status_code == 304
+    assert revalidated.headers["ratelimit"].startswith(f'"cost";r={BUDGET - price - size - 1};')
+
+
+async def test_a_feed_the_budget_cannot_pay_is_refused_before_it_is_built(
+    database: str, sql_statements: Any
+) -> None:
+    async for app in cached_app(database, rate_limit_cost=feed_price(Settings()) - 1):
+        sql_statements.statements.clear()
+        refused = await app.http.get("/feeds/posts.atom")
+        assert refused.status_code == 429 and "retry-after" in refused.headers
+        assert "This answer costs" in refused.text
+        assert sql_statements.statements == []  # not built, not even the relay read
 
 
 async def test_text_xml_cannot_carry_is_left_out_not_an_error(cached: Cached, desk: Desk) -> None:

@@ -8,6 +8,7 @@ import math
 
 import pytest
 
+from graph.content import html_bytes
 from graph.danish import SLUG_MAX_LENGTH
 from graph.editing import people, relays
 from graph.editing import posts as post_rules
@@ -30,13 +31,20 @@ def worst_item(settings: Settings) -> Item:
         url=settings.post_url(SLUG, SLUG),
         title="&" * post_rules.MAX_TITLE,
         summary="&" * post_rules.MAX_TEASER,
-        content_html="&" * prices.largest_html_bytes(settings),
+        content_html=largest_html(settings),
         published=MOMENT,
         updated=MOMENT,
         authors=("&" * people.MAX_NAME,) * post_rules.MAX_BYLINES,
         relay_title="&" * relays.MAX_TITLE,
         category='"' * relays.MAX_NAME,
     )
+
+
+def largest_html(settings: Settings) -> str:
+    """The most HTML the write rule allows, of the character XML escapes the most (`&amp;`)."""
+    html = "&" * (prices.largest_html_bytes(settings) // 5)
+    assert html_bytes(html) <= prices.largest_html_bytes(settings) < html_bytes(html + "&&")
+    return html
 
 
 def worst_feed(settings: Settings) -> Feed:
