@@ -28,6 +28,7 @@ from graph import db, logs, reconnect
 from graph.api import newsletter_http
 from graph.api.context import Context, make_context
 from graph.api.schema import build_schema, document_check, operation_limits
+from graph.budget import answers
 from graph.budget import middleware as budgets
 from graph.budget.extension import PriceCache, SocketBudgets
 from graph.budget.spend import Buckets, Budget, MemoryBuckets, RedisBuckets
@@ -63,11 +64,16 @@ class GraphQLApp(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TransportWSHandler
 
     def __init__(
-        self, schema: BaseSchema, max_message_bytes: int, lane: FastLane | None = None
+        self,
+        schema: BaseSchema,
+        max_message_bytes: int,
+        max_answer_bytes: int,
+        lane: FastLane | None = None,
     ) -> None:
         super().__init__(schema)
         # The HTTP body cap applies to each WebSocket message too.
         self.max_message_bytes = max_message_bytes
+        self.max_answer_bytes = max_answer_bytes
         self.lane = lane
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -102,7 +108,7 @@ class GraphQLApp(GraphQL[Context, None]):
     def encode_json(self, data: object) -> bytes:
         # orjson is several times faster than json.dumps on large nested responses and
         # writes UTF-8 directly (æ/ø/å unescaped).
-        return orjson.dumps(data)
+        return answers.within(orjson.dumps(data), self.max_answer_bytes)
 
     def decode_json(self, data: str | bytes) -> object:
         try:
@@ -193,7 +199,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     sockets = None if budget is None else SocketBudgets(budget, settings.trust_forwarded_for)
     lane = FastLane(PlanCache(), PriceCache(), operation_limits(settings), settings.fast_lane)
     schema = build_schema(settings, sockets, lane)
-    graphql = GraphQLApp(schema, settings.max_request_bytes, lane)
+    graphql = GraphQLApp(schema, settings.max_request_bytes, settings.max_answer_bytes, lane)
 
     cache = response_cache(settings)
 

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from graph import reconnect
+from graph.budget import answers
 from graph.budget import spend as budget_store
 from graph.cache.store import ResponseCache
 from graph.jobs import maintenance, worker
@@ -92,6 +93,12 @@ def recovery_lines() -> list[str]:
             "graph_budget_refused_total",
             "Requests refused because the client's budget of cost units was spent.",
             budget_store.counters.refused,
+        ),
+        *counter(
+            "graph_answers_over_limit_total",
+            "Answers over MAX_ANSWER_BYTES that their price did not bound (a row breaking a "
+            "write rule): replaced by an ANSWER_TOO_LARGE error and logged.",
+            answers.counters.over_limit,
         ),
         *counter(
             "graph_budget_unavailable_total",

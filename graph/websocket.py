@@ -21,6 +21,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 
 from graph.api.context import Context
+from graph.budget import answers
 
 # graphql-transport-ws: the server closes with this when a message is too big.
 MESSAGE_TOO_LARGE = 4413
@@ -57,8 +58,9 @@ class WebSocketAdapter(ASGIWebSocketAdapter):
     async def send_json(self, message: Mapping[str, object]) -> None:
         # graphql-transport-ws speaks in text frames; orjson's bytes would go out as binary,
         # which browser clients (graphql-ws) do not read.
+        limit = self.view.max_answer_bytes  # type: ignore[attr-defined]
         try:
-            await self.ws.send_text(orjson.dumps(message).decode())
+            await self.ws.send_text(answers.within(orjson.dumps(message), limit).decode())
         except WebSocketDisconnect as error:
             raise WebSocketDisconnected from error
 

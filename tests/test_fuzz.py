@@ -7,6 +7,7 @@ next to the test one), so what the generated mutations create cannot disturb oth
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -19,6 +20,8 @@ from conftest import fresh_database
 from fixtures.processes import serving
 from hypothesis import HealthCheck, settings
 from schemathesis import Case
+
+from graph.budget.cost import BYTES_PER_UNIT
 
 SCHEMA = Path(__file__).resolve().parents[1] / "schema" / "schema.graphql"
 # Cases per root field and caller: 42 fields, 2 callers, up to ~500 cases per database in
@@ -72,3 +75,20 @@ def test_no_input_gets_a_server_error(
     response = case.call(base_url=fuzz_server, headers=headers, timeout=30)
     assert response.status_code < 500, response.text
     assert "Unexpected error." not in response.text, case.body
+    # README, "Bounded queries": an answer never takes more than its cost x 1 KiB.
+    cost = priced(response.content)
+    if cost is not None:
+        assert len(response.content) <= cost * BYTES_PER_UNIT, (cost, case.body)
+
+
+def priced(content: bytes) -> int | None:
+    """The cost an answer reports, if it is a JSON object that reports one."""
+    try:
+        decoded = json.loads(content)
+    except ValueError:
+        return None
+    if not isinstance(decoded, dict):
+        return None
+    cost = (decoded.get("extensions") or {}).get("cost") or {}
+    requested = cost.get("requested")
+    return requested if isinstance(requested, int) else None

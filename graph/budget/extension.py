@@ -24,6 +24,7 @@ from strawberry.extensions import SchemaExtension
 
 from graph.api.context import Context
 from graph.api.variables import operation_and_variables
+from graph.budget.answers import TOO_LARGE
 from graph.budget.cost import Bounds, Price, operation_price, priced_variables
 from graph.budget.spend import (
     RATE_LIMITED,
@@ -39,7 +40,6 @@ log = logging.getLogger(__name__)
 
 PRICE_CACHE_SIZE = 1024
 TOO_COSTLY = "QUERY_TOO_COSTLY"
-TOO_LARGE = "ANSWER_TOO_LARGE"
 
 
 PriceKey = tuple[str, str | None, bytes]

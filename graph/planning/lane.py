@@ -27,6 +27,7 @@ from starlette.requests import Request as HTTPRequest
 from starlette.responses import Response
 
 from graph.api.context import Context
+from graph.budget import answers
 from graph.budget.cost import Price
 from graph.budget.extension import Limits, PriceCache
 from graph.budget.spend import spend_of
@@ -111,15 +112,10 @@ class FastLane:
         data, cost = await self._run(schema, known, request, context, scope)
         if data is None:
             return replayed(body)
-        response = Response(
-            orjson.dumps(
-                {
-                    "data": data,
-                    "extensions": {"cost": {"requested": cost, "limit": self.limits.cost}},
-                }
-            ),
-            media_type="application/json",
-        )
+        cost_extension = {"cost": {"requested": cost, "limit": self.limits.cost}}
+        encoded = orjson.dumps({"data": data, "extensions": cost_extension})
+        answer = answers.within(encoded, self.limits.answer_bytes)
+        response = Response(answer, media_type="application/json")
         response.headers.raw.extend(sub_response.headers.raw)
         await response(scope, receive, send)
         counters.planned += 1

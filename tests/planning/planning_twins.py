@@ -18,6 +18,7 @@ import httpx
 from planning_paths import executor_counts, path_taken
 
 from graph.app import create_app
+from graph.budget.cost import BYTES_PER_UNIT
 from graph.cache import tags
 from graph.settings import Settings
 
@@ -97,6 +98,9 @@ class Twins:
         same_tags = planned.tags == standard.tags or not standard.cacheable
         if not (same_body and same_tags):
             raise AssertionError(mismatch(query, variables, caller, origin, planned, standard))
+        over = over_its_price(standard)
+        if over:
+            raise AssertionError(f"{over} ({origin}, caller {caller.name}): {shortened(query)}")
         return Comparison(standard, path, f"{origin}, caller {caller.name}", body)
 
 
@@ -122,6 +126,16 @@ async def ask(http: httpx.AsyncClient, body: dict[str, Any], caller: Caller) -> 
     with tags.collecting() as collected:
         response = await http.post("/graphql", json=body, headers=caller.headers)
     return Answer(response.status_code, response.content, frozenset(collected))
+
+
+def over_its_price(answer: Answer) -> str | None:
+    """Why an answer breaks README's bound (bytes <= cost x 1 KiB), or None when it holds."""
+    decoded = answer.decoded()
+    extensions = decoded.get("extensions") if isinstance(decoded, dict) else None
+    cost = (extensions or {}).get("cost", {}).get("requested")
+    if cost is None or len(answer.content) <= cost * BYTES_PER_UNIT:
+        return None
+    return f"{len(answer.content)} bytes for a cost of {cost}"
 
 
 def mismatch(
