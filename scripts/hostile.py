@@ -24,7 +24,9 @@ import httpx
 import psycopg
 
 RELAY = "lederskabs-stafetten"
-AMPLIFIER = "a{n}: relay(slug: $slug) {{ posts(first: 100) {{ edges {{ node {{ body html }} }} }} }}"
+AMPLIFIER = (
+    "a{n}: relay(slug: $slug) {{ posts(first: 100) {{ edges {{ node {{ body html }} }} }} }}"
+)
 PLAIN = "{ relays { totalCount } }"
 PARAGRAPH = "Tillid er ledelsens vigtigste valuta, og den tjenes langsomt. " * 10
 
@@ -101,7 +103,8 @@ async def through_fragments(http: httpx.AsyncClient, url: str) -> dict[str, Any]
         f"a{n}: relay(slug: $slug) {{ posts(first: 100) {{ edges {{ node {{ ...P }} }} }} }}"
         for n in range(10)
     )
-    body = {"query": f"query ($slug: String!) {{ {fields} }} {fragment}", "variables": {"slug": RELAY}}
+    document = f"query ($slug: String!) {{ {fields} }} {fragment}"
+    body = {"query": document, "variables": {"slug": RELAY}}
     response, seconds = await post(http, url, body)
     return described(response, seconds, _limit(response))
 
@@ -130,7 +133,8 @@ async def quadratic(http: httpx.AsyncClient, url: str) -> dict[str, Any]:
         sent = 0
         while time.monotonic() < stop:
             alias = f"x{secrets.token_hex(3)}"
-            document = "{ " + " ".join(f"{alias}: relays {{ totalCount }}" for _ in range(390)) + " }"
+            fields = " ".join(f"{alias}: relays {{ totalCount }}" for _ in range(390))
+            document = "{ " + fields + " }"
             response, _ = await post(http, url, {"query": document})
             sent += 1
             last = response
@@ -166,7 +170,10 @@ async def budget_race(http: httpx.AsyncClient, url: str) -> dict[str, Any]:
     """30 concurrent documents of one client; its budget must be RATE_LIMIT_COST=3000 for
     the issue's figures (start the server so)."""
     client = {"x-forwarded-for": address()}
-    document = "{ posts(first: 100) { edges { node { slug } } } relays(first: 100) { edges { node { slug } } } }"
+    document = (
+        "{ posts(first: 100) { edges { node { slug } } } "
+        "relays(first: 100) { edges { node { slug } } } }"
+    )
     answers = await asyncio.gather(
         *(post(http, url, {"query": f"query Q{n} {document}"}, **client) for n in range(30))
     )
