@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import secrets
@@ -245,3 +246,100 @@ async def test_operations_over_a_websocket_spend_the_same_budget(
     # The refused operation is charged 1.
     left = BUDGET - MANY_COST - 1
     assert f"costs {MANY_COST}; {left} of this client's budget is left" in error["message"]
+
+
+RACE = "{ posts(first: 100) { edges { node { slug } } } relays(first: 100) { edges { cursor } } }"
+RACE_COST = price(RACE).cost
+RACE_BUDGET = 3000
+
+
+def race_documents(count: int) -> list[str]:
+    """The same price, a different document each (no cache or coalescing between them)."""
+    return [f"query Race{n} {RACE}" for n in range(count)]
+
+
+def served_units(answers: list[dict[str, Any]]) -> int:
+    """What the answers with data were priced at, together."""
+    return sum(a["extensions"]["cost"]["requested"] for a in answers if a.get("data"))
+
+
+async def test_concurrent_requests_never_spend_past_the_budget(database: str) -> None:
+    async for http in app_client(
+        database, rate_limit_cost=RACE_BUDGET, rate_limit_window_s=3600, response_cache=False
+    ):
+        responses = await asyncio.gather(
+            *(http.post("/graphql", json={"query": d}) for d in race_documents(30))
+        )
+    answers = [response.json() for response in responses]
+    # 30 of cost ~400 on 3,000: before reservations 19 were served (7,619 units).
+    assert 0 < served_units(answers) <= RACE_BUDGET
+    refused = [r for r in responses if r.status_code == 429]
+    assert len(refused) == 30 - sum(1 for a in answers if a.get("data"))
+
+
+async def test_concurrent_requests_to_two_servers_never_spend_past_the_budget(
+    database: str, budget_pair: list[str]
+) -> None:
+    client = {"X-Forwarded-For": f"2001:db8:{secrets.token_hex(2)}::9"}
+    async with httpx.AsyncClient(timeout=30) as http:
+        responses = await asyncio.gather(
+            *(
+                http.post(f"{budget_pair[n % 2]}/graphql", json={"query": d}, headers=client)
+                for n, d in enumerate(race_documents(30))
+            )
+        )
+    answers = [response.json() for response in responses]
+    assert 0 < served_units(answers) <= RACE_BUDGET
+
+
+@pytest.fixture
+def budget_pair(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[list[str]]:
+    """Two servers sharing one Redis, a 3,000 budget and no response cache."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "WARNING",
+        "LOAD_DEMO_ON_EMPTY": "false",
+        "REDIS_URL": redis_url,
+        "RATE_LIMIT_COST": str(RACE_BUDGET),
+        "RATE_LIMIT_WINDOW_S": "3600",
+        "TRUST_FORWARDED_FOR": "true",
+        "RESPONSE_CACHE": "false",
+    }
+    with ExitStack() as stack:
+        yield [stack.enter_context(serving(env, tmp_path / f"serve-{n}.log")) for n in (1, 2)]
+
+
+@pytest.fixture
+def race_server(database_url: str, tmp_path: Path) -> Iterator[str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "WARNING",
+        "LOAD_DEMO_ON_EMPTY": "false",
+        "RATE_LIMIT_COST": str(RACE_BUDGET),
+        "RATE_LIMIT_WINDOW_S": "3600",
+    }
+    with serving(env, tmp_path / "serve.log") as base:
+        yield base
+
+
+async def test_operations_sent_at_once_on_one_websocket_never_spend_past_the_budget(
+    database: str, race_server: str
+) -> None:
+    url = race_server.replace("http://", "ws://") + "/graphql"
+    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as socket:
+        await socket.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(await socket.recv())["type"] == "connection_ack"
+        for number, document in enumerate(race_documents(20)):
+            message = {"id": str(number), "type": "subscribe", "payload": {"query": document}}
+            await socket.send(json.dumps(message))
+        answers = []
+        while len(answers) < 20:
+            message = json.loads(await socket.recv())
+            if message["type"] == "next":
+                answers.append(message["payload"])
+    # 20 of cost ~400 on 3,000: before reservations all 20 ran (8,020 units).
+    assert 0 < served_units(answers) <= RACE_BUDGET
+    codes = [a["errors"][0]["extensions"]["code"] for a in answers if not a.get("data")]
+    assert codes and set(codes) == {"RATE_LIMITED"}
