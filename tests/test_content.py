@@ -1,10 +1,17 @@
-"""Post bodies render to HTML that cannot run script in a reader's browser."""
+"""Post bodies render to HTML that cannot run script in a reader's browser, and whose size
+is bounded before it is rendered."""
 
 from __future__ import annotations
 
 import pytest
 
-from graph.content import render_markdown
+from graph.content import (
+    TEXT_BYTES_PER_CHAR,
+    HTMLTooLarge,
+    html_bytes,
+    max_html_bytes,
+    render_markdown,
+)
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -35,3 +42,26 @@ def test_markdown_renders_with_danish_letters() -> None:
         "<p><strong>Træd</strong> ind i <em>minefeltet</em>, "
         '<a href="https://denoffentlige.dk" rel="noopener noreferrer">læs</a></p>\n'
     )
+
+
+def test_a_reference_link_bomb_is_refused_before_it_is_rendered() -> None:
+    # 100 KB of Markdown: one 20 KB link target used 20,000 times renders to 400 MB.
+    target = "https://example.dk/" + "a" * 20_000
+    body = f"[x]: {target}\n\n" + "[x] " * 20_000
+    with pytest.raises(HTMLTooLarge) as refused:
+        render_markdown(body, max_html_bytes(100_000))
+    assert "more than 400" in str(refused.value)  # what the tokens write, not rendered
+
+
+def test_html_is_bounded_as_json_and_as_a_feed_escapes_it() -> None:
+    assert html_bytes('"æ"') == len('\\"æ\\"'.encode())  # JSON: quotes escaped, wider
+    assert html_bytes("<p>a & b</p>") == len("&lt;p&gt;a &amp; b&lt;/p&gt;")  # XML: wider
+    assert max_html_bytes(100_000) == TEXT_BYTES_PER_CHAR * 100_000
+
+
+def test_html_within_the_bound_renders_and_one_byte_more_is_refused() -> None:
+    html = render_markdown("æ" * 100)
+    limit = html_bytes(html)
+    assert render_markdown("æ" * 100, limit) == html
+    with pytest.raises(HTMLTooLarge, match=f"renders to {limit + 2} bytes"):
+        render_markdown("æ" * 101, limit)

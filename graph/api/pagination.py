@@ -19,6 +19,17 @@ NodeT = TypeVar("NodeT")
 RowT = TypeVar("RowT")
 
 
+# A refused cursor is quoted this far in its error (and the log): ours are shorter.
+SHOWN_CURSOR_CHARS = 300
+
+
+def shown(cursor: str) -> str:
+    """A client's cursor as an error quotes it: cut, so a huge one is not echoed back."""
+    if len(cursor) <= SHOWN_CURSOR_CHARS:
+        return repr(cursor)
+    return repr(cursor[:SHOWN_CURSOR_CHARS]) + f"… ({len(cursor)} characters)"
+
+
 def encode_cursor(values: Sequence[Any]) -> str:
     """An opaque cursor holding a row's sort key."""
     raw = json.dumps(list(values), separators=(",", ":"), default=str).encode()
@@ -31,9 +42,9 @@ def decode_cursor(cursor: str, length: int) -> list[Any]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)
     except (binascii.Error, ValueError, RecursionError) as error:
-        raise ClientError(f"Invalid cursor {cursor!r}.") from error
+        raise ClientError(f"Invalid cursor {shown(cursor)}.") from error
     if not isinstance(values, list) or len(values) != length:
-        raise ClientError(f"Invalid cursor {cursor!r}.")
+        raise ClientError(f"Invalid cursor {shown(cursor)}.")
     return values
 
 
@@ -44,7 +55,7 @@ MAX_ID = 2**31 - 1
 def cursor_integer(cursor: str, value: Any, maximum: int = MAX_ID) -> int:
     """A whole number from a cursor, 0..maximum; JSON true, 1e999 and 10**26 are refused."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= maximum:
-        raise ClientError(f"Invalid cursor {cursor!r}.")
+        raise ClientError(f"Invalid cursor {shown(cursor)}.")
     return value
 
 
@@ -56,11 +67,11 @@ def decode_keyed_cursor(cursor: str | None, parse: Callable[[Any], Any]) -> tupl
     # Every sort value we hand out is text or a whole number (a leg); null, true, a float or
     # a list is not ours, and `parse` checks the rest.
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ClientError(f"Invalid cursor {cursor!r}.")
+        raise ClientError(f"Invalid cursor {shown(cursor)}.")
     try:
         sort_value = parse(value)
     except (TypeError, ValueError) as error:
-        raise ClientError(f"Invalid cursor {cursor!r}.") from error
+        raise ClientError(f"Invalid cursor {shown(cursor)}.") from error
     return sort_value, cursor_integer(cursor, row_id)
 
 

@@ -237,3 +237,40 @@ async def test_unstorable_text_in_a_query_is_not_an_unexpected_error(
     assert response.status_code == 200, response.text
     for error in response.json().get("errors", []):
         assert "surrogates not allowed" in error["message"]
+
+
+# --- Sizes ------------------------------------------------------------------------------
+
+
+async def test_a_body_rendering_to_too_much_html_is_refused_and_changes_nothing(
+    desk: Desk,
+) -> None:
+    post = await desk.post()
+    bomb = f"[x]: https://example.dk/{'a' * 20_000}\n\n" + "[x] " * 19_000
+    result = await send(
+        desk.editor, "updatePost", id=post["id"], expectedVersion=post["version"], body=bomb
+    )
+    refused(result, ["body"], code="TOO_LONG")
+    assert "bytes of HTML" in result["message"]
+    assert (await desk.read(post["id"]) or {})["version"] == post["version"]
+
+
+async def test_text_of_wide_characters_is_refused_by_its_bytes(desk: Desk) -> None:
+    relay = await desk.relay()
+    # 300 characters, as the title rule allows, but 1,200 bytes: twice 300 is the most.
+    result = await send(desk.editor, "createPost", relay=relay["slug"], title="😀" * 300)
+    refused(result, ["title"], code="TOO_LONG")
+    assert "takes 1200 bytes" in result["message"]
+    # Danish letters take two bytes each: a title of them all is within the rule.
+    await desk.post(relay, title="æ" * 300)
+
+
+async def test_an_error_quoting_a_huge_cursor_is_cut(gql: GraphQL) -> None:
+    document = "query ($c: String) { relays(first: 1, after: $c) { totalCount } }"
+    response = await gql.http.post(
+        "/graphql", json={"query": document, "variables": {"c": "x" * 100_000}}
+    )
+    (error,) = response.json()["errors"]
+    assert error["message"].startswith("Invalid cursor 'xxx")
+    assert error["message"].endswith("… (100000 characters).")
+    assert len(response.content) < 1_000  # not the 100 KB cursor echoed
