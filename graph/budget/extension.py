@@ -172,12 +172,11 @@ class SocketBudgets:
     """Budgets for operations sent over a WebSocket, each charged like an HTTP request."""
 
     budget: Budget
-    trust_forwarded_for: bool
 
     async def judged(self, context: Context, judge: Callable[[Spend | None], None]) -> None:
         """Open the caller's budget, let `judge` refuse or price the operation, charge it."""
         assert context.request is not None
-        client = client_key(context.request.scope, context.viewer, self.trust_forwarded_for)
+        client = client_key(context.request.scope, context.viewer)
         try:
             spend = await self.budget.open(client)
         except Exception:
