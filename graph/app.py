@@ -111,7 +111,7 @@ class GraphQLApp(GraphQL[Context, None]):
         except orjson.JSONDecodeError:
             pass
         # orjson also refuses JSON's lone-surrogate escapes ("\ud800"), which are valid
-        # JSON; they must reach the write rules, which refuse them field by field.
+        # JSON; they must reach graph/api/surrogates.py, which answers them with a typed error.
         try:
             return json.loads(data)
         except (UnicodeDecodeError, RecursionError) as error:

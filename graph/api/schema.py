@@ -21,6 +21,7 @@ from graph.api.loaders import MAX_PREVIOUS_SLUGS
 from graph.api.mutations import Mutation
 from graph.api.mutations.errors import MAX_FIELD_ERRORS
 from graph.api.query import Query
+from graph.api.surrogates import UnpairedSurrogates
 from graph.api.types import Author, Organization, Post, Relay
 from graph.budget.cost import Bounds
 from graph.budget.extension import PriceCache, QueryCost, SocketBudgets
@@ -109,6 +110,7 @@ def build_schema(
             lambda: AddValidationRules(limits),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
+            UnpairedSurrogates,  # after ValidationCache, whose result it replaces
             lambda: MaskedErrors(should_mask_error=should_mask, error_message=MASKED_MESSAGE),
             # Before the planner: a refused operation runs on neither executor.
             lambda: QueryCost(prices, bounds, settings.max_query_cost, sockets),
