@@ -95,8 +95,9 @@ class UnpairedSurrogates(SchemaExtension):
         name = self.execution_context.operation_name
         if name is not None and _SURROGATE.search(name):
             # A GraphQL name is ASCII, so this one names no operation and is answered as any
-            # unknown name is, before validation; the answer repeats the name, and could not
-            # be written with the surrogate in it (a 500 over HTTP, a dead WebSocket).
+            # unknown name is, before validation; that answer repeats the name, and with the
+            # surrogate in it could not be written (a 500 over HTTP). Strawberry keeps the
+            # name the request gave here; its `operation_name` property has no setter.
             self.execution_context._provided_operation_name = escaped(name)
         yield
 
