@@ -48,6 +48,7 @@ from graph.logs import RequestIdMiddleware
 from graph.metrics import metrics
 from graph.planning.extension import PlanCache
 from graph.planning.lane import FastLane
+from graph.proxies import ForwardedFor
 from graph.settings import Settings, get_settings
 from graph.websocket import TransportWSHandler, WebSocketAdapter
 
@@ -116,7 +117,7 @@ class GraphQLApp(GraphQL[Context, None]):
         except orjson.JSONDecodeError:
             pass
         # orjson also refuses JSON's lone-surrogate escapes ("\ud800"), which are valid
-        # JSON; they must reach the write rules, which refuse them field by field.
+        # JSON; they must reach graph/api/surrogates.py, which answers them with a typed error.
         try:
             return json.loads(data)
         except (UnicodeDecodeError, RecursionError) as error:
@@ -196,7 +197,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     # Each uvicorn worker is its own process and calls this factory: configure its logging.
     logs.configure(settings.log_level)
     budget = client_budget(settings)
-    sockets = None if budget is None else SocketBudgets(budget, settings.trust_forwarded_for)
+    sockets = None if budget is None else SocketBudgets(budget)
     lane = FastLane(PlanCache(), PriceCache(), operation_limits(settings), settings.fast_lane)
     schema = build_schema(settings, sockets, lane)
     graphql = GraphQLApp(schema, settings.max_request_bytes, settings.max_answer_bytes, lane)
@@ -233,20 +234,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *feeds.routes,
     ]
     middleware = [
+        # First: who the caller is is decided once, before anything reads `scope["client"]`.
+        *forwarded_for(settings),
         Middleware(RequestIdMiddleware),
         Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes),
         # Outside the response cache, so a cached answer is charged too.
-        *(
-            []
-            if budget is None
-            else [
-                Middleware(
-                    budgets.Budgets,
-                    budget=budget,
-                    trust_forwarded_for=settings.trust_forwarded_for,
-                )
-            ]
-        ),
+        *([] if budget is None else [Middleware(budgets.Budgets, budget=budget)]),
         Middleware(
             CachedGraphQL,
             settings=settings,
@@ -259,6 +252,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.cache = cache
     return app
+
+
+def forwarded_for(settings: Settings) -> list[Middleware]:
+    """With TRUST_FORWARDED_FOR, the address trusted proxies forward is the caller's."""
+    if not settings.trust_forwarded_for:
+        return []
+    return [Middleware(ForwardedFor, trusted=settings.trusted_proxies)]
 
 
 def client_budget(settings: Settings) -> Budget | None:

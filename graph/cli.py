@@ -73,6 +73,10 @@ def serve(args: argparse.Namespace) -> None:
         workers=args.workers,
         log_config=None,
         access_log=False,
+        # The app decides who a caller is (graph.proxies, TRUST_FORWARDED_FOR): uvicorn's own
+        # X-Forwarded-For handling, on by default for loopback peers, would rewrite the
+        # address first and make any client's header a fresh budget.
+        proxy_headers=False,
     )
 
 

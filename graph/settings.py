@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from graph.proxies import Network, networks
 
 
 class Settings(BaseSettings):
@@ -63,7 +65,13 @@ class Settings(BaseSettings):
     redis_url: str = Field(default="", description="redis://host:port/db for shared budgets")
     trust_forwarded_for: bool = Field(
         default=False,
-        description="Take the caller's address from X-Forwarded-For (set by your own proxy)",
+        description="Take the caller's address from X-Forwarded-For, when the request comes "
+        "from a proxy in FORWARDED_ALLOW_IPS",
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1,::1",
+        description="The proxies (IP addresses and CIDR blocks, comma-separated) whose "
+        "X-Forwarded-For is believed when TRUST_FORWARDED_FOR is on",
     )
     health_timeout_s: float = 2.0
     max_body_chars: int = 100_000
@@ -143,6 +151,17 @@ class Settings(BaseSettings):
     mail_retry_base_s: float = 30.0
     mail_retry_cap_s: float = 3600.0
     baton_reminder_days: int = 3
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        networks(value)  # a typo must stop the server, not trust nobody (or everybody)
+        return value
+
+    @property
+    def trusted_proxies(self) -> tuple[Network, ...]:
+        """FORWARDED_ALLOW_IPS as networks."""
+        return networks(self.forwarded_allow_ips)
 
     def post_url(self, relay_slug: str, post_slug: str) -> str:
         """A post's page on the site, from POST_URL_TEMPLATE."""

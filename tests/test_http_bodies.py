@@ -59,5 +59,5 @@ async def test_a_good_request_still_answers(client: httpx.AsyncClient) -> None:
     response = await client.post("/graphql", json={"query": "{ __typename }", "variables": None})
     assert response.json() == {
         "data": {"__typename": "Query"},
-        "extensions": {"cost": {"requested": 0, "limit": 50_000}},
+        "extensions": {"cost": {"requested": 1, "limit": 50_000}},  # its kibibyte
     }

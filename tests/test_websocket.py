@@ -57,7 +57,7 @@ async def test_a_query_over_the_websocket_answers_in_text_frames(ws: ClientConne
         "id": "1",
         "payload": {
             "data": {"__typename": "Query"},
-            "extensions": {"cost": {"requested": 0, "limit": 50_000}},
+            "extensions": {"cost": {"requested": 1, "limit": 50_000}},  # its kibibyte
         },
     }
     assert await receive(ws) == {"type": "complete", "id": "1"}
@@ -87,3 +87,31 @@ async def test_a_message_that_is_not_json_closes_with_4400(ws: ClientConnection)
     with pytest.raises(ConnectionClosed) as closed:
         await ws.recv()
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4400
+
+
+async def test_a_lone_surrogate_in_the_variables_is_the_same_typed_error(
+    ws: ClientConnection,
+) -> None:
+    payload = {
+        "query": "query ($s: String!) { post(slug: $s) { slug } }",
+        "variables": {"s": "a\ud800"},
+    }
+    # json.dumps writes the surrogate as the escape a client's JSON carries.
+    await ws.send(json.dumps({"type": "subscribe", "id": "1", "payload": payload}))
+    message = await receive(ws)
+    assert message["type"] == "error", message
+    (error,) = message["payload"]
+    assert error["message"] == (
+        "Variable $s holds an unpaired UTF-16 surrogate (\\ud800), which is not text."
+    )
+    assert error["extensions"] == {"code": "INVALID_CHARACTER", "variable": ["s"]}
+
+
+async def test_a_lone_surrogate_in_the_operation_name_leaves_the_socket_working(
+    ws: ClientConnection,
+) -> None:
+    payload = {"query": "query A { __typename }", "operationName": "A\ud800"}
+    await ws.send(json.dumps({"type": "subscribe", "id": "1", "payload": payload}))
+    assert (await receive(ws))["type"] == "error"
+    await ws.send(subscribe("{ __typename }", id="2"))
+    assert (await receive(ws))["payload"]["data"] == {"__typename": "Query"}

@@ -32,19 +32,7 @@ class ClientError(Exception):
 def should_mask(error: GraphQLError) -> bool:
     """Mask everything but client errors and GraphQL's own syntax/validation errors."""
     original = error.original_error
-    if original is None or is_unpaired_surrogate(original):
-        return False
-    return not isinstance(original, ClientError | GraphQLError)
-
-
-def is_unpaired_surrogate(error: BaseException) -> bool:
-    """A lone surrogate (a JSON escape like "\\ud800") met the database driver's encoder.
-
-    Only a client's input can hold one (stored text cannot), and it can match nothing, so
-    a query argument holding one is the client's mistake, whichever read it reached first;
-    mutations refuse it earlier, as ValidationFailed.
-    """
-    return isinstance(error, UnicodeEncodeError) and error.reason == "surrogates not allowed"
+    return original is not None and not isinstance(original, ClientError | GraphQLError)
 
 
 def bounded(errors: list[GraphQLError]) -> list[GraphQLError]:

@@ -20,6 +20,7 @@ from graph.api.bounds import list_bounds
 from graph.api.errors import MASKED_MESSAGE, MaskedErrors, should_mask
 from graph.api.mutations import Mutation
 from graph.api.query import Query
+from graph.api.surrogates import UnpairedSurrogates
 from graph.api.types import Author, Organization, Post, Relay
 from graph.budget.extension import Limits, PriceCache, QueryCost, SocketBudgets
 from graph.planning.extension import PlanCache, PlannedExecution
@@ -79,6 +80,7 @@ def build_schema(
             lambda: AddValidationRules(limits),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
+            UnpairedSurrogates,  # after ValidationCache, whose result it replaces
             lambda: MaskedErrors(should_mask_error=should_mask, error_message=MASKED_MESSAGE),
             # Before the planner: a refused operation runs on neither executor.
             lambda: QueryCost(prices, bounds, operation_limits(settings), sockets),

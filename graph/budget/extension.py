@@ -208,13 +208,12 @@ class SocketBudgets:
     """Budgets for operations sent over a WebSocket, each charged like an HTTP request."""
 
     budget: Budget
-    trust_forwarded_for: bool
 
     async def open(self, context: Context) -> Spend | None:
         """A hold on the caller's budget for one operation (1 reserved), or None when the
         budget store cannot be reached (served unmetered, and counted)."""
         assert context.request is not None
-        client = client_key(context.request.scope, context.viewer, self.trust_forwarded_for)
+        client = client_key(context.request.scope, context.viewer)
         try:
             return await self.budget.open(client)
         except Exception:

@@ -43,10 +43,9 @@ def metered(path: str) -> bool:
 class Budgets:
     """ASGI middleware for `/graphql`, feeds and sitemaps: each client within its budget."""
 
-    def __init__(self, app: Any, budget: Budget, trust_forwarded_for: bool = False) -> None:
+    def __init__(self, app: Any, budget: Budget) -> None:
         self.app = app
         self.budget = budget
-        self.trust_forwarded_for = trust_forwarded_for
         self.policy = f'"{POLICY}";q={budget.limit};w={budget.window_s}'.encode()
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
@@ -62,7 +61,7 @@ class Budgets:
             log.warning("request refused: the database is unreachable (%s)", error)
             await _respond(send, 503, [], UNREACHABLE)
             return
-        client = client_key(scope, viewer, self.trust_forwarded_for)
+        client = client_key(scope, viewer)
         try:
             spend = await self.budget.open(client)
         except Exception:

@@ -267,20 +267,20 @@ def refusal(spend: Spend, units: int, what: str = "answer") -> str:
     )
 
 
-def client_key(scope: Mapping[str, Any], viewer: Viewer | None, trust_forwarded_for: bool) -> str:
-    """Whose budget a request spends: its token's, or else its address's."""
+def client_key(scope: Mapping[str, Any], viewer: Viewer | None) -> str:
+    """Whose budget a request spends: its token's, or else its address's.
+
+    The address is `scope["client"]` alone: graph.proxies has already put the forwarded one
+    there if a trusted proxy vouched for it. A caller without an IP address (a Unix socket,
+    an in-process transport) is `address:unknown`; text that is not an address never
+    becomes a key of its own."""
     if viewer is not None:
         return f"token:{viewer.id}"
-    address = (scope.get("client") or ("unknown", 0))[0]
-    if trust_forwarded_for:
-        forwarded = dict(scope["headers"]).get(b"x-forwarded-for", b"").decode("latin-1")
-        # The last entry is the one our own proxy added; earlier ones the client can forge.
-        last = forwarded.rsplit(",", 1)[-1].strip()
-        address = last or address
+    client = scope.get("client")
     try:
-        parsed = ipaddress.ip_address(address)
+        parsed = ipaddress.ip_address(client[0] if client else "")
     except ValueError:
-        return f"address:{address[:64]}"
+        return "address:unknown"
     if parsed.version == 6:
         return f"address:{ipaddress.ip_network(f'{parsed}/64', strict=False)}"
     return f"address:{parsed}"

@@ -132,13 +132,11 @@ class CachedGraphQL:
         """Fill in the query text from its hash; whether the request had to be rewritten."""
         extensions = request.extensions if isinstance(request.extensions, dict) else {}
         persisted = extensions.get("persistedQuery")
-        digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
-        if digest is None:
+        if persisted is None:
             if request.query is not None:
                 self._allow(anonymous, sha256_hex(request.query))
             return False
-        if not isinstance(digest, str):
-            raise Refusal(400, "persistedQuery.sha256Hash must be a string.", "BAD_REQUEST")
+        digest = persisted_hash(persisted)
         if request.query is not None:
             if sha256_hex(request.query) != digest:
                 raise Refusal(400, "provided sha does not match query", "BAD_REQUEST")
@@ -270,6 +268,23 @@ class CachedGraphQL:
             if len(self._documents) > MAX_DOCUMENTS:
                 self._documents.popitem(last=False)
         return document
+
+
+def persisted_hash(persisted: object) -> str:
+    """The hash in an `extensions.persistedQuery` of Apollo's protocol, whose only version is 1.
+
+    Anything else is refused as Apollo Server refuses it (400, "Unsupported persisted query
+    version"): a later version may hash differently, and guessing would run the wrong text.
+    """
+    version = persisted.get("version") if isinstance(persisted, dict) else None
+    if not isinstance(persisted, dict) or isinstance(version, bool) or version != 1:
+        raise Refusal(
+            400, "Unsupported persisted query version", "PERSISTED_QUERY_VERSION_NOT_SUPPORTED"
+        )
+    digest = persisted.get("sha256Hash")
+    if not isinstance(digest, str):
+        raise Refusal(400, "persistedQuery.sha256Hash must be a string.", "BAD_REQUEST")
+    return digest
 
 
 def tag_separator(header_name: str) -> str:

@@ -17,7 +17,8 @@ Path = Sequence[str | int]
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 # NUL cannot be stored in PostgreSQL text (SQLite would keep it); a lone surrogate (a JSON
-# escape like "\ud800" without its pair) cannot be encoded as UTF-8 by any driver.
+# escape like "\ud800" without its pair) cannot be encoded as UTF-8 by any driver. The API
+# refuses the latter before any rule runs (graph/api/surrogates.py); other callers meet it here.
 _BAD_CHARACTER = re.compile("[\x00\ud800-\udfff]")
 
 # Times are stored in UTC and answered in Copenhagen time, and dates get days added or taken

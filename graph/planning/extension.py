@@ -30,7 +30,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from graph.api.context import Context
-from graph.api.errors import ClientError, is_unpaired_surrogate
+from graph.api.errors import ClientError
 from graph.api.variables import operation_and_variables
 from graph.cache import tags
 from graph.planning.build import build, directive_variables
@@ -111,8 +111,6 @@ async def run_plan(plan: Plan, request: Request, strict: bool = False) -> dict[s
     except MissingRow:
         return Fallback.MISSING_ROW
     except Exception as error:
-        if is_unpaired_surrogate(error):
-            return Fallback.CLIENT_ERROR  # the client's text met the driver's encoder
         return planner_failed(error, strict)
     counters.compiled += request.compiled
     return data

@@ -100,6 +100,8 @@ class FastLane:
             request = from_json(body)
         else:
             return receive
+        # None too for a lone surrogate anywhere (orjson refuses the escape): the whole way
+        # answers it, with graph/api/surrogates.py's error.
         if request is None or request.query is None or not _plain(request):
             return receive
         known = self.known.get((request.query, request.operation_name))

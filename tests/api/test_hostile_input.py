@@ -1,8 +1,9 @@
 """Hostile input gets a clear, typed refusal and changes nothing; never "Unexpected error.".
 
 NUL characters (PostgreSQL cannot store them), lone surrogates (valid JSON escapes, not
-encodable text), times past either end of the calendar, ids past the id column's range and
-cursors that hold nulls: each reaches the same rule on SQLite and PostgreSQL.
+text: the whole request is refused), times past either end of the calendar, ids past the id
+column's range and cursors that hold nulls: each reaches the same rule on SQLite and
+PostgreSQL.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ async def desk(editor: GraphQL) -> AsyncIterator[Desk]:
         yield desk
 
 
-async def send(caller: GraphQL, name: str, /, **input: Any) -> dict[str, Any]:
-    """Run a mutation with JSON escapes kept as escapes (a lone surrogate is not UTF-8)."""
+async def answer(caller: GraphQL, name: str, /, **input: Any) -> dict[str, Any]:
+    """The whole answer to a mutation sent with JSON escapes kept as escapes (a lone
+    surrogate is not UTF-8)."""
     body = json.dumps({"query": mutation(name), "variables": {"input": input}})
     response = await caller.http.post(
         "/graphql",
@@ -36,9 +38,15 @@ async def send(caller: GraphQL, name: str, /, **input: Any) -> dict[str, Any]:
         headers={**caller.headers, "content-type": "application/json"},
     )
     assert response.status_code == 200, response.text
-    answer: dict[str, Any] = response.json()
-    assert "errors" not in answer, answer["errors"]
-    result: dict[str, Any] = answer["data"]["result"]
+    decoded: dict[str, Any] = response.json()
+    return decoded
+
+
+async def send(caller: GraphQL, name: str, /, **input: Any) -> dict[str, Any]:
+    """The mutation's result, which must not be an error of the request."""
+    whole = await answer(caller, name, **input)
+    assert "errors" not in whole, whole["errors"]
+    result: dict[str, Any] = whole["data"]["result"]
     return result
 
 
@@ -83,10 +91,16 @@ async def test_nul_in_an_edit_leaves_the_post_as_it_was(desk: Desk) -> None:
 
 
 @pytest.mark.parametrize("text", [LONE_SURROGATE, "\udfff"])
-async def test_lone_surrogates_in_slug_and_title_are_refused(desk: Desk, text: str) -> None:
+async def test_a_lone_surrogate_refuses_the_whole_mutation_before_it_runs(
+    desk: Desk, text: str
+) -> None:
+    # Not text at all: the request is refused (graph/api/surrogates.py), as for a query.
     relay = await desk.relay()
-    result = await send(desk.editor, "createPost", relay=relay["slug"], title=text, slug=text)
-    refused(result, ["title"], ["slug"], code="INVALID_CHARACTER")
+    whole = await answer(desk.editor, "createPost", relay=relay["slug"], title=text, slug=text)
+    assert whole["data"] is None
+    (error,) = whole["errors"]
+    assert error["extensions"] == {"code": "INVALID_CHARACTER", "variable": ["input", "title"]}
+    assert error["message"].startswith("Variable $input.title holds an unpaired UTF-16 surrogate")
     assert await desk.post_count(relay) == 0
 
 
@@ -226,17 +240,22 @@ async def test_a_twenty_digit_job_id_is_not_found(admin: GraphQL) -> None:
         "query ($s: String!) { search(query: $s) { totalCount } }",
     ],
 )
-@pytest.mark.parametrize("text", [NUL, LONE_SURROGATE])
 async def test_unstorable_text_in_a_query_is_not_an_unexpected_error(
-    gql: GraphQL, document: str, text: str
+    gql: GraphQL, document: str
 ) -> None:
-    body = json.dumps({"query": document, "variables": {"s": text}})
-    response = await gql.http.post(
-        "/graphql", content=body, headers={"content-type": "application/json"}
-    )
-    assert response.status_code == 200, response.text
-    for error in response.json().get("errors", []):
-        assert "surrogates not allowed" in error["message"]
+    # NUL is text that nothing holds: found nothing. A lone surrogate is not text: refused.
+    answers = []
+    for text in (NUL, LONE_SURROGATE):
+        body = json.dumps({"query": document, "variables": {"s": text}})
+        response = await gql.http.post(
+            "/graphql", content=body, headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 200, response.text
+        answers.append(response.json())
+    nul, surrogate = answers
+    assert "errors" not in nul, nul["errors"]
+    assert surrogate["data"] is None
+    assert [error["extensions"]["code"] for error in surrogate["errors"]] == ["INVALID_CHARACTER"]
 
 
 # --- Sizes ------------------------------------------------------------------------------

@@ -68,6 +68,42 @@ async def test_a_hash_that_does_not_match_the_query_is_refused(cached: Cached) -
     assert body["errors"][0]["message"] == "provided sha does not match query"
 
 
+@pytest.mark.parametrize(
+    "persisted",
+    [
+        {"version": 2, "sha256Hash": sha256_hex(QUERY)},
+        {"version": "1", "sha256Hash": sha256_hex(QUERY)},
+        {"version": True, "sha256Hash": sha256_hex(QUERY)},
+        {"sha256Hash": sha256_hex(QUERY)},
+        sha256_hex(QUERY),
+    ],
+    ids=["2", "string", "true", "missing", "not an object"],
+)
+@pytest.mark.parametrize("method", ["GET", "POST"])
+async def test_a_version_other_than_1_is_refused_and_registers_nothing(
+    cached: Cached, method: str, persisted: Any
+) -> None:
+    sent = {"query": QUERY, "extensions": {"persistedQuery": persisted}}
+    if method == "GET":
+        params = {**sent, "extensions": json.dumps(sent["extensions"])}
+        response = await cached.http.get("/graphql", params=params)
+    else:
+        response = await cached.http.post("/graphql", json=sent)
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["message"] == "Unsupported persisted query version"  # Apollo Server's words
+    assert error["extensions"]["code"] == "PERSISTED_QUERY_VERSION_NOT_SUPPORTED"
+    _, body = await post(cached, extensions=extensions(sha256_hex(QUERY)))
+    assert body["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+
+
+async def test_a_hash_that_is_not_a_string_is_refused(cached: Cached) -> None:
+    persisted = {"version": 1, "sha256Hash": 12}
+    status, body = await post(cached, query=QUERY, extensions={"persistedQuery": persisted})
+    assert status == 400
+    assert body["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
 async def test_the_named_operations_are_known_from_the_start(cached: Cached) -> None:
     text = (OPERATIONS_DIR / "RelayPage.graphql").read_text(encoding="utf-8")
     for sent in (text, print_ast(parse(text))):

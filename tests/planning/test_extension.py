@@ -70,19 +70,20 @@ async def test_each_fallback_is_counted_with_its_reason(
     assert path == reason
 
 
-async def test_a_lone_surrogate_is_the_clients_error_answered_by_graphql_core(
+async def test_a_lone_surrogate_is_refused_before_either_executor(
     http: httpx.AsyncClient,
 ) -> None:
-    """No driver can encode it, so the planner's fetch raises: that is the client's mistake,
-    not a planner failure, and graphql-core's error (with its path) is the answer."""
+    """No driver can encode it: the request is refused before planning (the client's
+    mistake, graph/api/surrogates.py), so neither executor runs and nothing is counted."""
     before = await executor_counts(http)
     body = {"query": "query ($s: String!) { post(slug: $s) { id } }", "variables": {"s": "a\ud800"}}
     # json.dumps writes the surrogate as an escape, as a client's JSON would carry it.
     sent = await http.post(
         "/graphql", content=json.dumps(body), headers={"content-type": "application/json"}
     )
-    assert path_taken(before, await executor_counts(http)) == "client_error"
-    assert sent.json()["errors"][0]["path"] == ["post"]
+    assert path_taken(before, await executor_counts(http)) == NOT_EXECUTED
+    (error,) = sent.json()["errors"]
+    assert error["extensions"]["code"] == "INVALID_CHARACTER"
 
 
 @pytest.mark.parametrize("http", [{"planned_execution": False}], indirect=True)
