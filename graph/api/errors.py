@@ -9,6 +9,9 @@ from graph import reconnect
 
 MASKED_MESSAGE = "Unexpected error."
 UNAVAILABLE_MESSAGE = "The database is unreachable; try again shortly."
+# graphql-core's refusals of a request's variables or operation name, before any field runs
+# (Apollo's code for them). Parse and validation errors get theirs in graph/api/admission.py.
+BAD_USER_INPUT = "BAD_USER_INPUT"
 
 
 class ClientError(Exception):
@@ -35,7 +38,14 @@ def is_unpaired_surrogate(error: BaseException) -> bool:
 
 class MaskedErrors(MaskErrors):
     """Masks unexpected errors; one that only says the database is unreachable (after its
-    retry on a fresh connection) is masked as that, so a client knows to try again."""
+    retry on a fresh connection) is masked as that, so a client knows to try again. Gives
+    graphql-core's refusals of variables a code."""
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return [
+            self.anonymise_error(error) if self.should_mask_error(error) else _coded(error)
+            for error in errors
+        ]
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
@@ -44,3 +54,22 @@ class MaskedErrors(MaskErrors):
             masked.message = UNAVAILABLE_MESSAGE
             masked.extensions = {"code": "DATABASE_UNAVAILABLE"}
         return masked
+
+
+def _coded(error: GraphQLError) -> GraphQLError:
+    """A request error without a code gets BAD_USER_INPUT: graphql-core refusing variables
+    (or the operation name) is the only error with neither a path (no field ran) nor an
+    original exception; every other kind has its code already or is masked."""
+    if error.path is not None or error.original_error is not None:
+        return error
+    if error.extensions and "code" in error.extensions:
+        return error
+    return GraphQLError(
+        error.message,
+        error.nodes,
+        error.source,
+        error.positions,
+        None,
+        None,
+        {**(error.extensions or {}), "code": BAD_USER_INPUT},
+    )
