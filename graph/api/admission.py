@@ -12,8 +12,9 @@ message (graph/websocket.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from functools import lru_cache
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from typing import Generic, TypeVar
 
 from graphql import (
     ASTValidationRule,
@@ -31,35 +32,92 @@ from graph.api.complexity import Caps, refusal, too_complex
 
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
-# Documents whose parse and verdict are kept (the parser and validation caches had 256).
+# Documents and verdicts kept (Strawberry's parser and validation caches here had 256).
 DOCUMENTS = 256
+# Documents parsed and not judged yet: the response cache parses a text just before the
+# request reaches the schema, which takes the same document from here instead of parsing
+# the text again (a flood's documents are new each time). Bounded: a text the schema
+# never sees (an answer from the cache) drops out.
+PENDING = 16
 
 Rules = tuple[type[ASTValidationRule], ...]
-Verdicts = Callable[[GraphQLSchema, str, Rules], tuple[GraphQLError, ...]]
+Key = TypeVar("Key")
+Value = TypeVar("Value")
+
+
+class Recent(Generic[Key, Value]):
+    """The most recently used entries, at most `size`."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[Key, Value] = OrderedDict()
+
+    def get(self, key: Key) -> Value | None:
+        found = self.entries.get(key)
+        if found is not None:
+            self.entries.move_to_end(key)
+        return found
+
+    def put(self, key: Key, value: Value) -> None:
+        self.entries[key] = value
+        self.entries.move_to_end(key)
+        if len(self.entries) > self.size:
+            self.entries.popitem(last=False)
 
 
 class Admission:
-    """Parses and judges document texts for one schema: caps first, then validation."""
+    """Parses and judges document texts: caps first, then validation.
+
+    Only admitted documents are kept parsed. A refused one would be kept for nothing, and
+    it is the kind a flood sends new every time: 256 of them held ~2.5 million AST nodes
+    and tokens, and each full garbage collection walked them all (0.1-0.35 s with 60).
+    Verdicts are kept for both; their errors hold no AST nodes, only positions.
+    """
 
     def __init__(self, caps: Caps, max_tokens: int, size: int = DOCUMENTS) -> None:
         self.caps = caps
         self.max_tokens = max_tokens
-        self.parsed: Callable[[str], DocumentNode] = lru_cache(maxsize=size)(self._parse)
-        self._judged: Verdicts = lru_cache(maxsize=size)(self._judge_text)
+        self.documents: Recent[str, DocumentNode] = Recent(size)
+        self.pending: Recent[str, DocumentNode] = Recent(PENDING)
+        self.verdicts: Recent[tuple[GraphQLSchema, str, Rules], tuple[GraphQLError, ...]] = Recent(
+            size
+        )
+
+    def parsed(self, text: str) -> DocumentNode:
+        """The text's document: an admitted or pending one, else parsed now (and pending
+        until it is judged)."""
+        document = self.documents.get(text) or self.pending.get(text)
+        if document is None:
+            document = self._parse(text)
+            self.pending.put(text, document)
+        return document
 
     def judged(
-        self, schema: GraphQLSchema, text: str, rules: Sequence[type[ASTValidationRule]]
+        self,
+        schema: GraphQLSchema,
+        text: str,
+        document: DocumentNode,
+        rules: Sequence[type[ASTValidationRule]],
     ) -> list[GraphQLError]:
-        """The errors refusing this (parsed) text, or none; from the cache when it has it."""
-        return list(self._judged(schema, text, tuple(rules)))
+        """The errors refusing this text (parsed as `document`), or none; the verdict from
+        the cache when it has it."""
+        key = (schema, text, tuple(rules))
+        verdict = self.verdicts.get(key)
+        if verdict is None:
+            verdict = tuple(judge(schema, document, key[2], self.caps))
+            self.verdicts.put(key, verdict)
+        self.pending.entries.pop(text, None)
+        if not verdict:
+            self.documents.put(text, document)
+        return list(verdict)
 
     def admits(self, schema: GraphQLSchema, text: str) -> bool:
         """Whether a text parses, passes the caps and validates (with the default rules)."""
         try:
-            self.parsed(text)
+            document = self.parsed(text)
         except GraphQLError:
             return False
-        return not self.judged(schema, text, specified_rules)
+        return not self.judged(schema, text, document, specified_rules)
 
     def _parse(self, text: str) -> DocumentNode:
         try:
@@ -76,13 +134,6 @@ class Admission:
             error.extensions = {**(error.extensions or {}), "code": PARSE_FAILED}
             raise
 
-    def _judge_text(
-        self, schema: GraphQLSchema, text: str, rules: Rules
-    ) -> tuple[GraphQLError, ...]:
-        # The parse cache hands back the document this request was given (or, if it was
-        # evicted meanwhile, an equal one).
-        return tuple(judge(schema, self.parsed(text), rules, self.caps))
-
 
 def judge(
     schema: GraphQLSchema, document: DocumentNode, rules: Rules, caps: Caps
@@ -95,11 +146,11 @@ def judge(
 
 
 def _coded(error: GraphQLError) -> GraphQLError:
-    if error.extensions and "code" in error.extensions:
-        return error
+    """The error with a code, and its place as positions in the text rather than AST nodes
+    (which would keep the whole document alive in the verdict cache)."""
     return GraphQLError(
         error.message,
-        error.nodes,
+        None,
         error.source,
         error.positions,
         error.path,
@@ -123,11 +174,12 @@ class AdmissionChecks(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         execution = self.execution_context
         schema, rules = execution.schema._schema, execution.validation_rules
+        document = execution.graphql_document
+        assert document is not None  # parsed, or Strawberry would not validate
         if execution.query is not None:
-            errors = self.admission.judged(schema, execution.query, rules)
+            errors = self.admission.judged(schema, execution.query, document, rules)
         else:
-            assert execution.graphql_document is not None
-            errors = judge(schema, execution.graphql_document, rules, self.admission.caps)
+            errors = judge(schema, document, tuple(rules), self.admission.caps)
         # Set (even when empty): Strawberry then skips its own, uncached validation.
         execution.pre_execution_errors = errors
         yield

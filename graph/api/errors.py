@@ -57,12 +57,10 @@ class MaskedErrors(MaskErrors):
 
 
 def _coded(error: GraphQLError) -> GraphQLError:
-    """A request error without a code gets BAD_USER_INPUT: graphql-core refusing variables
-    (or the operation name) is the only error with neither a path (no field ran) nor an
-    original exception; every other kind has its code already or is masked."""
-    if error.path is not None or error.original_error is not None:
-        return error
-    if error.extensions and "code" in error.extensions:
+    """An unmasked error with neither a path (no field ran) nor a code is graphql-core
+    refusing the request's variables or operation name: BAD_USER_INPUT. (Masked errors are
+    not passed here; parse, validation and limit errors have their codes already.)"""
+    if error.path is not None or (error.extensions and "code" in error.extensions):
         return error
     return GraphQLError(
         error.message,
@@ -70,6 +68,6 @@ def _coded(error: GraphQLError) -> GraphQLError:
         error.source,
         error.positions,
         None,
-        None,
+        error.original_error,
         {**(error.extensions or {}), "code": BAD_USER_INPUT},
     )

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import cache
 
 import strawberry
+from graphql import DocumentNode
 from strawberry.schema.config import StrawberryConfig
 
 from graph.api.admission import Admission, AdmissionChecks
@@ -68,6 +69,11 @@ def document_check(schema: strawberry.Schema, settings: Settings) -> Callable[[s
     validates (the same checks, and caches, as a request's)."""
     checks = admission(Caps.of(settings), settings.max_tokens)
     return lambda text: checks.admits(schema._schema, text)
+
+
+def document_parser(settings: Settings) -> Callable[[str], DocumentNode]:
+    """The schema's parser (token limit and cache), for the response cache to share."""
+    return admission(Caps.of(settings), settings.max_tokens).parsed
 
 
 def build_schema(
