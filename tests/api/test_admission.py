@@ -15,9 +15,11 @@ import pytest
 import strawberry.schema.schema
 from conftest import GraphQL, StatementCounter
 from fixtures.processes import serving
-from graphql import DocumentNode, GraphQLError
+from graphql import DocumentNode, GraphQLError, specified_rules
 
-from graph.api.schema import build_schema, document_check
+from graph.api.admission import Admission
+from graph.api.complexity import Caps
+from graph.api.schema import build_schema, document_check, schema
 from graph.settings import Settings
 
 TYPENAMES = "{ " + "__typename " * 1000 + "}"  # 1,002 tokens
@@ -115,6 +117,42 @@ def test_persisted_query_registration_applies_the_caps(
     assert not valid(FLOODS[flood][0])
     assert validations == []
     assert valid("{ relays(first: 1) { totalCount } }")
+
+
+def test_only_admitted_documents_are_kept_parsed() -> None:
+    admission = Admission(Caps.of(Settings()), max_tokens=2000)
+    for text in (TYPENAMES, "{ __typename }"):
+        document = admission.parsed(text)
+        assert admission.parsed(text) is document  # pending: the schema takes it from here
+        admission.judged(schema._schema, text, document, specified_rules)
+    assert list(admission.documents.entries) == ["{ __typename }"]
+    assert not admission.pending.entries
+
+
+def test_a_kept_verdict_holds_no_ast_nodes_but_keeps_its_locations() -> None:
+    admission = Admission(Caps.of(Settings()), max_tokens=2000)
+    text = "{\n  nope\n}"
+    (error,) = admission.judged(schema._schema, text, admission.parsed(text), specified_rules)
+    assert error.nodes is None
+    assert error.formatted["locations"] == [{"line": 2, "column": 3}]
+    assert error.extensions == {"code": "GRAPHQL_VALIDATION_FAILED"}
+
+
+@pytest.mark.parametrize(
+    ("text", "extensions"),
+    [
+        ("{ posts {", {"code": "GRAPHQL_PARSE_FAILED"}),
+        (TYPENAMES * 2, {"code": "QUERY_TOO_COMPLEX", "measure": "tokens", "limit": 2000}),
+    ],
+    ids=["syntax", "tokens"],
+)
+def test_a_text_that_does_not_parse_is_refused_with_a_code(
+    text: str, extensions: dict[str, Any]
+) -> None:
+    admission = Admission(Caps.of(Settings()), max_tokens=2000)
+    with pytest.raises(GraphQLError) as refused:
+        admission.parsed(text)
+    assert refused.value.extensions == extensions
 
 
 # Before the caps, each of these took 0.7-1 s of the server's event loop to validate, and
