@@ -26,6 +26,24 @@ class Settings(BaseSettings):
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
+    # Complexity caps, checked before validation (graph/api/complexity.py; README "Complexity
+    # caps" says how the defaults were measured).
+    max_directives: int = 50
+    max_selections: int = Field(
+        default=500,
+        description="Fields and fragments a document selects, a fragment counted wherever "
+        "it is spread",
+    )
+    max_selection_set_fields: int = Field(
+        default=100,
+        description="Fields one selection set merges (its own, inline fragments', and each "
+        "spread fragment's once)",
+    )
+    max_merge_comparisons: int = Field(
+        default=500,
+        description="Pairs of same-named fields, and of fragments, meeting in one selection "
+        "set, summed over the document (validation compares each pair)",
+    )
     planned_execution: bool = Field(
         default=True,
         description="Run queries the planner covers as batched plans instead of field by field",

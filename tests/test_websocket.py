@@ -80,6 +80,35 @@ async def test_a_document_over_the_token_limit_gets_an_error_message(
     assert message["type"] == "error", message
     assert message["id"] == "1"
     assert "token" in message["payload"][0]["message"].lower()
+    assert message["payload"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+
+
+async def test_a_document_over_a_complexity_cap_gets_an_error_message(
+    ws: ClientConnection,
+) -> None:
+    await ws.send(subscribe("{ " + "relays { totalCount } " * 390 + "}"))
+    assert await receive(ws) == {
+        "type": "error",
+        "id": "1",
+        "payload": [
+            {
+                "message": "This document has a selection set of 390 fields; the limit is 100.",
+                "extensions": {
+                    "code": "QUERY_TOO_COMPLEX",
+                    "measure": "selectionSetFields",
+                    "count": 390,
+                    "limit": 100,
+                },
+            }
+        ],
+    }
+
+
+async def test_a_validation_error_gets_an_error_message_with_a_code(ws: ClientConnection) -> None:
+    await ws.send(subscribe("{ nope }"))
+    message = await receive(ws)
+    assert message["type"] == "error", message
+    assert message["payload"][0]["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}
 
 
 async def test_a_message_that_is_not_json_closes_with_4400(ws: ClientConnection) -> None:

@@ -10,6 +10,9 @@ from graph.content import served_bytes
 
 MASKED_MESSAGE = "Unexpected error."
 UNAVAILABLE_MESSAGE = "The database is unreachable; try again shortly."
+# graphql-core's refusals of a request's variables or operation name, before any field runs
+# (Apollo's code for them). Parse and validation errors get theirs in graph/api/admission.py.
+BAD_USER_INPUT = "BAD_USER_INPUT"
 
 # An answer lists at most this many errors; one more then says how many were left out. A
 # hundred posts failing alike tell a client nothing five do not, and the cost model can bound
@@ -80,11 +83,16 @@ def _within(text: str, limit: int) -> str:
 
 class MaskedErrors(MaskErrors):
     """Masks unexpected errors; one that only says the database is unreachable (after its
-    retry on a fresh connection) is masked as that, so a client knows to try again. Then
-    bounds the list (see `bounded`)."""
+    retry on a fresh connection) is masked as that, so a client knows to try again. Gives
+    graphql-core's refusals of variables a code, then bounds the list (see `bounded`)."""
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        return bounded(super()._process_errors(errors))
+        return bounded(
+            [
+                self.anonymise_error(error) if self.should_mask_error(error) else _coded(error)
+                for error in errors
+            ]
+        )
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
@@ -93,3 +101,20 @@ class MaskedErrors(MaskErrors):
             masked.message = UNAVAILABLE_MESSAGE
             masked.extensions = {"code": "DATABASE_UNAVAILABLE"}
         return masked
+
+
+def _coded(error: GraphQLError) -> GraphQLError:
+    """An unmasked error with neither a path (no field ran) nor a code is graphql-core
+    refusing the request's variables or operation name: BAD_USER_INPUT. (Masked errors are
+    not passed here; parse, validation and limit errors have their codes already.)"""
+    if error.path is not None or (error.extensions and "code" in error.extensions):
+        return error
+    return GraphQLError(
+        error.message,
+        error.nodes,
+        error.source,
+        error.positions,
+        None,
+        error.original_error,
+        {**(error.extensions or {}), "code": BAD_USER_INPUT},
+    )

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 import strawberry
-from graphql import ASTValidationRule, GraphQLError, parse, specified_rules, validate
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
-)
-from strawberry.extensions.max_aliases import create_validator as alias_limit
-from strawberry.extensions.query_depth_limiter import create_validator as depth_limit
+from graphql import DocumentNode
 from strawberry.schema.config import StrawberryConfig
 
+from graph.api.admission import Admission, AdmissionChecks
 from graph.api.bounds import list_bounds
+from graph.api.complexity import Caps
 from graph.api.errors import MASKED_MESSAGE, MaskedErrors, should_mask
 from graph.api.mutations import Mutation
 from graph.api.query import Query
@@ -28,27 +23,23 @@ from graph.planning.lane import FastLane
 from graph.settings import Settings, get_settings
 
 
-def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
-    """The alias and depth limits as validation rules.
-
-    Made once per schema: MaxAliasesLimiter and QueryDepthLimiter make a new rule class per
-    request, which ValidationCache keys on, so every request was validated again.
-    """
-    return [alias_limit(settings.max_aliases), depth_limit(settings.max_query_depth, None)]
+@cache
+def admission(caps: Caps, max_tokens: int) -> Admission:
+    """One Admission (and so one set of parse and verdict caches) per set of limits, shared
+    by the schema's extension and the persisted-query registration's `document_check`."""
+    return Admission(caps, max_tokens)
 
 
 def document_check(schema: strawberry.Schema, settings: Settings) -> Callable[[str], bool]:
-    """Whether a query text parses within the token limit and passes validation and limits."""
-    rules = [*specified_rules, *limit_rules(settings)]
+    """Whether a query text parses within the token limit, passes the complexity caps and
+    validates (the same checks, and caches, as a request's)."""
+    checks = admission(Caps.of(settings), settings.max_tokens)
+    return lambda text: checks.admits(schema._schema, text)
 
-    def valid(text: str) -> bool:
-        try:
-            document = parse(text, max_tokens=settings.max_tokens)
-        except GraphQLError:
-            return False
-        return not validate(schema._schema, document, rules)
 
-    return valid
+def document_parser(settings: Settings) -> Callable[[str], DocumentNode]:
+    """The schema's parser (token limit and cache), for the response cache to share."""
+    return admission(Caps.of(settings), settings.max_tokens).parsed
 
 
 def operation_limits(settings: Settings) -> Limits:
@@ -61,7 +52,8 @@ def build_schema(
     sockets: SocketBudgets | None = None,
     lane: FastLane | None = None,
 ) -> strawberry.Schema:
-    """The executable schema with depth, alias and token limits, error masking and the planner.
+    """The executable schema with the token limit and complexity caps, error masking and the
+    planner.
 
     With a fast lane, the planner tells it of each document whose plan answered, and the lane
     reads the same plan and price caches."""
@@ -69,18 +61,16 @@ def build_schema(
     plans = PlanCache() if lane is None else lane.plans
     prices = PriceCache() if lane is None else lane.prices
     bounds = list_bounds(settings)
-    limits = limit_rules(settings)
+    checks = admission(Caps.of(settings), settings.max_tokens)
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         types=[Relay, Post, Author, Organization],
         config=StrawberryConfig(auto_camel_case=True),
         extensions=[
-            lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-            lambda: AddValidationRules(limits),
-            lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
-            UnpairedSurrogates,  # after ValidationCache, whose result it replaces
+            # Parsing, the caps and validation, cached per document text.
+            lambda: AdmissionChecks(checks),
+            UnpairedSurrogates,  # after AdmissionChecks, whose validation result it replaces
             lambda: MaskedErrors(should_mask_error=should_mask, error_message=MASKED_MESSAGE),
             # Before the planner: a refused operation runs on neither executor.
             lambda: QueryCost(prices, bounds, operation_limits(settings), sockets),

@@ -87,8 +87,8 @@ def surrogate_error(variables: object) -> GraphQLError | None:
 class UnpairedSurrogates(SchemaExtension):
     """Refuses an operation whose variables hold a lone surrogate, in place of validation.
 
-    Listed after ValidationCache, which sets the validation result unconditionally: an error
-    set here is then the one answered, and validation, pricing and execution do not run.
+    Listed after AdmissionChecks, which sets the validation result unconditionally: an error
+    set here is then the one answered, and pricing and execution do not run.
     """
 
     def on_operation(self) -> Iterator[None]:

@@ -16,7 +16,14 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import orjson
-from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse, print_ast
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    OperationType,
+    parse,
+    print_ast,
+)
 
 from graph.budget.spend import RATE_LIMITED, afforded, refusal, spend_of, units_of
 from graph.cache import tags as content
@@ -85,9 +92,13 @@ class CachedGraphQL:
         cache: ResponseCache | None,
         persisted: PersistedQueries,
         valid_document: Callable[[str], bool],
+        parse_document: Callable[[str], DocumentNode] | None = None,
     ) -> None:
         self.app = app
         self.valid_document = valid_document
+        # The schema's parser (graph/api/admission.py) when given: a new text is then parsed
+        # once per request, here and for execution, not twice.
+        self.parse_document = parse_document or self._parse
         self.cache = cache
         self.persisted = persisted
         self.only_known = settings.apq_only_known
@@ -252,8 +263,7 @@ class CachedGraphQL:
             self._documents.move_to_end(query)
             return self._documents[query]
         try:
-            # The same token limit as the schema's: a huge text is refused cheaply here too.
-            ast = parse(query, max_tokens=self.max_tokens)
+            ast = self.parse_document(query)
         except GraphQLError:
             document = None
         else:
@@ -268,6 +278,10 @@ class CachedGraphQL:
             if len(self._documents) > MAX_DOCUMENTS:
                 self._documents.popitem(last=False)
         return document
+
+    def _parse(self, query: str) -> DocumentNode:
+        # The same token limit as the schema's: a huge text is refused cheaply here too.
+        return parse(query, max_tokens=self.max_tokens)
 
 
 def persisted_hash(persisted: object) -> str:

@@ -1,0 +1,214 @@
+"""Documents over a complexity cap are refused before validation, over HTTP and to the
+persisted-query registration, without stalling other clients; every refusal carries a code."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+import strawberry.schema.schema
+from conftest import GraphQL, StatementCounter
+from fixtures.processes import serving
+from graphql import DocumentNode, GraphQLError, specified_rules
+
+from graph.api.admission import Admission
+from graph.api.complexity import Caps
+from graph.api.schema import build_schema, document_check, schema
+from graph.settings import Settings
+
+TYPENAMES = "{ " + "__typename " * 1000 + "}"  # 1,002 tokens
+SAME_NAME = "{ " + "relays { totalCount } " * 390 + "}"  # 1,562 tokens
+FLOODS = {"1000 x __typename": (TYPENAMES, 1000), "390 x relays": (SAME_NAME, 390)}
+
+
+@pytest.fixture
+def validations(monkeypatch: pytest.MonkeyPatch) -> list[DocumentNode]:
+    """Every document graphql-core's `validate()` is given while the test runs (Strawberry
+    calls it from one place, for our checks and its own)."""
+    seen: list[DocumentNode] = []
+    validate: Callable[..., list[GraphQLError]] = strawberry.schema.schema.validate
+
+    def counted(schema: Any, document: DocumentNode, *args: Any, **kwargs: Any) -> Any:
+        seen.append(document)
+        return validate(schema, document, *args, **kwargs)
+
+    monkeypatch.setattr(strawberry.schema.schema, "validate", counted)
+    return seen
+
+
+@pytest.mark.parametrize("flood", FLOODS)
+async def test_a_flood_is_refused_before_validation_and_sql(
+    gql: GraphQL,
+    validations: list[DocumentNode],
+    sql_statements: StatementCounter,
+    flood: str,
+) -> None:
+    document, fields = FLOODS[flood]
+    body = await gql(document)
+    assert body == {
+        "data": None,
+        "errors": [
+            {
+                "message": f"This document has a selection set of {fields} fields; the limit "
+                "is 100.",
+                "extensions": {
+                    "code": "QUERY_TOO_COMPLEX",
+                    "measure": "selectionSetFields",
+                    "count": fields,
+                    "limit": 100,
+                },
+            }
+        ],
+    }
+    assert validations == []
+    assert sql_statements.statements == []
+
+
+async def test_a_document_within_the_caps_is_validated(
+    gql: GraphQL, validations: list[DocumentNode]
+) -> None:
+    await gql.data("{ relays(first: 1) { totalCount } }")
+    assert len(validations) == 1
+
+
+async def test_validation_giving_up_still_answers_with_codes(gql: GraphQL) -> None:
+    # 120 unknown fields, none repeated, in two selection sets: within every cap, but
+    # graphql-core stops at 100 errors with a bare "…Validation aborted.". An answer lists
+    # the first five, then how many more there were.
+    unknown = " ".join(f"nope{i}" for i in range(60))
+    body = await gql(f"{{ relays {{ {unknown} }} posts {{ {unknown} }} }}")
+    assert body["data"] is None
+    *listed, more = body["errors"]
+    assert len(listed) == 5
+    assert {error["extensions"]["code"] for error in listed} == {"GRAPHQL_VALIDATION_FAILED"}
+    assert more["message"].startswith("96 more errors were left out")
+    assert more["extensions"] == {"code": "TOO_MANY_ERRORS"}
+
+
+async def test_bad_variables_get_a_code(gql: GraphQL) -> None:
+    body = await gql("query ($n: Int!) { relays(first: $n) { totalCount } }", n="ten")
+    (error,) = body["errors"]
+    assert error["message"].startswith("Variable '$n' has invalid value")
+    assert error["extensions"] == {"code": "BAD_USER_INPUT"}
+
+
+async def test_a_repeated_document_is_judged_once(
+    editor: GraphQL, validations: list[DocumentNode]
+) -> None:
+    """An editor's requests, so the response cache cannot answer the second one. It takes
+    the fast lane (the document's plan has answered), which skips validation altogether;
+    without the lane, the admission's cache would answer it."""
+    document = "{ relays(first: 1) { totalCount } __typename }"
+    await editor.data(document)
+    await editor.data(document)
+    assert len(validations) == 1
+
+
+@pytest.mark.parametrize("flood", FLOODS)
+def test_persisted_query_registration_applies_the_caps(
+    settings: Settings, validations: list[DocumentNode], flood: str
+) -> None:
+    valid = document_check(build_schema(settings), settings)
+    assert not valid(FLOODS[flood][0])
+    assert validations == []
+    assert valid("{ relays(first: 1) { totalCount } }")
+
+
+def test_only_admitted_documents_are_kept_parsed() -> None:
+    admission = Admission(Caps.of(Settings()), max_tokens=2000)
+    for text in (TYPENAMES, "{ __typename }"):
+        document = admission.parsed(text)
+        assert admission.parsed(text) is document  # pending: the schema takes it from here
+        admission.judged(schema._schema, text, document, specified_rules)
+    assert list(admission.documents.entries) == ["{ __typename }"]
+    assert not admission.pending.entries
+
+
+def test_a_kept_verdict_holds_no_ast_nodes_but_keeps_its_locations() -> None:
+    admission = Admission(Caps.of(Settings()), max_tokens=2000)
+    text = "{\n  nope\n}"
+    (error,) = admission.judged(schema._schema, text, admission.parsed(text), specified_rules)
+    assert error.nodes is None
+    assert error.formatted["locations"] == [{"line": 2, "column": 3}]
+    assert error.extensions == {"code": "GRAPHQL_VALIDATION_FAILED"}
+
+
+@pytest.mark.parametrize(
+    ("text", "extensions"),
+    [
+        ("{ posts {", {"code": "GRAPHQL_PARSE_FAILED"}),
+        (TYPENAMES * 2, {"code": "QUERY_TOO_COMPLEX", "measure": "tokens", "limit": 2000}),
+    ],
+    ids=["syntax", "tokens"],
+)
+def test_a_text_that_does_not_parse_is_refused_with_a_code(
+    text: str, extensions: dict[str, Any]
+) -> None:
+    admission = Admission(Caps.of(Settings()), max_tokens=2000)
+    with pytest.raises(GraphQLError) as refused:
+        admission.parsed(text)
+    assert refused.value.extensions == extensions
+
+
+# Before the caps, each of these took 0.7-1 s of the server's event loop to validate, and
+# two clients sending them pushed a plain query from 1 ms to 0.75-2.4 s.
+FLOOD_S = 2.0
+PLAIN = "{ relays { totalCount } }"
+SLOWEST_PLAIN_S = 0.25
+
+
+@pytest.fixture(scope="module")
+def server(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("complexity") / "serve.log"
+    env = {**os.environ, "DATABASE_URL": database, "LOG_LEVEL": "WARNING"}
+    with serving(env, log) as base:
+        yield f"{base}/graphql"
+
+
+async def test_a_flood_does_not_stall_other_clients(server: str) -> None:
+    async with httpx.AsyncClient(timeout=30) as http:
+        # The server's first answer to a document plans it (and opens a connection): ~0.4 s
+        # that has nothing to do with the flood.
+        await http.post(server, json={"query": PLAIN})
+    deadline = time.monotonic() + FLOOD_S
+    codes: Counter[str] = Counter()
+
+    async def flood(client: int) -> None:
+        async with httpx.AsyncClient(timeout=30) as http:
+            sent = 0
+            while time.monotonic() < deadline:
+                sent += 1
+                # A new alias each time: no parse, verdict or response cache can answer it.
+                document = f"{{ c{client}n{sent}: __typename {SAME_NAME[2:]}"
+                response = await http.post(server, json={"query": document})
+                codes.update(error["extensions"]["code"] for error in response.json()["errors"])
+
+    async def plain() -> list[float]:
+        took = []
+        async with httpx.AsyncClient(timeout=30) as http:
+            while time.monotonic() < deadline:
+                started = time.perf_counter()
+                response = await http.post(server, json={"query": PLAIN})
+                took.append(time.perf_counter() - started)
+                assert response.json()["data"]["relays"]["totalCount"] >= 1
+                await asyncio.sleep(0.01)
+        return took
+
+    # This process's full garbage collections (it holds the whole test suite) took up to
+    # 0.18 s: they would be timed as the server's, so they wait until the flood is over.
+    gc.disable()
+    try:
+        *_, took = await asyncio.gather(flood(1), flood(2), plain())
+    finally:
+        gc.enable()
+    assert set(codes) == {"QUERY_TOO_COMPLEX"}
+    assert codes["QUERY_TOO_COMPLEX"] >= 20, "the flood hardly ran"
+    assert len(took) >= 20
+    assert max(took) < SLOWEST_PLAIN_S, sorted(took)[-5:]
