@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import schemathesis
 from conftest import fresh_database
-from fixtures.processes import serving
+from fixtures.processes import serving, token_for
 from hypothesis import HealthCheck, settings
 from schemathesis import Case
 
@@ -50,14 +48,7 @@ def fuzz_server(fuzz_database: str, tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.fixture(scope="module")
 def fuzz_editor(fuzz_server: str, fuzz_database: str) -> str:
     """An editor token on the server's database."""
-    made = subprocess.run(
-        [sys.executable, "-m", "graph", "token", "create", "--name", "fuzz", "--role", "editor"],
-        env={**os.environ, "DATABASE_URL": fuzz_database},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return made.stdout.strip()
+    return token_for(fuzz_database, "fuzz")
 
 
 @pytest.mark.parametrize("caller", ["anonymous", "editor"])

@@ -196,7 +196,8 @@ async def test_two_servers_sharing_redis_refuse_a_client_together(
 
 @contextmanager
 def server_with_budgets(database_url: str, log: Path, **settings: str) -> Iterator[str]:
-    """`graph serve` with a budget of 1000 per hour in its own memory, answers uncached."""
+    """`graph serve` with a budget (1000 per hour unless `settings` say) in its own memory,
+    answers uncached."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -282,15 +283,8 @@ async def test_a_peer_outside_the_allow_list_is_not_believed(database: str, tmp_
 
 @pytest.fixture
 def budgeted_server(database_url: str, tmp_path: Path) -> Iterator[str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "LOG_LEVEL": "WARNING",
-        "LOAD_DEMO_ON_EMPTY": "false",
-        "RATE_LIMIT_COST": str(BUDGET),
-        "RATE_LIMIT_WINDOW_S": "3600",
-    }
-    with serving(env, tmp_path / "serve.log") as base:
+    log = tmp_path / "serve.log"
+    with server_with_budgets(database_url, log, RATE_LIMIT_COST=str(BUDGET)) as base:
         yield base
 
 
@@ -381,15 +375,8 @@ def budget_pair(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[l
 
 @pytest.fixture
 def race_server(database_url: str, tmp_path: Path) -> Iterator[str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "LOG_LEVEL": "WARNING",
-        "LOAD_DEMO_ON_EMPTY": "false",
-        "RATE_LIMIT_COST": str(RACE_BUDGET),
-        "RATE_LIMIT_WINDOW_S": "3600",
-    }
-    with serving(env, tmp_path / "serve.log") as base:
+    log = tmp_path / "serve.log"
+    with server_with_budgets(database_url, log, RATE_LIMIT_COST=str(RACE_BUDGET)) as base:
         yield base
 
 

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest import fresh_database
-from fixtures.processes import served
+from fixtures.processes import served, token_for
 from graphql import (
     GraphQLInterfaceType,
     GraphQLObjectType,
@@ -156,14 +154,8 @@ def server(worst_database: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         "RESPONSE_CACHE": "false",  # every answer computed: what prices bound
     }
     with served(env, log) as (base, process):
-        made = subprocess.run(
-            [sys.executable, "-m", "graph", "token", "create", "--name", "w", "--role", "editor"],
-            env={**os.environ, "DATABASE_URL": worst_database},
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        yield Server(base, process.pid, {"Authorization": f"Bearer {made.stdout.strip()}"})
+        token = token_for(worst_database, "worst")
+        yield Server(base, process.pid, {"Authorization": f"Bearer {token}"})
 
 
 IMPORT = """mutation ($input: ImportRelayInput!) { importRelay(input: $input) {
