@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
+from fixtures.pricing import cost_extension
 from fixtures.processes import serving
 
 SERVER_APPLICATION_NAME = "graph-serve-under-test"
@@ -39,7 +40,7 @@ def server(database: str, database_url: str, server_log: Path) -> Iterator[str]:
 QUERY = '{ post(slug: "politi-med-bloed-hat") { title leg } }'
 EXPECTED: dict[str, Any] = {
     "data": {"post": {"title": "Politi med blød hat", "leg": 2}},
-    "extensions": {"cost": {"requested": 1, "limit": 50_000}},  # one post, at most
+    "extensions": cost_extension(QUERY),
 }
 
 

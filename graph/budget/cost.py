@@ -147,9 +147,10 @@ class Bounds:
             raise UnboundedList(f"{parent.name}.{name}") from None
 
     def page(self, arguments: Mapping[str, Any]) -> int:
-        """A page's size: `first` within 0..max_page (outside it the field is an error)."""
+        """A page's size: `first`, or none outside 0..max_page (the field is then an error,
+        which holds nothing and is priced with the other errors)."""
         first = arguments.get("first")
-        return max(0, min(first, self.max_page)) if isinstance(first, int) else 0
+        return first if isinstance(first, int) and 0 <= first <= self.max_page else 0
 
     def leaf(
         self,

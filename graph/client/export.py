@@ -35,9 +35,13 @@ from graph.editing.imports import (
 )
 from graph.editing.posts import BylineSpec
 
-# Each post can name 20 bylines, each with its author's 50 affiliations: about 2,100 objects a
-# post at worst, so pages of 10 stay well under the server's default MAX_QUERY_COST (50,000).
-PAGE_SIZE = 10
+# A post's page holds its body and its bylines by slug: at worst ~250 KB priced, so pages of 20
+# stay well under the server's default MAX_QUERY_COST (50,000). Authors and organisations are
+# read once each afterwards, by alias (each author's 50 affiliations under each of 20 bylines
+# of every post would price a page of one post at ~15,000).
+PAGE_SIZE = 20
+# Authors or organisations looked up in one request: within the server's MAX_ALIASES (30).
+PEOPLE_PER_REQUEST = 20
 EXPORTED = "[DRAFT, SCHEDULED, PUBLISHED]"
 QUERY = f"""
 query ExportRelay($slug: String!, $after: String) {{
@@ -50,17 +54,14 @@ query ExportRelay($slug: String!, $after: String) {{
       edges {{ node {{
         slug previousSlugs title teaser teaserDerived body status publishedAt publishAt
         category {{ slug previousSlugs name }}
-        bylines {{
-          role
-          organization {{ ...Org }}
-          author {{ slug previousSlugs name bio affiliations {{ role organization {{ ...Org }} }} }}
-        }}
+        bylines {{ role organization {{ slug }} author {{ slug }} }}
       }} }}
     }}
   }}
 }}
-fragment Org on Organization {{ slug previousSlugs name shortName kind }}
 """
+AUTHOR = "slug previousSlugs name bio affiliations { role organization { slug } }"
+ORGANIZATION = "slug previousSlugs name shortName kind"
 
 
 class ExportError(Exception):
@@ -68,7 +69,8 @@ class ExportError(Exception):
 
 
 def fetch_relay(client: GraphQLClient, slug: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The relay's fields and its exported posts, newest first, paging until done."""
+    """The relay's fields and its exported posts, newest first, paging until done; each
+    byline's author and organisation whole (affiliations too)."""
     relay: dict[str, Any] | None = None
     posts: list[dict[str, Any]] = []
     for page in _pages(client, slug):
@@ -76,6 +78,7 @@ def fetch_relay(client: GraphQLClient, slug: str) -> tuple[dict[str, Any], list[
         posts += [edge["node"] for edge in page["posts"]["edges"]]
         print(f"read {len(posts)} of {page['posts']['totalCount']} posts", file=sys.stderr)
     assert relay is not None
+    _fill_people(client, posts)
     return relay, posts
 
 
@@ -90,6 +93,41 @@ def _pages(client: GraphQLClient, slug: str) -> Iterator[dict[str, Any]]:
         if not page_info["hasNextPage"]:
             return
         after = page_info["endCursor"]
+
+
+def _fill_people(client: GraphQLClient, posts: list[dict[str, Any]]) -> None:
+    """Replace each byline's author and organisation (slugs) with the whole object."""
+    bylines = [byline for post in posts for byline in post["bylines"]]
+    authors = _by_slug(client, "author", AUTHOR, {b["author"]["slug"] for b in bylines})
+    named = {b["organization"]["slug"] for b in bylines if b["organization"]}
+    named |= {a["organization"]["slug"] for p in authors.values() for a in p["affiliations"]}
+    organizations = _by_slug(client, "organization", ORGANIZATION, named)
+    for author in authors.values():
+        for affiliation in author["affiliations"]:
+            affiliation["organization"] = organizations[affiliation["organization"]["slug"]]
+    for byline in bylines:
+        byline["author"] = authors[byline["author"]["slug"]]
+        if byline["organization"]:
+            byline["organization"] = organizations[byline["organization"]["slug"]]
+
+
+def _by_slug(
+    client: GraphQLClient, field: str, selection: str, slugs: set[str]
+) -> dict[str, dict[str, Any]]:
+    """Objects by their slugs, PEOPLE_PER_REQUEST aliased lookups a request."""
+    ordered = sorted(slugs)
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ordered), PEOPLE_PER_REQUEST):
+        batch = ordered[start : start + PEOPLE_PER_REQUEST]
+        variables = ", ".join(f"$s{n}: String!" for n in range(len(batch)))
+        lookups = " ".join(
+            f"o{n}: {field}(slug: $s{n}) {{ {selection} }}" for n in range(len(batch))
+        )
+        data = client.data(
+            f"query ({variables}) {{ {lookups} }}", {f"s{n}": s for n, s in enumerate(batch)}
+        )
+        found.update({slug: data[f"o{n}"] for n, slug in enumerate(batch)})
+    return found
 
 
 def export_spec(relay: dict[str, Any], posts: list[dict[str, Any]]) -> ImportSpec:

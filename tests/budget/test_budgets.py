@@ -16,8 +16,8 @@ import pytest
 import redis.asyncio as redis
 import websockets
 from conftest import StatementCounter
+from fixtures.pricing import price
 from fixtures.processes import free_port, serving
-from test_cost import price
 
 from graph.app import create_app
 from graph.budget.spend import units_of

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import GraphQL, StatementCounter
-from graphql import get_operation_ast, parse
-from graphql.execution.values import get_variable_values
-
-from graph.api.bounds import list_bounds
-from graph.api.schema import schema
-from graph.budget.cost import Price, operation_price
-from graph.settings import Settings
+from fixtures.pricing import price
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "schema" / "operations"
 
@@ -52,15 +45,6 @@ LIMIT = 50_000
 
 def operation(name: str) -> str:
     return (OPERATIONS / f"{name}.graphql").read_text(encoding="utf-8")
-
-
-def price(document: str, **variables: Any) -> Price:
-    """What the pricer makes of a document, as the server prices it."""
-    parsed = parse(document)
-    found = get_operation_ast(parsed)
-    assert found is not None
-    coerced = get_variable_values(schema._schema, found.variable_definitions or (), variables)
-    return operation_price(schema._schema, parsed, found, coerced, list_bounds(Settings()))
 
 
 def test_every_named_operation_is_counted_by_hand() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from client.servers import Server, write_post
+from graph.client.export import PAGE_SIZE
 from graph.client.folder import write_folder
 from graph.client.postfile import COPENHAGEN
 from graph.editing.imports import ImportSpec, PostSpec, RelaySpec
@@ -261,6 +262,6 @@ def test_a_relay_of_more_than_a_page_exports_whole(empty_server: Server, tmp_pat
     result = empty_server.run("export-relay", "mange", tmp_path / "exported")
 
     assert result.returncode == 0, result.stderr
-    progress = [f"read {n} of 105 posts" for n in (*range(10, 101, 10), 105)]
+    progress = [f"read {n} of 105 posts" for n in (*range(PAGE_SIZE, 101, PAGE_SIZE), 105)]
     assert result.stderr.splitlines() == progress
     assert tree(tmp_path / "exported") == tree(written)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from fixtures.pricing import cost_extension
+
 from client.servers import Server
 
 CREATE = """mutation Create($title: String!) {
@@ -23,14 +25,15 @@ def document(folder: Path, text: str) -> Path:
 
 
 def test_a_query_prints_the_response(demo_server: Server, tmp_path: Path) -> None:
-    path = document(tmp_path, "query Q($slug: String!) { post(slug: $slug) { title leg } }")
+    text = "query Q($slug: String!) { post(slug: $slug) { title leg } }"
+    path = document(tmp_path, text)
 
     result = demo_server.run("graphql", path, "--var", "slug=politi-med-bloed-hat")
 
     assert (result.returncode, result.stderr) == (0, "")
     assert json.loads(result.stdout) == {
         "data": {"post": {"title": "Politi med blød hat", "leg": 2}},
-        "extensions": {"cost": {"requested": 1, "limit": 50_000}},
+        "extensions": cost_extension(text, slug="politi-med-bloed-hat"),
     }
 
 
