@@ -19,7 +19,7 @@ from graph.api.mutations.errors import (
     MAX_PATH_ENTRIES,
     MAX_PATH_ENTRY_CHARS,
 )
-from graph.budget.cost import Bounds, ErrorBound, ItemSizes
+from graph.budget.sizes import Bounds, ErrorBound, ItemSizes
 from graph.content import max_html_bytes, max_text_bytes
 from graph.danish import SLUG_MAX_LENGTH, SORT_KEY_MAX_LENGTH
 from graph.editing import people, posts, previews, relays

@@ -25,7 +25,8 @@ from strawberry.extensions import SchemaExtension
 from graph.api.context import Context
 from graph.api.variables import operation_and_variables
 from graph.budget.answers import TOO_LARGE
-from graph.budget.cost import Bounds, Price, operation_price, priced_variables
+from graph.budget.cost import Price, operation_price, priced_variables
+from graph.budget.sizes import Bounds
 from graph.budget.spend import (
     RATE_LIMITED,
     Budget,

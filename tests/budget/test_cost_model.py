@@ -13,7 +13,8 @@ from graphql.execution.values import get_variable_values
 
 from graph.api.bounds import list_bounds
 from graph.api.schema import schema
-from graph.budget.cost import Pricing, Size, UnboundedList, UnsizedLeaf, priced_variables
+from graph.budget.cost import Pricing, Size, priced_variables
+from graph.budget.sizes import UnboundedList, UnsizedLeaf
 from graph.settings import Settings
 
 
