@@ -129,6 +129,7 @@ def leaf_sizes(settings: Settings) -> dict[tuple[str, str], int]:
     html = 2 + max_html_bytes(settings.max_body_chars)
     token_name = any_text(MAX_TOKEN_NAME)
     cursor = cursor_bytes()
+    largest_tracked = max(tracked_values(settings).values())
     return {
         **{(kind, "slug"): slug for kind in KINDS},
         **{(kind, "previousSlugs"): slug for kind in KINDS},
@@ -156,8 +157,8 @@ def leaf_sizes(settings: Settings) -> dict[tuple[str, str], int]:
         ("Baton", "passedBy"): token_name,
         ("FieldChange", "field"): _longest(TRACKED),
         # The largest tracked field's value; each item of `changes` is sized exactly below.
-        ("FieldChange", "old"): max(tracked_values(settings).values()),
-        ("FieldChange", "new"): max(tracked_values(settings).values()),
+        ("FieldChange", "old"): largest_tracked,
+        ("FieldChange", "new"): largest_tracked,
         ("SearchHighlights", "title"): highlighted(posts.MAX_TITLE),
         ("SearchHighlights", "teaser"): highlighted(posts.MAX_TEASER),
         ("SearchHighlights", "body"): highlighted(MAX_FRAGMENT_CHARS),

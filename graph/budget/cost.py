@@ -203,12 +203,7 @@ class Pricing:
 
     def items_of(self, key: int, target: Any, details: Details, items: Sequence[ItemSizes]) -> Size:
         """A list whose items have leaf sizes of their own (each at most once)."""
-        total = Size(0, 1, key + 1 + (not items), key)  # `"key":[`, or `"key":[]`
-        for index, sizes in enumerate(items):
-            one = self.selection(target, details, sizes)
-            path = key + 1 + _digits(index) + one.path
-            total += Size(1 + one.objects, one.values, one.bytes + 1, path)
-        return total
+        return _each_of(key, [self.selection(target, details, sizes) for sizes in items])
 
     def introspected(
         self, parent: GraphQLObjectType, key: int, details: Details, value: Any
@@ -237,13 +232,16 @@ class Pricing:
         if not is_list(definition.type):
             one = self.selection(target, details, resolved)
             return Size(1 + one.objects, 1 + one.values, key + one.bytes, key + one.path)
-        children = list(resolved)
-        total = Size(0, 1, key + 1 + (not children), key)  # `"key":[`, or `"key":[]`
-        for index, child in enumerate(children):
-            one = self.selection(target, details, child)
-            path = key + 1 + _digits(index) + one.path
-            total += Size(1 + one.objects, one.values, one.bytes + 1, path)
-        return total
+        return _each_of(key, [self.selection(target, details, child) for child in resolved])
+
+
+def _each_of(key: int, items: Sequence[Size]) -> Size:
+    """A list of these objects, each sized on its own, behind its key."""
+    total = Size(0, 1, key + 1 + (not items), key)  # `"key":[`, or `"key":[]`
+    for index, one in enumerate(items):
+        path = key + 1 + _digits(index) + one.path
+        total += Size(1 + one.objects, one.values, one.bytes + 1, path)
+    return total
 
 
 def _holding(key: int, one: Size, count: int, listed: bool, nullable: bool) -> Size:

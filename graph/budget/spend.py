@@ -155,11 +155,16 @@ class Budget:
     def window(self, now: float) -> int:
         return int(now // self.window_s)
 
+    @property
+    def ttl_s(self) -> int:
+        """How long a window's spending is kept: until the next window has ended too."""
+        return self.window_s * 2
+
     async def open(self, client: str) -> Spend:
         """The client's budget as a request starts, with the least any request is charged
         (1) reserved; `refused` when not even that is left."""
         window = self.window(time.time())
-        added, spent = await self.buckets.reserve(client, window, 1, self.limit, self.window_s * 2)
+        added, spent = await self.buckets.reserve(client, window, 1, self.limit, self.ttl_s)
         return Spend(self, client, window, spent, reserved=int(added), refused=not added)
 
 
@@ -203,7 +208,7 @@ class Spend:
             return True
         try:
             added, self.spent = await self.budget.buckets.reserve(
-                self.client, self.window, more, self.limit, self._ttl_s
+                self.client, self.window, more, self.limit, self.budget.ttl_s
             )
         except Exception:
             self._lost_buckets("serving unmetered")
@@ -219,7 +224,7 @@ class Spend:
             return
         try:
             self.spent = await self.budget.buckets.adjust(
-                self.client, self.window, difference, self._ttl_s
+                self.client, self.window, difference, self.budget.ttl_s
             )
         except Exception:
             self._lost_buckets("not settled")
@@ -231,10 +236,6 @@ class Spend:
         counters.unavailable += 1
         self.unmetered = True
         log.warning("budgets unavailable; %s", outcome, exc_info=True)
-
-    @property
-    def _ttl_s(self) -> int:
-        return self.window_s * 2
 
 
 def units_of(size: int) -> int:

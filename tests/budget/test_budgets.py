@@ -158,19 +158,27 @@ def test_budgets_default_on_with_postgresql_and_off_with_sqlite() -> None:
 
 @pytest.fixture
 def two_servers(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[list[str]]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "LOG_LEVEL": "WARNING",
-        "LOAD_DEMO_ON_EMPTY": "false",
+    with servers_sharing(database_url, redis_url, tmp_path, 2 * MANY_COST + 50) as servers:
+        yield servers
+
+
+@contextmanager
+def servers_sharing(
+    database_url: str, redis_url: str, folder: Path, budget: int
+) -> Iterator[list[str]]:
+    """Two servers whose budgets live in one Redis, trusting X-Forwarded-For from loopback."""
+    settings = {
         "REDIS_URL": redis_url,
-        "RATE_LIMIT_COST": str(2 * MANY_COST + 50),
-        "RATE_LIMIT_WINDOW_S": "3600",
+        "RATE_LIMIT_COST": str(budget),
         "TRUST_FORWARDED_FOR": "true",
-        "RESPONSE_CACHE": "false",
     }
     with ExitStack() as stack:
-        yield [stack.enter_context(serving(env, tmp_path / f"serve-{n}.log")) for n in (1, 2)]
+        yield [
+            stack.enter_context(
+                server_with_budgets(database_url, folder / f"serve-{n}.log", **settings)
+            )
+            for n in (1, 2)
+        ]
 
 
 async def test_two_servers_sharing_redis_refuse_a_client_together(
@@ -358,19 +366,8 @@ async def test_concurrent_requests_to_two_servers_never_spend_past_the_budget(
 @pytest.fixture
 def budget_pair(database_url: str, redis_url: str, tmp_path: Path) -> Iterator[list[str]]:
     """Two servers sharing one Redis, a 3,000 budget and no response cache."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "LOG_LEVEL": "WARNING",
-        "LOAD_DEMO_ON_EMPTY": "false",
-        "REDIS_URL": redis_url,
-        "RATE_LIMIT_COST": str(RACE_BUDGET),
-        "RATE_LIMIT_WINDOW_S": "3600",
-        "TRUST_FORWARDED_FOR": "true",
-        "RESPONSE_CACHE": "false",
-    }
-    with ExitStack() as stack:
-        yield [stack.enter_context(serving(env, tmp_path / f"serve-{n}.log")) for n in (1, 2)]
+    with servers_sharing(database_url, redis_url, tmp_path, RACE_BUDGET) as servers:
+        yield servers
 
 
 @pytest.fixture
