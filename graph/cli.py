@@ -168,14 +168,34 @@ def _add_token_commands(commands: Any) -> None:
     revoke.set_defaults(handler=_run(_token_revoke))
 
 
-def _add_bench_command(commands: Any) -> None:
-    from graph.bench.command import add_arguments, run
+BENCH_HELP = "benchmark the frontend's operations on synthetic data (PostgreSQL, wrk)"
+BENCH_NEEDS_CHECKOUT = (
+    "graph bench: the benchmark is not part of the installed package; run it from a checkout "
+    "of the repository (scripts/bench there installs what it needs)"
+)
 
-    bench = commands.add_parser(
-        "bench", help="benchmark the frontend's operations on synthetic data (PostgreSQL, wrk)"
-    )
-    add_arguments(bench)
-    bench.set_defaults(handler=run)
+
+def _add_bench_command(commands: Any) -> None:
+    # The bench lives in the checkout's benchmarks/ package, not in the wheel, and reads its
+    # own options: every word after `bench` goes to it as given (a prefix no option uses keeps
+    # argparse from reading `--size` as an option of this stub).
+    bench = commands.add_parser("bench", help=BENCH_HELP, add_help=False, prefix_chars="+")
+    bench.add_argument("options", nargs="*")
+    bench.set_defaults(handler=_bench)
+
+
+def _bench(args: argparse.Namespace) -> None:
+    # Imported here, not at the top: an installed wheel has no benchmarks package, and no other
+    # command should pay for importing the bench.
+    try:
+        from benchmarks import command
+    except ModuleNotFoundError as missing:
+        if missing.name != "benchmarks":
+            raise
+        sys.exit(BENCH_NEEDS_CHECKOUT)
+    parser = argparse.ArgumentParser(prog="graph bench", description=BENCH_HELP)
+    command.add_arguments(parser)
+    command.run(parser.parse_args(args.options))
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -6,7 +6,7 @@ import argparse
 
 import pytest
 
-from graph.bench.command import add_arguments, chosen_runs
+from benchmarks.command import add_arguments, chosen_runs
 
 
 def parse(*arguments: str) -> argparse.Namespace:

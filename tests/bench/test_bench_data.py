@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from graph.bench import operations, words
-from graph.bench.generate import COLUMNS, COPENHAGEN, TABLES, Dataset
-from graph.bench.sizes import SIZES
+from benchmarks import operations, words
+from benchmarks.generate import COLUMNS, COPENHAGEN, TABLES, Dataset
+from benchmarks.sizes import SIZES
 from graph.content import render_markdown
 from graph.danish import sort_key, stems
 from graph.search import syntax

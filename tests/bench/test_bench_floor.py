@@ -19,9 +19,9 @@ import orjson
 import psycopg
 import pytest
 
-from graph.bench import database, operations, servers
-from graph.bench.runner import DB_FLOOR_APP, first_difference, floor_part
-from graph.bench.sizes import SIZES
+from benchmarks import database, operations, servers
+from benchmarks.runner import DB_FLOOR_APP, first_difference, floor_part
+from benchmarks.sizes import SIZES
 from graph.clock import COPENHAGEN
 from graph.jobs.engine import libpq_url
 
@@ -207,7 +207,7 @@ def test_the_db_floor_counts_and_facets_up_to_the_limit_as_the_api_does(
 
 PROBE = """
 import asyncio, sys, orjson
-from graph.bench import database, operations, probe
+from benchmarks import database, operations, probe
 url = sys.argv[1]
 _, probes = asyncio.run(probe.probe(url, operations.pick(url, database.read_meta(url))))
 counts = {label: [one.statements, one.standard_statements] for label, one in probes.items()}

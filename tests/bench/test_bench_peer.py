@@ -21,10 +21,10 @@ import orjson
 import psycopg
 import pytest
 
-from graph.bench import database, operations, servers
-from graph.bench.peer import answers, install
-from graph.bench.peer import server as peer_server
-from graph.bench.peer.documents import PEER_DOCUMENTS, peer_version
+from benchmarks import database, operations, servers
+from benchmarks.peer import answers, install
+from benchmarks.peer import server as peer_server
+from benchmarks.peer.documents import PEER_DOCUMENTS, peer_version
 from graph.jobs.engine import libpq_url
 
 pytestmark = pytest.mark.skipif(

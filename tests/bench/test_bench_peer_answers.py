@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from graph.bench.peer.answers import PeerDiffers, check
-from graph.bench.peer.documents import PEER_DOCUMENTS
+from benchmarks.peer.answers import PeerDiffers, check
+from benchmarks.peer.documents import PEER_DOCUMENTS
 
 
 def byline(slug: str) -> dict[str, Any]:

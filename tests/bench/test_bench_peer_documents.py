@@ -7,8 +7,8 @@ import orjson
 import pytest
 from graphql import FieldNode, OperationDefinitionNode, SelectionSetNode, parse
 
-from graph.bench import operations
-from graph.bench.peer.documents import (
+from benchmarks import operations
+from benchmarks.peer.documents import (
     FOLDER,
     PEER_DOCUMENTS,
     PeerDocument,

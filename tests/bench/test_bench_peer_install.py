@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.bench.peer import install
+from benchmarks.peer import install
 
 UNREACHABLE = "http://127.0.0.1:1/"
 TIMEOUT_S = 60.0

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from graph.bench import publish, wrk
-from graph.bench.database import Meta
-from graph.bench.machine import Machine
-from graph.bench.operations import PEERS_POST_PAGE, PEERS_RELAY_PAGE
-from graph.bench.peer import report as peer_report
-from graph.bench.report import TIMES, Measurement, OperationResult, text_table
-from graph.bench.runner import Plan
-from graph.bench.sizes import SIZES
+from benchmarks import publish, wrk
+from benchmarks.database import Meta
+from benchmarks.machine import Machine
+from benchmarks.operations import PEERS_POST_PAGE, PEERS_RELAY_PAGE
+from benchmarks.peer import report as peer_report
+from benchmarks.report import TIMES, Measurement, OperationResult, text_table
+from benchmarks.runner import Plan
+from benchmarks.sizes import SIZES
 
 # label, operation name, cold req/s, peer req/s
 AT_THRESHOLD = [

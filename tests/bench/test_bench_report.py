@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from graph.bench import publish, wrk
-from graph.bench.database import Meta
-from graph.bench.machine import Machine
-from graph.bench.probe import ExecutorsDiffer, check_same
-from graph.bench.report import (
+from benchmarks import publish, wrk
+from benchmarks.database import Meta
+from benchmarks.machine import Machine
+from benchmarks.probe import ExecutorsDiffer, check_same
+from benchmarks.report import (
     TARGETS,
     TIMES,
     Measurement,
@@ -28,8 +28,8 @@ from graph.bench.report import (
     text_targets,
     verdicts,
 )
-from graph.bench.runner import Plan, first_difference
-from graph.bench.sizes import SIZES
+from benchmarks.runner import Plan, first_difference
+from benchmarks.sizes import SIZES
 
 
 def result() -> OperationResult:

@@ -3,8 +3,8 @@ and L, with the growth from M to L read from the M run's results."""
 
 from __future__ import annotations
 
-from graph.bench import search_targets
-from graph.bench.report import TIMES, Measurement, OperationResult, as_json, text_table
+from benchmarks import search_targets
+from benchmarks.report import TIMES, Measurement, OperationResult, as_json, text_table
 
 
 def searches(common_p50: float | None, common_rps: float) -> list[OperationResult]:

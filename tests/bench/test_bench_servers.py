@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from graph.bench import servers
+from benchmarks import servers
 
 # `burn.py CPU DONE [CHILD_CPU CHILD_DONE]`: burns CPU seconds of CPU time, then writes DONE
 # and sleeps until killed. Given a child's figures it first starts itself as that child, and

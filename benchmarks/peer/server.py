@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 import orjson
 
-from graph.bench import servers
-from graph.bench.peer import install
+from benchmarks import servers
+from benchmarks.peer import install
 
 READY = orjson.dumps({"query": "{ __typename }"})
 JSON = {"content-type": "application/json"}

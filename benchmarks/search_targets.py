@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from graph.bench.report import (
+from benchmarks.report import (
     NOTHING,
     OperationResult,
     aligned,

@@ -6,8 +6,8 @@ floor measured in the same run, on the same data and machine, drift far less. Th
 on either executor, is read against the DB floor (the least a handler must do to answer from
 the database), the warm API against the HTTP floor (the least any Python server here does for
 the same bytes). Planned cold divided by standard cold is what the planner gains. The peer
-(PostGraphile, see `graph.bench.peer`) is read against the DB floor too; our cold figures
-against the peer's are in `graph.bench.peer.report`.
+(PostGraphile, see `benchmarks.peer`) is read against the DB floor too; our cold figures
+against the peer's are in `benchmarks.peer.report`.
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 import orjson
 
-from graph.bench.operations import Operation, Response, with_cursors
-from graph.bench.peer.documents import PEER_DOCUMENTS, PeerDocument
+from benchmarks.operations import Operation, Response, with_cursors
+from benchmarks.peer.documents import PEER_DOCUMENTS, PeerDocument
 
 # Each server's own encoding of the same thing.
 OPAQUE = frozenset({"id", "cursor", "endCursor"})

@@ -11,7 +11,7 @@ out is GraphQL: parsing, validation, resolvers, and the round trips between stat
 
 from __future__ import annotations
 
-from graph.bench.db_floor_sql import Fields, obj
+from benchmarks.db_floor_sql import Fields, obj
 from graph.read import search
 from graph.read.access import ANONYMOUS
 from graph.read.posts import NO_FILTER

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import httpx
 import orjson
 
-from graph.bench.operations import Operation, Response, with_cursors
+from benchmarks.operations import Operation, Response, with_cursors
 from graph.settings import Settings
 
 CACHE_VARIABLE = "RESPONSE_CACHE"

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from graph.bench.operations import PEER_SHAPED
-from graph.bench.peer.documents import PEER_DOCUMENTS, peer_label
-from graph.bench.report import (
+from benchmarks.operations import PEER_SHAPED
+from benchmarks.peer.documents import PEER_DOCUMENTS, peer_label
+from benchmarks.report import (
     RUN_NAMES,
     OperationResult,
     Target,
@@ -85,7 +85,7 @@ def _footer(results: list[OperationResult]) -> str:
     return (
         f"The peer cannot express {', '.join(missing)} (search, and an organisation's authors "
         "by name with its posts listed once); what each version leaves out is in "
-        "graph/bench/peer/*.graphql."
+        "benchmarks/peer/*.graphql."
     )
 
 

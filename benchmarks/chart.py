@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.bench.report import RUN_NAMES, RUNS, OperationResult
+from benchmarks.report import RUN_NAMES, RUNS, OperationResult
 
 COLOURS = {
     "cold": "#c0392b",

@@ -18,13 +18,13 @@ import orjson
 import psycopg
 from graphql import REMOVE, FieldNode, Visitor, parse, print_ast, visit
 
-from graph.bench import words
-from graph.bench.database import Meta
+from benchmarks import words
+from benchmarks.database import Meta
 from graph.danish import DANISH_STOP_WORDS
 from graph.jobs.engine import libpq_url
 from graph.search import compile, syntax
 
-OPERATIONS_DIR = Path(__file__).resolve().parents[2] / "schema" / "operations"
+OPERATIONS_DIR = Path(__file__).resolve().parents[1] / "schema" / "operations"
 # The category listing is measured on its third page, reached through pages 1 and 2.
 CATEGORY_PAGE = 3
 CATEGORY_LABEL = f"CategoryPage p{CATEGORY_PAGE}"

@@ -7,7 +7,7 @@ the same server asked one request at a time (`single`: wrk with one connection, 
 a lone reader sees), cold again on the standard, field-by-field executor
 (PLANNED_EXECUTION=false), warm (RESPONSE_CACHE=true, planned, each operation primed
 first), and, when asked for, the peer: PostGraphile 5 on the same database, its answers
-checked against ours first (see `graph.bench.peer`).
+checked against ours first (see `benchmarks.peer`).
 
 Every run also reads the CPU time its server's processes used during the measured wrk run
 from /proc, per request completed.
@@ -27,19 +27,19 @@ import httpx
 import orjson
 import psycopg
 
-from graph.bench import probe as probing
-from graph.bench import servers, wrk
-from graph.bench.operations import Operation
-from graph.bench.peer import answers as peer_answers
-from graph.bench.peer import install as peer_install
-from graph.bench.peer import server as peer_server
-from graph.bench.peer.documents import peer_version
-from graph.bench.probe import CACHE_ENABLED
-from graph.bench.report import Measurement, OperationResult
+from benchmarks import probe as probing
+from benchmarks import servers, wrk
+from benchmarks.operations import Operation
+from benchmarks.peer import answers as peer_answers
+from benchmarks.peer import install as peer_install
+from benchmarks.peer import server as peer_server
+from benchmarks.peer.documents import peer_version
+from benchmarks.probe import CACHE_ENABLED
+from benchmarks.report import Measurement, OperationResult
 from graph.jobs.engine import libpq_url
 
-HTTP_FLOOR_APP = "graph.bench.http_floor:create_app"
-DB_FLOOR_APP = "graph.bench.db_floor:create_app"
+HTTP_FLOOR_APP = "benchmarks.http_floor:create_app"
+DB_FLOOR_APP = "benchmarks.db_floor:create_app"
 RUNS = ("db_floor", "http_floor", "cold", "single", "standard", "warm", "peer")
 # The peer needs npm (once) and minutes more: measured when asked for, and when publishing.
 DEFAULT_RUNS = tuple(run for run in RUNS if run != "peer")

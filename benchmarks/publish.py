@@ -6,20 +6,20 @@ from pathlib import Path
 
 import orjson
 
-from graph.bench import search_targets
-from graph.bench.database import Meta
-from graph.bench.machine import Machine
-from graph.bench.peer import install as peer_install
-from graph.bench.peer import report as peer_report
-from graph.bench.report import (
+from benchmarks import search_targets
+from benchmarks.database import Meta
+from benchmarks.machine import Machine
+from benchmarks.peer import install as peer_install
+from benchmarks.peer import report as peer_report
+from benchmarks.report import (
     OperationResult,
     markdown_gains,
     markdown_table,
     markdown_targets,
     verdicts,
 )
-from graph.bench.runner import Plan
-from graph.bench.sizes import Size
+from benchmarks.runner import Plan
+from benchmarks.sizes import Size
 
 
 def section(
@@ -78,7 +78,7 @@ def _peer_line(plan: Plan) -> list[str]:
         return []
     return [
         f"- Peer: {peer_install.describe(plan.peer_folder)}, preset amber, one Node process, "
-        "same database (graph/bench/peer/)"
+        "same database (benchmarks/peer/)"
     ]
 
 

@@ -3,7 +3,7 @@
 A bare Starlette handler per operation fetches what the operation shows with psycopg (an
 async pool the size of Tortoise's) and shapes the same JSON by hand. Before a run measures
 it, the runner checks that its answers equal the API's, so the floor is an honest one.
-Run as `uvicorn graph.bench.db_floor:create_app --factory` with DATABASE_URL set; it takes
+Run as `uvicorn benchmarks.db_floor:create_app --factory` with DATABASE_URL set; it takes
 the API's request bodies at `POST /graphql`.
 """
 
@@ -27,8 +27,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from graph.bench import db_floor_search
-from graph.bench import db_floor_sql as q
+from benchmarks import db_floor_search
+from benchmarks import db_floor_sql as q
 from graph.global_ids import to_global_id
 from graph.jobs.engine import libpq_url
 from graph.search import syntax

@@ -16,11 +16,11 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
+from benchmarks import words
+from benchmarks.generate import COLUMNS, TABLES, Dataset
+from benchmarks.progress import Progress
+from benchmarks.sizes import GENERATOR_VERSION, SEED, Size
 from graph import db
-from graph.bench import words
-from graph.bench.generate import COLUMNS, TABLES, Dataset
-from graph.bench.progress import Progress
-from graph.bench.sizes import GENERATOR_VERSION, SEED, Size
 from graph.jobs.engine import libpq_url
 
 CREATE_META = """

@@ -15,7 +15,7 @@ import psycopg
 
 from graph.jobs.engine import libpq_url
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)

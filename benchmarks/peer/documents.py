@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from graph.bench.operations import PEERS_POST_PAGE, PEERS_RELAY_PAGE, Operation
+from benchmarks.operations import PEERS_POST_PAGE, PEERS_RELAY_PAGE, Operation
 
 FOLDER = Path(__file__).resolve().parent
 DIFFERS = "# Differs:"

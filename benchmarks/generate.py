@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from graph.bench import words
-from graph.bench.sizes import SEED, Size
-from graph.bench.text import Writer
+from benchmarks import words
+from benchmarks.sizes import SEED, Size
+from benchmarks.text import Writer
 from graph.danish import slugify, sort_key
 
 Row = tuple[Any, ...]

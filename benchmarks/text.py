@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 from functools import cache
 
-from graph.bench import words
+from benchmarks import words
 from graph.danish import slugify
 
 LINK_BASE = "https://www.denoffentlige.dk/"

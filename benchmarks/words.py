@@ -11,17 +11,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cache
-from pathlib import Path
 
 from graph.danish import DANISH_STOP_WORDS
+from graph.demo.load import PAGE as DEMO_PAGE
 
 
 def _words(prose: str) -> list[str]:
     """The words of a block of prose: lists of hundreds of words read better that way."""
     return prose.split()
 
-
-DEMO_PAGE = Path(__file__).resolve().parents[1] / "demo" / "data" / "lederskabs-stafetten.txt"
 
 # Roughly in the order of their frequency in Danish prose.
 FUNCTION_WORDS = _words(

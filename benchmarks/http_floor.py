@@ -2,7 +2,7 @@
 
 It shows what uvicorn and Starlette cost for the same bytes on the same machine, so the API's
 warm (cached) figures can be read against the most any Python server here could do.
-Run as `uvicorn graph.bench.http_floor:create_app --factory` with BENCH_RESPONSES naming a
+Run as `uvicorn benchmarks.http_floor:create_app --factory` with BENCH_RESPONSES naming a
 JSON file that lists the response bodies; request `POST /floor/<index>`.
 """
 

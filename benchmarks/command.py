@@ -11,15 +11,15 @@ from typing import Any
 
 import orjson
 
-from graph.bench import database, operations, publish, report, runner, search_targets, wrk
-from graph.bench.chart import ChartUnavailable, check_available, write_chart
-from graph.bench.machine import ROOT, describe, invoked_command
-from graph.bench.peer import answers as peer_answers
-from graph.bench.peer import install as peer_install
-from graph.bench.peer import report as peer_report
-from graph.bench.probe import ExecutorsDiffer, OperationFailed
-from graph.bench.servers import ServerFailed
-from graph.bench.sizes import SIZES, Size
+from benchmarks import database, operations, publish, report, runner, search_targets, wrk
+from benchmarks.chart import ChartUnavailable, check_available, write_chart
+from benchmarks.machine import ROOT, describe, invoked_command
+from benchmarks.peer import answers as peer_answers
+from benchmarks.peer import install as peer_install
+from benchmarks.peer import report as peer_report
+from benchmarks.probe import ExecutorsDiffer, OperationFailed
+from benchmarks.servers import ServerFailed
+from benchmarks.sizes import SIZES, Size
 from graph.settings import get_settings
 
 DEFAULT_SERVER = "psycopg://postgres@127.0.0.1:5432/postgres"

@@ -1,1 +1,0 @@
-"""`graph bench`: synthetic data at three sizes, the frontend's operations under wrk, floors."""
