@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Annotated
 
 import strawberry
 
 from graph import models
 from graph.api.context import Info
+from graph.api.enums import BatonState
 from graph.api.mutations.errors import AnyError, mutate, pk_of
 from graph.api.types import Author, Post, Relay
 from graph.baton import service
 from graph.read import batons, sql
-
-
-@strawberry.enum(
-    description="Where a baton stands. HELD: the author is writing the relay's next post, and "
-    "mails go out. HANDED_ON: a post of theirs in the relay was published; no more mails. "
-    "REPLACED: a newer baton took over before a post came; no more mails."
-)
-class BatonState(StrEnum):
-    HELD = "held"
-    HANDED_ON = "handed_on"
-    REPLACED = "replaced"
 
 
 @strawberry.type(

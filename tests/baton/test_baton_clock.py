@@ -6,8 +6,7 @@ import datetime as dt
 
 from baton_desk import copenhagen
 
-from graph import clock, models
-from graph.api.baton import BatonState
+from graph import clock
 
 
 def test_the_clock_is_the_real_time_in_utc() -> None:
@@ -40,7 +39,3 @@ def test_today_is_the_copenhagen_date() -> None:
     # …and in summer time (UTC+2) from 22:00 UTC.
     with clock.frozen(dt.datetime(2030, 7, 1, 22, 0, tzinfo=dt.UTC)):
         assert clock.today() == dt.date(2030, 7, 2)
-
-
-def test_the_api_enum_carries_every_baton_state() -> None:
-    assert {state.value for state in BatonState} == {state.value for state in models.BatonState}

@@ -14,8 +14,6 @@ from webhook_desk import WEBHOOK, WITH_DELIVERIES, Hooks, fields_of, open_hooks,
 
 from graph import models
 from graph.api.ids import from_global_id
-from graph.api.webhooks import DeliveryStatus, WebhookEvent
-from graph.events import EventType
 from graph.settings import Settings
 
 RECEIVER = "http://127.0.0.1:9/hooks"  # never called here: nothing is published
@@ -307,10 +305,3 @@ async def test_deliveries_are_newest_first_and_filter_by_status(hooks: Hooks) ->
     assert [d["messageId"] for d in pending["webhook"]["deliveries"]] == [f"msg_newest_{pk}"]
     too_many = await hooks.admin(WITH_DELIVERIES, id=hook_id, first=1000, status=None)
     assert "`first` must be between 0 and" in too_many["errors"][0]["message"]
-
-
-def test_the_api_enums_carry_every_domain_value() -> None:
-    assert {event.value for event in WebhookEvent} == {event.value for event in EventType}
-    assert {status.value for status in DeliveryStatus} == {
-        status.value for status in models.DeliveryStatus
-    }

@@ -2,6 +2,5 @@
 
 from graph.api.webhooks.mutations import WebhookMutations
 from graph.api.webhooks.queries import WebhookQueries
-from graph.api.webhooks.types import DeliveryStatus, WebhookEvent
 
-__all__ = ["DeliveryStatus", "WebhookEvent", "WebhookMutations", "WebhookQueries"]
+__all__ = ["WebhookMutations", "WebhookQueries"]

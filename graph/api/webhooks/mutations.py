@@ -8,6 +8,7 @@ import strawberry
 
 from graph import models
 from graph.api.context import Info
+from graph.api.enums import WebhookEvent
 from graph.api.ids import to_global_id
 from graph.api.mutations.errors import (
     AnyError,
@@ -19,9 +20,8 @@ from graph.api.mutations.errors import (
     pk_of,
     to_graphql,
 )
-from graph.api.webhooks.types import Webhook, WebhookDelivery, WebhookEvent
+from graph.api.webhooks.types import Webhook, WebhookDelivery
 from graph.editing import errors as domain
-from graph.events import EventType
 from graph.webhooks import reads, service, targets
 
 UNSET: Any = strawberry.UNSET
@@ -93,10 +93,6 @@ class RedeliverWebhookDeliveryInput:
     id: strawberry.ID = strawberry.field(description="Global id of the delivery.")
 
 
-def _domain_events(events: list[WebhookEvent]) -> list[EventType]:
-    return [EventType(event.value) for event in events]
-
-
 async def _checked_url(info: Info, url: str) -> targets.Target | Forbidden | ValidationFailed:
     """The URL checked before the mutation's transaction opens (resolving is network I/O).
 
@@ -139,10 +135,9 @@ class WebhookMutations:
         target = await _checked_url(info, input.url)
         if not isinstance(target, targets.Target):
             return target
-        events = _domain_events(input.events)
         return await mutate(
             info,
-            lambda _actor: service.create_webhook(target, events, input.description),
+            lambda _actor: service.create_webhook(target, input.events, input.description),
             present_webhook,
             role=ADMIN,
         )
@@ -166,8 +161,6 @@ class WebhookMutations:
             if not isinstance(target, targets.Target):
                 return target
             changes["url"] = target
-        if changes.get("events") is not None:
-            changes["events"] = _domain_events(changes["events"])
         return await mutate(
             info,
             lambda _actor: service.update_webhook(

@@ -3,46 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
 
 from graph.api.context import Info
+from graph.api.enums import DeliveryStatus, WebhookEvent
 from graph.api.filters import COPENHAGEN
 from graph.api.ids import to_global_id
 from graph.api.pagination import check_first
 from graph.api.webhooks.loaders import loaders
 from graph.read import sql
-
-
-@strawberry.enum(
-    description="A content event a webhook can subscribe to. Payloads carry its wire name: "
-    "POST_PUBLISHED is `post.published`, RELAY_CREATED is `relay.created`, and so on."
-)
-class WebhookEvent(StrEnum):
-    POST_PUBLISHED = "post.published"
-    POST_UPDATED = "post.updated"
-    POST_UNPUBLISHED = "post.unpublished"
-    POST_ARCHIVED = "post.archived"
-    POST_SCHEDULED = "post.scheduled"
-    RELAY_CREATED = "relay.created"
-    RELAY_UPDATED = "relay.updated"
-    AUTHOR_UPDATED = "author.updated"
-    ORGANIZATION_UPDATED = "organization.updated"
-    CATEGORY_CREATED = "category.created"
-    BATON_PASSED = "baton.passed"
-
-
-@strawberry.enum(
-    description="Where a delivery stands: PENDING (not yet accepted; attempts continue), "
-    "DELIVERED (the endpoint answered 2xx) or FAILED (given up; see `lastError`)."
-)
-class DeliveryStatus(StrEnum):
-    PENDING = "pending"
-    DELIVERED = "delivered"
-    FAILED = "failed"
 
 
 def _local(value: object) -> dt.datetime | None:
