@@ -59,8 +59,24 @@ async def test_an_import_creates_everything_and_publishes_in_order(rows: Rows) -
         (models.PostStatus.DRAFT, None),
     ]
     assert await models.Byline.filter(post_id=found[0].id, role="chef").exists()
+    author = await models.Author.get(slug=spec.authors[0].slug)
+    assert await models.Affiliation.filter(author_id=author.id, role="chef").exists()
     old = spec.relay.previous_slugs[0]
     assert await models.SlugHistory.exists(kind=models.SlugKind.RELAY, slug=old)
+
+
+async def test_a_post_with_a_future_publish_time_is_scheduled(rows: Rows) -> None:
+    due = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
+    post = PostSpec(rows.slug("snart"), "Snart", body="Tekst.", publish_at=due)
+    result = await write(
+        lambda: import_relay(ACTOR, ImportSpec(RelaySpec(rows.slug("s"), "S"), (post,)))
+    )
+    stored = await models.Post.get(relay_id=result.relay.id)
+    assert (stored.status, stored.publish_at, stored.leg) == (
+        models.PostStatus.SCHEDULED,
+        due,
+        None,
+    )
 
 
 async def test_importing_again_keeps_what_is_there(rows: Rows) -> None:

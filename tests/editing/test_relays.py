@@ -66,3 +66,12 @@ async def test_a_category_is_named_by_a_slug_that_must_exist_and_be_free(rows: R
         await write(lambda: relays.update_category(two.slug, {"slug": one.slug}))
     with pytest.raises(SlugTaken):
         await write(lambda: relays.create_category("Igen", one.slug))
+
+
+async def test_the_site_has_room_for_a_bounded_number_of_categories(rows: Rows) -> None:
+    await rows.category()  # at least one there already
+    await relays.check_room_for_categories(0, ["categories"])
+    with pytest.raises(ValidationFailed) as refused:
+        await relays.check_room_for_categories(relays.MAX_CATEGORIES, ["categories"])
+    (error,) = refused.value.errors
+    assert (error.path, error.code) == (("categories",), Code.TOO_MANY)

@@ -64,7 +64,9 @@ async def test_a_to_one_join_that_finds_nothing_is_null() -> None:
 async def test_a_required_join_that_finds_nothing_is_a_missing_row() -> None:
     owner, _ = _join("owner", {1: {"name": "a"}}, many=False, required=True)
     with pytest.raises(MissingRow):
-        await shape_rows(Shape("Parent", (owner,)), [{"id": 1}, {"id": 2}], Request(ANONYMOUS, 0))
+        await shape_rows(
+            Shape("Parent", (owner,)), [{"id": 1}, {"id": 2}], Request(ANONYMOUS, None)
+        )
 
 
 async def test_no_rows_fetch_nothing_below() -> None:

@@ -67,6 +67,19 @@ async def test_post_pages_give_each_parent_its_page_in_parent_order(rows: Rows) 
     assert f"Post:{mine[0].id}" not in request.tags
 
 
+async def test_pages_of_many_parents_take_one_statement_and_one_count(
+    rows: Rows, sql_statements: StatementCounter
+) -> None:
+    relays = [await rows.relay() for _ in range(4)]
+    for relay in relays:
+        await rows.published(relay, 2)
+    parents = [{"id": relay.id} for relay in relays]
+    sql_statements.statements.clear()
+    pages = await sources.post_pages(Scope.RELAY, counted=True)(parents, PAGE, _request())
+    assert [page["count"] for page in pages] == [2, 2, 2, 2]
+    assert len(sql_statements.statements) == 2
+
+
 async def test_a_page_not_asked_to_count_does_not(rows: Rows) -> None:
     relay = await rows.relay()
     await rows.published(relay, 1)

@@ -57,6 +57,14 @@ async def test_a_title_match_ranks_above_a_teaser_match_above_a_body_match(rows:
     assert [row["score"] for row in found] == [1.0, 0.5, 0.2]
 
 
+async def test_words_side_by_side_in_a_title_rank_above_scattered_ones(rows: Rows) -> None:
+    one, two, relay = letters(), letters(), await rows.relay()
+    scattered = await rows.post(relay, published_at=day(1), title=f"{two} og {one}", body="x")
+    phrase = await rows.post(relay, published_at=day(0), title=f"{one} {two}", body="x")
+    found = await search_posts(_matching(f"{one} {two}"), 0, 10)
+    assert [(row["id"], row["score"]) for row in found] == [(phrase.id, 1.5), (scattered.id, 1.0)]
+
+
 async def test_within_a_tier_newest_first_and_offset_pages_on(rows: Rows) -> None:
     word, relay = letters(), await rows.relay()
     made = [await rows.post(relay, published_at=day(n), body=f"Om {word}.") for n in range(4)]
