@@ -1,0 +1,1 @@
+"""Unit tests of graph.editing, one module beside each, calling it directly."""

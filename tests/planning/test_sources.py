@@ -1,0 +1,121 @@
+"""graph.planning.sources: each source fetches for every parent of a level at once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from conftest import StatementCounter
+from fixtures.units import Rows, tagged_rows
+
+from graph.editing import slug_history
+from graph.planning import sources
+from graph.planning.nodes import Request
+from graph.read.access import ANONYMOUS, EDITOR
+from graph.read.posts import Scope
+
+PAGE = {"first": 2, "after": None, "filter": None}
+
+
+@pytest.fixture
+async def rows(database: str) -> AsyncIterator[Rows]:
+    async with tagged_rows() as rows:
+        yield rows
+
+
+def _request() -> Request:
+    return Request(ANONYMOUS, None)
+
+
+async def test_a_to_one_row_is_fetched_once_per_request(
+    rows: Rows, sql_statements: StatementCounter
+) -> None:
+    relay = await rows.relay()
+    parents = [{"relay_id": relay.id}, {"relay_id": relay.id}, {"relay_id": None}]
+    source, request = sources.by_id("relay", "relay_id"), _request()
+    sql_statements.statements.clear()
+    found = await source(parents, {}, request)
+    assert [row and row["slug"] for row in found] == [relay.slug, relay.slug, None]
+    await source(parents, {}, request)  # the same rows again: from the request's memo
+    assert len(sql_statements.statements) == 1
+
+
+async def test_a_joined_row_is_read_from_the_parent_not_fetched(
+    sql_statements: StatementCounter,
+) -> None:
+    source = sources.joined("relay", sources.by_id("relay", "relay_id"))
+    sql_statements.statements.clear()
+    found = await source([{"relay": {"id": 1}}, {"relay": None}], {}, _request())
+    assert found == [{"id": 1}, None]
+    assert sql_statements.statements == []
+
+
+async def test_post_pages_give_each_parent_its_page_in_parent_order(rows: Rows) -> None:
+    one, two = await rows.relay(), await rows.relay()
+    mine = await rows.published(one, 3)
+    request = _request()
+    source = sources.post_pages(Scope.RELAY, counted=True)
+    second, first = await source([{"id": two.id}, {"id": one.id}], PAGE, request)
+    assert [edge["node"]["id"] for edge in first["edges"]] == [mine[2].id, mine[1].id]
+    assert (first["has_next"], first["has_previous"], first["count"]) == (True, False, 3)
+    assert (second["edges"], second["has_next"], second["count"]) == ([], False, 0)
+    assert second["start"] is None and first["start"] == first["edges"][0]["cursor"]
+    # Both relays' lists tag the answer, and each shown post (not the extra one) too.
+    assert {f"posts:relay:{one.id}", f"posts:relay:{two.id}", f"Post:{mine[2].id}"} <= (
+        request.tags
+    )
+    assert f"Post:{mine[0].id}" not in request.tags
+
+
+async def test_pages_of_many_parents_take_one_statement_and_one_count(
+    rows: Rows, sql_statements: StatementCounter
+) -> None:
+    relays = [await rows.relay() for _ in range(4)]
+    for relay in relays:
+        await rows.published(relay, 2)
+    parents = [{"id": relay.id} for relay in relays]
+    sql_statements.statements.clear()
+    pages = await sources.post_pages(Scope.RELAY, counted=True)(parents, PAGE, _request())
+    assert [page["count"] for page in pages] == [2, 2, 2, 2]
+    assert len(sql_statements.statements) == 2
+
+
+async def test_a_page_not_asked_to_count_does_not(rows: Rows) -> None:
+    relay = await rows.relay()
+    await rows.published(relay, 1)
+    (page,) = await sources.post_pages(Scope.RELAY, counted=False)(
+        [{"id": relay.id}], PAGE, _request()
+    )
+    assert page["count"] is None and len(page["edges"]) == 1
+
+
+async def test_a_find_by_an_old_slug_depends_on_its_kinds_list(rows: Rows) -> None:
+    author = await rows.author()
+    old = rows.slug("gammel")
+    await slug_history.retire(slug_history.Kind.AUTHOR, author.id, old, author.slug)
+    source = sources.by_slug("Author")
+    live, by_old = _request(), _request()
+    assert (await source([{}], {"slug": author.slug}, live))[0]["id"] == author.id
+    assert (await source([{}], {"slug": old}, by_old))[0]["id"] == author.id
+    # Another author may take the old slug: the answer then changes with the list.
+    assert "authors" not in live.tags and "authors" in by_old.tags
+
+
+async def test_previous_slugs_are_plain_lists_per_parent_newest_first(rows: Rows) -> None:
+    relay, bare = await rows.relay(), await rows.relay()
+    older, newer = rows.slug("aeldre"), rows.slug("nyere")
+    await slug_history.retire(slug_history.Kind.RELAY, relay.id, older, newer)
+    await slug_history.retire(slug_history.Kind.RELAY, relay.id, newer, relay.slug)
+    source = sources.previous_slugs("relay")
+    found = await source([{"id": bare.id}, {"id": relay.id}], {}, _request())
+    assert found == [[], [newer, older]]
+
+
+async def test_drafts_reach_a_page_only_for_editors(rows: Rows) -> None:
+    relay = await rows.relay()
+    draft = await rows.post(relay)
+    source = sources.post_pages(Scope.RELAY, counted=True)
+    (anonymous,) = await source([{"id": relay.id}], PAGE, _request())
+    (editor,) = await source([{"id": relay.id}], PAGE, Request(EDITOR, None))
+    assert anonymous["count"] == 0
+    assert [edge["node"]["id"] for edge in editor["edges"]] == [draft.id]

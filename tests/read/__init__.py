@@ -1,0 +1,1 @@
+"""Unit tests of graph.read, one module beside each, calling it directly."""
