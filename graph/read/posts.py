@@ -295,7 +295,8 @@ async def neighbours(post_ids: Sequence[int], access: Access) -> list[sql.Row]:
         "SELECT id, prev_id, next_id FROM ("
         "SELECT p.id, LAG(p.id) OVER w AS prev_id, LEAD(p.id) OVER w AS next_id FROM post p "
         f"WHERE p.relay_id IN (SELECT relay_id FROM post WHERE id IN ({marks})) AND {visible} "
-        "WINDOW w AS (PARTITION BY p.relay_id ORDER BY p.leg, p.id)"
+        # Drafts have no leg: last on both databases (SQLite sorts NULL first, PostgreSQL last).
+        "WINDOW w AS (PARTITION BY p.relay_id ORDER BY p.leg IS NULL, p.leg, p.id)"
         f") t WHERE t.id IN ({marks})"
     )
     return await sql.fetch(statement, [*post_ids, *post_ids])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import AsyncIterator
 
 import pytest
@@ -129,13 +128,6 @@ async def test_neighbours_are_the_visible_posts_on_either_side_by_leg(rows: Rows
     assert await neighbours([draft.id], ANONYMOUS) == []
 
 
-@pytest.mark.xfail(
-    not os.environ.get("TEST_DATABASE_URL"),
-    strict=True,
-    reason="bug: neighbours() orders editors' posts by `p.leg, p.id`; a draft has no leg, and "
-    "SQLite sorts NULL first where PostgreSQL sorts it last, so a draft's previous/next differ "
-    "by backend (lookups.NO_LEG puts contributors without a leg last on both)",
-)
 async def test_for_editors_a_draft_follows_every_published_post(rows: Rows) -> None:
     relay = await rows.relay()
     *_, last = await rows.published(relay, 2)
