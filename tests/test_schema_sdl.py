@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fixtures.schemas import schema
+
 from graph import models
 from graph.api.enums import OrganizationKind, RelayStatus
-from graph.api.schema import schema
 
 
 def test_committed_sdl_matches_code(project_root: Path) -> None:
