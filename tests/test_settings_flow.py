@@ -8,7 +8,15 @@ app in one process, could not give it other settings (issue 22).
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from pathlib import Path
+
+import httpx
+import pytest
+from conftest import GraphQL
+
+from graph.app import create_app
+from graph.settings import Settings, get_settings
 
 PACKAGE = Path(__file__).resolve().parents[1] / "graph"
 # Where a process starts, as (module, function); None allows the whole module.
@@ -65,3 +73,40 @@ def test_the_check_sees_a_read_in_a_request_path(tmp_path: Path) -> None:
     module = tmp_path / "pages.py"
     module.write_text("def limit():\n    return get_settings().max_page_size\n")
     assert _reads(module) == [("limit", 2)]
+
+
+@pytest.fixture
+def environment_says_otherwise(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """MAX_PAGE_SIZE=1000 in the environment, and no process settings read before it."""
+    monkeypatch.setenv("MAX_PAGE_SIZE", "1000")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+# Top-level lists, a nested page and revisions: each reads the cap on its own path.
+CAPPED = {
+    "posts": "{ posts(first: 4) { edges { cursor } } }",
+    "relays": "{ relays(first: 4) { edges { cursor } } }",
+    "nested": '{ relay(slug: "lederskabs-stafetten") { posts(first: 4) { edges { cursor } } } }',
+    "search": '{ search(query: "ledelse", first: 4) { edges { cursor } } }',
+}
+
+
+@pytest.mark.usefixtures("environment_says_otherwise")
+@pytest.mark.parametrize("planned", [True, False], ids=["planned", "standard"])
+@pytest.mark.parametrize("field", sorted(CAPPED))
+async def test_the_page_cap_given_to_the_app_governs_its_requests(
+    database: str, settings: Settings, planned: bool, field: str
+) -> None:
+    app = create_app(settings.model_copy(update={"max_page_size": 3, "planned_execution": planned}))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as http:
+        gql = GraphQL(http)
+        body = await gql(CAPPED[field])
+        assert [error["message"] for error in body["errors"]] == [
+            "`first` must be between 0 and 3; got 4."
+        ]
+        data = await gql.data(CAPPED[field].replace("first: 4", "first: 3"))
+        assert None not in data.values()  # the relay exists: the refusal was the cap's
