@@ -66,16 +66,13 @@ class GraphQLApp(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TransportWSHandler
 
     def __init__(
-        self,
-        schema: BaseSchema,
-        max_message_bytes: int,
-        max_answer_bytes: int,
-        lane: FastLane | None = None,
+        self, schema: BaseSchema, settings: Settings, lane: FastLane | None = None
     ) -> None:
         super().__init__(schema)
+        self.settings = settings  # every request's context carries them
         # The HTTP body cap applies to each WebSocket message too.
-        self.max_message_bytes = max_message_bytes
-        self.max_answer_bytes = max_answer_bytes
+        self.max_message_bytes = settings.max_request_bytes
+        self.max_answer_bytes = settings.max_answer_bytes
         self.lane = lane
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -139,7 +136,7 @@ class GraphQLApp(GraphQL[Context, None]):
     ) -> Context:
         http_response = response if isinstance(response, Response) else None
         try:
-            context = await make_context(request, http_response)
+            context = await make_context(self.settings, request, http_response)
         except Exception as error:
             # The token lookup could not reach the database even on a fresh connection: say
             # so with a 503 the client can retry on, not a 500 that looks like our bug.
@@ -192,16 +189,21 @@ async def jobs_in_process(settings: Settings) -> AsyncIterator[None]:
         yield
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    """The Starlette app for one database URL (migrations are applied before, by the CLI)."""
-    settings = settings or get_settings()
+def app_from_environment() -> Starlette:
+    """The app with settings read from the environment: uvicorn's factory in each worker
+    process (`graph serve`, or `uvicorn --factory graph.app:app_from_environment`)."""
+    return create_app(get_settings())
+
+
+def create_app(settings: Settings) -> Starlette:
+    """The Starlette app for these settings (migrations are applied before, by the CLI)."""
     # Each uvicorn worker is its own process and calls this factory: configure its logging.
     logs.configure(settings.log_level)
     budget = client_budget(settings)
     sockets = None if budget is None else SocketBudgets(budget)
     lane = FastLane(PlanCache(), PriceCache(), operation_limits(settings), settings.fast_lane)
     schema = build_schema(settings, sockets, lane)
-    graphql = GraphQLApp(schema, settings.max_request_bytes, settings.max_answer_bytes, lane)
+    graphql = GraphQLApp(schema, settings, lane)
 
     cache = response_cache(settings)
 

@@ -15,13 +15,12 @@ from tortoise import Tortoise
 
 from graph import db, logs
 from graph.planning.compile import show as show_sql
-from graph.settings import get_settings
+from graph.settings import Settings, get_settings
 
 SCHEMA_PATH = Path("schema") / "schema.graphql"
 
 
-async def _with_database(work: Callable[[], Awaitable[None]]) -> None:
-    settings = get_settings()
+async def _with_database(settings: Settings, work: Callable[[], Awaitable[None]]) -> None:
     try:
         await db.migrate(settings.database_url)
         await db.init(settings.database_url)
@@ -32,16 +31,16 @@ async def _with_database(work: Callable[[], Awaitable[None]]) -> None:
         await Tortoise.close_connections()
 
 
-async def _migrate() -> None:
-    print(f"migrated {get_settings().database_url}")
+async def _migrate(args: argparse.Namespace) -> None:
+    print(f"migrated {args.settings.database_url}")
 
 
-async def _load_demo() -> None:
+async def _load_demo(settings: Settings) -> None:
     from graph.demo.listing import ListingError
     from graph.demo.load import DemoDataError, load_demo
 
     try:
-        result = await load_demo()
+        result = await load_demo(settings.max_body_chars)
     except (ListingError, DemoDataError) as error:
         sys.exit(f"graph load-demo: nothing loaded: {error}")
     if result.posts_created:
@@ -50,23 +49,24 @@ async def _load_demo() -> None:
         print(f"relay {result.relay_slug!r} is already loaded; nothing changed")
 
 
-async def _prepare_to_serve() -> None:
+async def _prepare_to_serve(settings: Settings) -> None:
     from graph import models
 
-    if get_settings().load_demo_on_empty and not await models.Relay.exists():
-        await _load_demo()
+    if settings.load_demo_on_empty and not await models.Relay.exists():
+        await _load_demo(settings)
 
 
 def serve(args: argparse.Namespace) -> None:
     """Migrate, load the demo into an empty database, then run uvicorn."""
     import uvicorn
 
-    asyncio.run(_with_database(_prepare_to_serve))
+    settings = args.settings
+    asyncio.run(_with_database(settings, lambda: _prepare_to_serve(settings)))
     # Each uvicorn process reads its settings afresh: tell them how many there are.
     os.environ["WORKERS"] = str(args.workers)
     print(f"serving GraphQL at http://{args.host}:{args.port}/graphql")
     uvicorn.run(
-        "graph.app:create_app",
+        "graph.app:app_from_environment",
         factory=True,
         host=args.host,
         port=args.port,
@@ -82,7 +82,7 @@ def serve(args: argparse.Namespace) -> None:
 
 def worker(args: argparse.Namespace) -> None:
     """Run jobs from PostgreSQL until SIGINT/SIGTERM; any number may run at once."""
-    settings = get_settings()
+    settings = args.settings
     if settings.database_url.startswith("sqlite"):
         sys.exit("graph worker: on SQLite the jobs run inside `graph serve`; nothing to do")
 
@@ -95,14 +95,14 @@ def worker(args: argparse.Namespace) -> None:
             print(f"worker running jobs from {engine.libpq_url(settings.database_url)}", flush=True)
             await run_worker(settings, concurrency=args.concurrency)
 
-    asyncio.run(_with_database(work))
+    asyncio.run(_with_database(settings, work))
 
 
 def export_schema(args: argparse.Namespace) -> None:
     """Write the SDL to schema/schema.graphql (or print it with --check's diff status)."""
-    from graph.api.schema import schema
+    from graph.api.schema import build_schema
 
-    sdl = schema.as_str() + "\n"
+    sdl = build_schema(args.settings).as_str() + "\n"
     path = Path(args.path)
     if args.check:
         if not path.exists() or path.read_text(encoding="utf-8") != sdl:
@@ -151,7 +151,7 @@ def _when(moment: dt.datetime | None) -> str:
 
 
 def _run(work: Callable[[argparse.Namespace], Awaitable[None]]) -> Callable[..., None]:
-    return lambda args: asyncio.run(_with_database(lambda: work(args)))
+    return lambda args: asyncio.run(_with_database(args.settings, lambda: work(args)))
 
 
 def _add_token_commands(commands: Any) -> None:
@@ -198,8 +198,7 @@ def _bench(args: argparse.Namespace) -> None:
     command.run(parser.parse_args(args.options))
 
 
-def _parser() -> argparse.ArgumentParser:
-    settings = get_settings()
+def _parser(settings: Settings) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="graph", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("serve", help="serve the API (migrates and loads demo if empty)")
@@ -211,9 +210,9 @@ def _parser() -> argparse.ArgumentParser:
     jobs.add_argument("--concurrency", type=int, default=settings.worker_concurrency)
     jobs.set_defaults(handler=worker)
     migrate = commands.add_parser("migrate", help="apply pending database migrations")
-    migrate.set_defaults(handler=lambda _args: asyncio.run(_with_database(_migrate)))
+    migrate.set_defaults(handler=_run(_migrate))
     demo = commands.add_parser("load-demo", help="load the demo relay (idempotent)")
-    demo.set_defaults(handler=lambda _args: asyncio.run(_with_database(_load_demo)))
+    demo.set_defaults(handler=_run(lambda args: _load_demo(args.settings)))
     export = commands.add_parser("export-schema", help="write the SDL to schema/schema.graphql")
     export.add_argument("--path", default=str(SCHEMA_PATH))
     export.add_argument("--check", action="store_true", help="fail if the file is stale")
@@ -226,6 +225,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the `graph` console script."""
-    logs.configure(get_settings().log_level)
-    args = _parser().parse_args(argv)
+    settings = get_settings()
+    logs.configure(settings.log_level)
+    args = _parser(settings).parse_args(argv)
+    # Every command runs with the settings read here, once (passed on, never read again).
+    args.settings = settings
     args.handler(args)

@@ -15,6 +15,8 @@ from tortoise.migrations import api as migrations_api
 from tortoise.migrations.recorder import MigrationRecorder
 from tortoise.transactions import in_transaction
 
+from graph.settings import get_settings
+
 MODELS_MODULE = "graph.models"
 
 
@@ -159,10 +161,8 @@ def _fix_recorder_placeholders() -> None:
 
 
 def __getattr__(name: str) -> Any:
-    # `tortoise -c graph.db.TORTOISE_ORM makemigrations` reads this; lazy so importing
-    # graph.db never reads the environment by itself.
+    # `tortoise -c graph.db.TORTOISE_ORM makemigrations` reads this: the tortoise command's
+    # process start. Lazy, so importing graph.db never reads the environment by itself.
     if name == "TORTOISE_ORM":
-        from graph.settings import get_settings
-
         return tortoise_config(get_settings().database_url)
     raise AttributeError(name)

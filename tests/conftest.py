@@ -94,7 +94,7 @@ async def database(database_url: str) -> AsyncIterator[str]:
     # procrastinate's table in the same transaction, on SQLite into the in-process queue.
     engine.configure(Settings(database_url=database_url))
     await engine.app.open_async()
-    await load_demo()
+    await load_demo(Settings(database_url=database_url).max_body_chars)
     try:
         yield database_url
     finally:

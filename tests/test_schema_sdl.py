@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.api.schema import schema
+from fixtures.schemas import schema
 
 
 def test_committed_sdl_matches_code(project_root: Path) -> None:

@@ -10,13 +10,15 @@ from starlette.responses import Response
 
 from graph.api.loaders import Loaders
 from graph.read.access import ANONYMOUS, EDITOR, Access
+from graph.settings import Settings
 from graph.tokens import Viewer, authenticate
 
 
 @dataclass
 class Context:
-    """Who is asking and the request's loaders."""
+    """Who is asking, the settings the app was made with, and the request's loaders."""
 
+    settings: Settings
     request: HTTPConnection | None = None
     response: Response | None = None
     # None for anonymous callers and for a bad or revoked token alike; `presented_token`
@@ -24,7 +26,10 @@ class Context:
     viewer: Viewer | None = None
     presented_token: bool = False
     access: Access = ANONYMOUS
-    loaders: Loaders = field(default_factory=lambda: Loaders(ANONYMOUS))
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.access, self.settings.max_page_size)
 
 
 Info = strawberry.Info[Context, None]
@@ -58,7 +63,7 @@ async def _viewer(request: HTTPConnection | None, token: str | None) -> Viewer |
 
 
 async def make_context(
-    request: HTTPConnection | None = None, response: Response | None = None
+    settings: Settings, request: HTTPConnection | None = None, response: Response | None = None
 ) -> Context:
     """A fresh context (and so fresh loaders) for one request, with its caller resolved."""
     token = bearer_token(request)
@@ -66,10 +71,10 @@ async def make_context(
     # Any valid token may read drafts: both roles are editorial.
     access = ANONYMOUS if viewer is None else EDITOR
     return Context(
+        settings=settings,
         request=request,
         response=response,
         viewer=viewer,
         presented_token=token is not None,
         access=access,
-        loaders=Loaders(access),
     )

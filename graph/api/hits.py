@@ -26,7 +26,7 @@ from graph.read.access import Access
 from graph.read.posts import EVERY_COLUMN, PostFilter, PostSelect
 from graph.search import syntax
 from graph.search.highlight import Highlights, Hit, highlight, matcher
-from graph.settings import get_settings
+from graph.settings import Settings
 
 T = TypeVar("T")
 
@@ -34,9 +34,8 @@ T = TypeVar("T")
 MAX_SEARCH_OFFSET = 10_000
 
 
-def check_search_query(query: str) -> None:
+def check_search_query(query: str, settings: Settings) -> None:
     """Refuse a search without a word in it, or longer than the caps, before any stemming."""
-    settings = get_settings()
     if len(query) > settings.max_search_chars:
         raise ClientError(
             f"`query` may be at most {settings.max_search_chars} characters long; got {len(query)}."
@@ -89,9 +88,8 @@ def highlight_page(post_ids: list[int], hit: Hit) -> Callable[[], Awaitable[dict
     return once(make)
 
 
-def counted(count: int) -> tuple[int, bool]:
+def counted(count: int, limit: int) -> tuple[int, bool]:
     """(totalCount, totalCountIsExact) from a count made up to the limit plus one."""
-    limit = get_settings().search_count_limit
     return min(count, limit), count <= limit
 
 
@@ -105,17 +103,18 @@ class HitPage:
     rows: list[sql.Row]
     texts: Callable[[], Awaitable[dict[int, Highlights]]]
     tags: tuple[str, ...]
+    count_limit: int  # SEARCH_COUNT_LIMIT: counts and facets stop here
 
     def cursor(self, index: int) -> str:
         return search_cursor(self.offset, index)
 
     async def count(self) -> tuple[int, bool]:
         """(totalCount, totalCountIsExact)."""
-        limit = get_settings().search_count_limit
-        return counted(await search.count_matches(self.matching, limit + 1))
+        limit = self.count_limit
+        return counted(await search.count_matches(self.matching, limit + 1), limit)
 
     async def facets(self) -> search.FacetCounts:
-        return await search.facet_counts(self.matching, get_settings().search_count_limit)
+        return await search.facet_counts(self.matching, self.count_limit)
 
 
 async def find_hits(
@@ -124,17 +123,21 @@ async def find_hits(
     access: Access,
     first: int,
     after: str | None,
+    settings: Settings,
     select: PostSelect = EVERY_COLUMN,
 ) -> HitPage:
     """The page of hits a search text asks for, checked; counts and highlights are made
     later, and only if asked for."""
-    check_search_query(text)
+    check_search_query(text, settings)
     query = syntax.parse(text)
     matching = search.Matching(query, post_filter, access)
     offset = search_offset(after)
-    rows = await search.search_posts(matching, offset, check_first(first) + 1, select)
+    rows = await search.search_posts(
+        matching, offset, check_first(first, settings.max_page_size) + 1, select
+    )
     texts = highlight_page([row["id"] for row in rows[:first]], matcher(query))
-    return HitPage(matching, offset, rows, texts, (tags.POSTS, *filter_tags(post_filter)))
+    found_tags = (tags.POSTS, *filter_tags(post_filter))
+    return HitPage(matching, offset, rows, texts, found_tags, settings.search_count_limit)
 
 
 def check_facet_first(first: int) -> int:

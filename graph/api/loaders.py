@@ -13,7 +13,6 @@ from graph.read import batons, lookups, posts, previews, sql
 from graph.read.access import Access
 from graph.read.lookups import AuthorPage, People
 from graph.read.posts import PageRequest, PostFilter, Scope
-from graph.settings import get_settings
 
 K = TypeVar("K", bound=Hashable)
 
@@ -78,8 +77,9 @@ class Loaders:
     Each loader is made on first use: a planned query (graph.planning) uses none of them.
     """
 
-    def __init__(self, access: Access) -> None:
+    def __init__(self, access: Access, max_page_size: int) -> None:
         self.access = access
+        self.max_page_size = max_page_size  # MAX_PAGE_SIZE of the app serving the request
         self._previous_slugs: dict[str, DataLoader[int, list[sql.Row]]] = {}
 
     relay_by_id = _row_loader("relay", "id")
@@ -119,7 +119,7 @@ class Loaders:
 
     @cached_property
     def revisions_by_post(self) -> DataLoader[int, list[sql.Row]]:
-        newest = get_settings().max_page_size  # `revisions(first:)` shows at most a page
+        newest = self.max_page_size  # `revisions(first:)` shows at most a page
 
         async def fetch(post_ids: Sequence[int]) -> list[sql.Row]:
             return await lookups.revisions_for_posts(post_ids, newest)

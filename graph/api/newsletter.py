@@ -92,6 +92,11 @@ async def run_public(info: Info, work: Callable[[], Awaitable[T]]) -> T | Valida
         return refused
 
 
+def _secret_key(info: Info) -> str:
+    """SECRET_KEY of the app serving the request (empty: the key kept in the database)."""
+    return info.context.settings.secret_key
+
+
 @strawberry.type
 class NewsletterMutations:
     @strawberry.mutation(
@@ -111,7 +116,7 @@ class NewsletterMutations:
     async def confirm_subscription(
         self, info: Info, input: ConfirmSubscriptionInput
     ) -> ConfirmSubscriptionResult:
-        result = await run_public(info, lambda: service.confirm(input.token))
+        result = await run_public(info, lambda: service.confirm(input.token, _secret_key(info)))
         if isinstance(result, ValidationFailed):
             return result
         return NewsletterSubscription.of(result)
@@ -121,7 +126,7 @@ class NewsletterMutations:
         "unsubscribe link of any newsletter mail. Public: needs no token."
     )
     async def unsubscribe(self, info: Info, input: UnsubscribeInput) -> UnsubscribeResult:
-        result = await run_public(info, lambda: service.unsubscribe(input.token))
+        result = await run_public(info, lambda: service.unsubscribe(input.token, _secret_key(info)))
         if isinstance(result, ValidationFailed):
             return result
         return NewsletterSubscription.of(result)

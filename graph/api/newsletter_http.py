@@ -29,7 +29,7 @@ async def confirm_page(request: Request) -> HTMLResponse:
     """Confirm the subscription the link's token names."""
     try:
         async with db.transaction():
-            view = await service.confirm(_token(request))
+            view = await service.confirm(_token(request), _secret_key(request))
     except ValidationFailed:
         return _page(*BAD_LINK, status_code=400)
     return _page(
@@ -43,16 +43,22 @@ async def unsubscribe_page(request: Request) -> HTMLResponse:
     token = _token(request)
     try:
         if request.method == "GET":
-            view = await service.unsubscribe_preview(token)
+            view = await service.unsubscribe_preview(token, _secret_key(request))
             return _page("Afmeld", _unsubscribe_form(view, request))
         async with db.transaction():
-            view = await service.unsubscribe(token)
+            view = await service.unsubscribe(token, _secret_key(request))
     except ValidationFailed:
         return _page(*BAD_LINK, status_code=400)
     return _page(
         "Du er afmeldt",
         f"<p>Der går ikke flere mails om nye indlæg til {escape(view.email)}.</p>",
     )
+
+
+def _secret_key(request: Request) -> str:
+    """SECRET_KEY of the app serving the request (empty: the key kept in the database)."""
+    key: str = request.app.state.settings.secret_key
+    return key
 
 
 def _token(request: Request) -> str:

@@ -13,7 +13,6 @@ import strawberry
 
 from graph.api.errors import ClientError
 from graph.editing.checks import in_range
-from graph.settings import get_settings
 
 NodeT = TypeVar("NodeT")
 RowT = TypeVar("RowT")
@@ -97,9 +96,9 @@ def parse_whole_number(value: Any) -> int:
     return value
 
 
-def check_first(first: int) -> int:
-    """Refuse page sizes outside 0..MAX_PAGE_SIZE instead of silently truncating."""
-    limit = get_settings().max_page_size
+def check_first(first: int, limit: int) -> int:
+    """Refuse page sizes outside 0..`limit` (the app's MAX_PAGE_SIZE) instead of silently
+    truncating."""
     if not 0 <= first <= limit:
         raise ClientError(f"`first` must be between 0 and {limit}; got {first}.")
     return first

@@ -53,6 +53,7 @@ SEARCH_SYNTAX = (
 
 
 async def _list_connection(
+    info: Info,
     spec: lists.ListSpec,
     build: Callable[[sql.Row], T],
     parse: Callable[[Any], Any],
@@ -64,7 +65,8 @@ async def _list_connection(
     conditions, params = conditions or [], params or []
     tags.add(tags.LIST_OF_TABLE[spec.table])
     key = decode_keyed_cursor(after, parse)
-    rows = await lists.page(spec, check_first(first), key, conditions, params)
+    limit = info.context.settings.max_page_size
+    rows = await lists.page(spec, check_first(first, limit), key, conditions, params)
 
     async def count() -> int:
         return await lists.count(spec, conditions, params)
@@ -108,6 +110,7 @@ class Query(JobQueries, WebhookQueries, PreviewQueries):
     @strawberry.field(description="Relays, newest first (not yet started ones first of all).")
     async def relays(
         self,
+        info: Info,
         first: Annotated[int, FIRST] = 20,
         after: Annotated[str | None, AFTER] = None,
         status: Annotated[
@@ -116,7 +119,14 @@ class Query(JobQueries, WebhookQueries, PreviewQueries):
     ) -> Connection[Relay]:
         conditions, params = lists.relay_conditions(None if status is None else status.value)
         return await _list_connection(
-            lists.RELAYS, Relay.from_row, lists.relay_sort_value, first, after, conditions, params
+            info,
+            lists.RELAYS,
+            Relay.from_row,
+            lists.relay_sort_value,
+            first,
+            after,
+            conditions,
+            params,
         )
 
     @strawberry.field(description=f"One relay by slug. {OLD_SLUGS}")
@@ -145,10 +155,13 @@ class Query(JobQueries, WebhookQueries, PreviewQueries):
     @strawberry.field(description="Authors by name, in Danish alphabetical order (æ, ø, å last).")
     async def authors(
         self,
+        info: Info,
         first: Annotated[int, FIRST] = 20,
         after: Annotated[str | None, AFTER] = None,
     ) -> Connection[Author]:
-        return await _list_connection(lists.AUTHORS, Author.from_row, parse_text, first, after)
+        return await _list_connection(
+            info, lists.AUTHORS, Author.from_row, parse_text, first, after
+        )
 
     @strawberry.field(description=f"One author by slug. {OLD_SLUGS}")
     async def author(self, info: Info, slug: Annotated[str, SLUG]) -> Author | None:
@@ -158,11 +171,12 @@ class Query(JobQueries, WebhookQueries, PreviewQueries):
     @strawberry.field(description="Organisations by name, in Danish alphabetical order.")
     async def organizations(
         self,
+        info: Info,
         first: Annotated[int, FIRST] = 20,
         after: Annotated[str | None, AFTER] = None,
     ) -> Connection[Organization]:
         return await _list_connection(
-            lists.ORGANIZATIONS, Organization.from_row, parse_text, first, after
+            info, lists.ORGANIZATIONS, Organization.from_row, parse_text, first, after
         )
 
     @strawberry.field(description=f"One organisation by slug. {OLD_SLUGS}")

@@ -20,7 +20,7 @@ from graph.api.types import Author, Organization, Post, Relay
 from graph.budget.extension import Limits, PriceCache, QueryCost, SocketBudgets
 from graph.planning.extension import PlanCache, PlannedExecution
 from graph.planning.lane import FastLane
-from graph.settings import Settings, get_settings
+from graph.settings import Settings
 
 
 @cache
@@ -48,7 +48,7 @@ def operation_limits(settings: Settings) -> Limits:
 
 
 def build_schema(
-    settings: Settings | None = None,
+    settings: Settings,
     sockets: SocketBudgets | None = None,
     lane: FastLane | None = None,
 ) -> strawberry.Schema:
@@ -57,7 +57,6 @@ def build_schema(
 
     With a fast lane, the planner tells it of each document whose plan answered, and the lane
     reads the same plan and price caches."""
-    settings = settings or get_settings()
     plans = PlanCache() if lane is None else lane.plans
     prices = PriceCache() if lane is None else lane.prices
     bounds = list_bounds(settings)
@@ -82,6 +81,3 @@ def build_schema(
             ),
         ],
     )
-
-
-schema = build_schema()

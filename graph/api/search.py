@@ -131,7 +131,8 @@ async def search_connection(
     info: Info, text: str, first: int, after: str | None, post_filter: PostFilter
 ) -> SearchConnection:
     """One page of hits for a search text, its count and facets made only if asked for."""
-    page = await find_hits(text, post_filter, info.context.access, first, after)
+    context = info.context
+    page = await find_hits(text, post_filter, context.access, first, after, context.settings)
     tags.add(*page.tags)
     edges = [
         SearchEdge(

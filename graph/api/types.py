@@ -52,7 +52,10 @@ async def post_connection(
     """A page of posts under one parent, newest first, through the batched page loader."""
     tags.add(tags.relay_posts(parent_id) if scope is Scope.RELAY else tags.POSTS)
     tags.add(*filter_tags(post_filter))
-    page = PageRequest(check_first(first), decode_keyed_cursor(after, parse_timestamp))
+    page = PageRequest(
+        check_first(first, info.context.settings.max_page_size),
+        decode_keyed_cursor(after, parse_timestamp),
+    )
     loaders = info.context.loaders
     rows = await loaders.post_page.load((scope, parent_id, post_filter, page))
 
@@ -74,7 +77,9 @@ async def author_connection(
     if people is People.CONTRIBUTORS:
         # Who contributes, and their first legs, change with the relay's published posts.
         tags.add(tags.relay_posts(parent_id))
-    page = AuthorPage(check_first(first), author_key(people, after))
+    page = AuthorPage(
+        check_first(first, info.context.settings.max_page_size), author_key(people, after)
+    )
     loaders = info.context.loaders
     rows = await loaders.author_page.load((people, parent_id, page))
 
@@ -407,7 +412,10 @@ class Post(Node):
         if info.context.viewer is None:
             return None
         rows = await info.context.loaders.revisions_by_post.load(self.pk)
-        return [PostRevision.from_row(row) for row in rows[: check_first(first)]]
+        return [
+            PostRevision.from_row(row)
+            for row in rows[: check_first(first, info.context.settings.max_page_size)]
+        ]
 
     @strawberry.field(description="The post before this one in the relay (lower leg).")
     async def previous(self, info: Info) -> Post | None:

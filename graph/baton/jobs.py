@@ -14,9 +14,8 @@ import logging
 from graph import clock, models, reconnect
 from graph.baton import due
 from graph.baton.mails import SENT_AT, Facts, MailKind, compose
-from graph.jobs.engine import BACKOFF, RetryLater, app, defer, waiting_jobs
+from graph.jobs.engine import BACKOFF, RetryLater, app, defer, job_settings, waiting_jobs
 from graph.mail import MailError, send
-from graph.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +35,7 @@ async def send_baton_mail(baton_id: int, kind: str) -> None:
     if not author.email:
         log.warning("baton %s: the author's e-mail address was removed; no %s", baton_id, kind)
         return
-    settings = get_settings()
+    settings = job_settings()
     facts = Facts(author.email, author.name, relay.title, baton.due_on, clock.today())
     try:
         # No transaction is open here: SMTP may take seconds, and SQLite has one writer.
@@ -65,7 +64,7 @@ async def sweep_batons(now: dt.datetime) -> list[due.DueMail]:
     down) is not queued again, so a long outage does not pile up a job a minute.
     """
     today = now.astimezone(clock.COPENHAGEN).date()
-    wanted = await due.due_mails(today, get_settings().baton_reminder_days)
+    wanted = await due.due_mails(today, job_settings().baton_reminder_days)
     queued = await _queued_mails()
     fresh = [mail for mail in wanted if mail not in queued]
     for baton_id, kind in fresh:

@@ -173,9 +173,13 @@ def _free(slug: str, taken: set[str]) -> str:
     return free
 
 
-async def load_demo(page: Path = PAGE, bylines_file: Path = BYLINES) -> LoadResult:
-    """Load the demo relay unless it is there already; all or nothing."""
+async def load_demo(
+    max_body_chars: int, page: Path = PAGE, bylines_file: Path = BYLINES
+) -> LoadResult:
+    """Load the demo relay unless it is there already; all or nothing (its posts are held
+    to MAX_BODY_CHARS like any import)."""
     listing, bylines = read_demo(page, bylines_file)
     async with db.transaction():
-        result = await import_relay(DEMO_ACTOR, listing_spec(listing, bylines))
+        spec = listing_spec(listing, bylines)
+        result = await import_relay(DEMO_ACTOR, spec, max_body_chars)
     return LoadResult(result.relay.slug, result.created["posts"])

@@ -115,7 +115,7 @@ class ImportResult:
     posts_existing: int = 0
 
 
-async def import_relay(actor: str, spec: ImportSpec) -> ImportResult:
+async def import_relay(actor: str, spec: ImportSpec, max_body_chars: int) -> ImportResult:
     """Import in the caller's transaction; a ValidationFailed names every bad field."""
     checks = Checks()
     _check_records(checks, spec)
@@ -129,10 +129,10 @@ async def import_relay(actor: str, spec: ImportSpec) -> ImportResult:
         (index, post) for index, post in enumerate(spec.posts) if post.slug not in existing
     ]
     for index, post in new_posts:
-        await _check_post(checks.at("posts", index), post)
+        await _check_post(checks.at("posts", index), post, max_body_chars)
     checks.done()
     for _, post in new_posts:
-        await _create_post(actor, result.relay, post)
+        await _create_post(actor, result.relay, post, max_body_chars)
     result.created["posts"] = len(new_posts)
     result.posts_existing = len(existing)
     await _restore_history(spec)
@@ -301,9 +301,9 @@ async def _existing_posts(
     return {slug for slug, relay_id in rows if relay_id == relay.id}
 
 
-async def _check_post(checks: Checks, spec: PostSpec) -> None:
+async def _check_post(checks: Checks, spec: PostSpec, max_body_chars: int) -> None:
     fields = spec.fields()
-    posts.check_post_fields(checks, fields, creating=True)
+    posts.check_post_fields(checks, fields, max_body_chars, creating=True)
     await posts.resolve_references(checks, fields)
     if spec.published_at is not None or spec.publish_at is not None:
         posts.check_publishable(checks, spec.body)
@@ -314,8 +314,10 @@ async def _check_post(checks: Checks, spec: PostSpec) -> None:
     checks.future(["publishAt"], spec.publish_at, timezone.now())
 
 
-async def _create_post(actor: str, relay: models.Relay, spec: PostSpec) -> None:
-    post = await posts.create_post(actor, relay.slug, spec.fields())
+async def _create_post(
+    actor: str, relay: models.Relay, spec: PostSpec, max_body_chars: int
+) -> None:
+    post = await posts.create_post(actor, relay.slug, spec.fields(), max_body_chars)
     if spec.published_at is not None:
         await posts.publish_post(actor, post.id, post.version, spec.published_at)
     elif spec.publish_at is not None:

@@ -29,7 +29,6 @@ from graph.editing.errors import Code, FieldError, NotFound, ValidationFailed
 from graph.editing.legs import renumber_legs
 from graph.editing.records import ensure_free_slug, ids_by_slug, locked
 from graph.search_index import reindex_posts
-from graph.settings import get_settings
 from graph.slugs import unique_post_slug
 
 MAX_BYLINES = 20
@@ -60,20 +59,22 @@ class _Resolved:
     bylines: list[tuple[int, str | None, int | None]] | None = None
 
 
-async def create_post(actor: str, relay: str, fields: PostFields) -> models.Post:
-    """A new draft in the relay with this slug."""
+async def create_post(
+    actor: str, relay: str, fields: PostFields, max_body_chars: int
+) -> models.Post:
+    """A new draft in the relay with this slug (a body of at most `max_body_chars`)."""
     checks = Checks()
     relay_row = await models.Relay.get_or_none(slug=relay)
     if relay_row is None:
         checks.fail(["relay"], f"no relay with the slug {relay!r}", Code.UNKNOWN)
-    check_post_fields(checks, fields, creating=True)
+    check_post_fields(checks, fields, max_body_chars, creating=True)
     resolved = await resolve_references(checks, fields)
     checks.done()
     assert relay_row is not None
     slug = fields.get("slug") or await unique_post_slug(fields["title"])
     await ensure_free_slug(models.Post, "post", slug, None)
     post = models.Post(relay=relay_row, slug=slug, title=fields["title"].strip())
-    await apply_text(post, fields)
+    await apply_text(post, fields, max_body_chars)
     post.category_id = resolved.category_id
     await post.save()
     if resolved.bylines is not None:
@@ -83,7 +84,7 @@ async def create_post(actor: str, relay: str, fields: PostFields) -> models.Post
 
 
 async def update_post(
-    actor: str, post_id: int, expected_version: int, fields: PostFields
+    actor: str, post_id: int, expected_version: int, fields: PostFields, max_body_chars: int
 ) -> models.Post:
     """Change a post's content fields and bylines; unchanged input writes nothing."""
     post = await locked_post(post_id, expected_version)
@@ -96,7 +97,7 @@ async def update_post(
             "the post has staged changes: stage this edit too, or publish or discard them first",
             Code.INVALID,
         )
-    check_post_fields(checks, fields, creating=False)
+    check_post_fields(checks, fields, max_body_chars, creating=False)
     resolved = await resolve_references(checks, fields)
     checks.done()
     if "slug" in fields and fields["slug"] != post.slug:
@@ -107,7 +108,7 @@ async def update_post(
     if "slug" in fields and fields["slug"] != post.slug:
         await slug_history.retire(slug_history.Kind.POST, post.id, post.slug, fields["slug"])
         post.slug = fields["slug"]
-    await apply_text(post, fields)
+    await apply_text(post, fields, max_body_chars)
     if "category" in fields:
         post.category_id = resolved.category_id
     if resolved.bylines is not None and _byline_state(fields["bylines"]) != before["bylines"]:
@@ -167,7 +168,9 @@ async def archive_post(actor: str, post_id: int, expected_version: int) -> model
     return await _move(actor, post_id, expected_version, models.PostStatus.ARCHIVED)
 
 
-async def restore_revision(actor: str, revision_id: int, expected_version: int) -> models.Post:
+async def restore_revision(
+    actor: str, revision_id: int, expected_version: int, max_body_chars: int
+) -> models.Post:
     """Bring back a revision's content (not its status) as a new revision."""
     revision = await models.PostRevision.get_or_none(id=revision_id)
     if revision is None:
@@ -177,7 +180,8 @@ async def restore_revision(actor: str, revision_id: int, expected_version: int) 
     fields["bylines"] = [BylineSpec(**byline) for byline in state["bylines"]]
     # A derived teaser is derived again from the restored body; a written one comes back.
     fields["teaser"] = None if state["teaserDerived"] else state["teaser"]
-    return await update_post(actor, revision.post_id, expected_version, fields)  # type: ignore[attr-defined]
+    post_id = revision.post_id  # type: ignore[attr-defined]
+    return await update_post(actor, post_id, expected_version, fields, max_body_chars)
 
 
 async def _apply_pending(post: models.Post, pending: models.PostPending) -> None:
@@ -211,14 +215,16 @@ async def _move(
     return await _save_if_changed(post, actor, before)
 
 
-def check_post_fields(checks: Checks, fields: PostFields, creating: bool) -> None:
-    """Field-level rules that need no database."""
+def check_post_fields(
+    checks: Checks, fields: PostFields, max_body_chars: int, creating: bool
+) -> None:
+    """Field-level rules that need no database (MAX_BODY_CHARS is `max_body_chars`)."""
     if creating or "title" in fields:
         checks.text(["title"], fields.get("title"), MAX_TITLE, required=True)
     checks.not_null(fields, "slug")
     checks.slug(["slug"], fields.get("slug"))
     checks.text(["teaser"], fields.get("teaser"), MAX_TEASER)
-    checks.text(["body"], fields.get("body"), get_settings().max_body_chars)
+    checks.text(["body"], fields.get("body"), max_body_chars)
     bylines = fields.get("bylines") or []
     checks.count(["bylines"], bylines, MAX_BYLINES)
     authors = [byline.author for byline in bylines]
@@ -270,7 +276,7 @@ def check_publishable(checks: Checks, body: str) -> None:
         checks.fail(["body"], "a post needs a body before it can be published", Code.REQUIRED)
 
 
-async def apply_text(post: models.Post, fields: PostFields) -> None:
+async def apply_text(post: models.Post, fields: PostFields, max_body_chars: int) -> None:
     """Body, HTML and teaser; a teaser not given is cut from the body (and kept in step).
 
     Rendering and cutting a long body take tens of milliseconds: they run in a thread, so the
@@ -279,7 +285,7 @@ async def apply_text(post: models.Post, fields: PostFields) -> None:
     """
     if "body" in fields:
         post.body = fields["body"] or ""
-        limit = max_html_bytes(get_settings().max_body_chars)
+        limit = max_html_bytes(max_body_chars)
         try:
             post.html = await asyncio.to_thread(render_markdown, post.body, limit)
         except HTMLTooLarge as error:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from graph import clock, models
 from graph.editing.checks import Checks
 from graph.editing.errors import Code, NotFound
-from graph.settings import Settings, get_settings
+from graph.settings import Settings
 from graph.tokens import token_hash
 
 PREFIX = "preview_"
@@ -32,8 +32,11 @@ class NewLink:
     expires_at: dt.datetime
 
 
-async def create_link(actor: str, post_id: int, expires_in_hours: int) -> NewLink:
-    """A new preview link to the post, valid for `expires_in_hours`."""
+async def create_link(
+    actor: str, post_id: int, expires_in_hours: int, settings: Settings
+) -> NewLink:
+    """A new preview link to the post, valid for `expires_in_hours` (its address made with
+    `settings`' URL templates)."""
     post = await models.Post.get_or_none(id=post_id).select_related("relay")
     if post is None:
         raise NotFound("post", post_id)
@@ -55,7 +58,7 @@ async def create_link(actor: str, post_id: int, expires_in_hours: int) -> NewLin
         created_at=now,
         expires_at=expires_at,
     )
-    return NewLink(token, preview_url(post.relay.slug, post.slug, token), expires_at)
+    return NewLink(token, preview_url(post.relay.slug, post.slug, token, settings), expires_at)
 
 
 async def revoke_links(post_id: int) -> int:
@@ -67,10 +70,9 @@ async def revoke_links(post_id: int) -> int:
     )
 
 
-def preview_url(relay: str, post: str, token: str, settings: Settings | None = None) -> str:
+def preview_url(relay: str, post: str, token: str, settings: Settings) -> str:
     """The frontend's preview address: PREVIEW_URL_TEMPLATE, or the post's page with
     `?preview=<token>` when it is unset."""
-    settings = settings or get_settings()
     template = settings.preview_url_template
     if not template:
         page = settings.post_url_template

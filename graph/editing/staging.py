@@ -33,7 +33,7 @@ BylineRows = list[dict[str, Any]]
 
 
 async def stage_post(
-    actor: str, post_id: int, expected_version: int, fields: PostFields
+    actor: str, post_id: int, expected_version: int, fields: PostFields, max_body_chars: int
 ) -> models.Post:
     """Keep an edit of a published post as its pending version (on top of one already staged).
 
@@ -47,7 +47,7 @@ async def stage_post(
             "only a published post keeps staged changes; edit this one directly",
             Code.INVALID,
         )
-    check_post_fields(checks, fields, creating=False)
+    check_post_fields(checks, fields, max_body_chars, creating=False)
     resolved = await resolve_references(checks, fields)
     checks.done()
     if "slug" in fields and fields["slug"] != post.slug:
@@ -60,7 +60,7 @@ async def stage_post(
         proposed.title = fields["title"].strip()
     if "slug" in fields:
         proposed.slug = fields["slug"]
-    await apply_text(proposed, fields)
+    await apply_text(proposed, fields, max_body_chars)
     if "category" in fields:
         proposed.category_id = resolved.category_id
     if resolved.bylines is not None:

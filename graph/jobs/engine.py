@@ -23,7 +23,7 @@ from procrastinate.testing import InMemoryConnector
 
 from graph import db, reconnect
 from graph.read import sql
-from graph.settings import Settings, get_settings
+from graph.settings import Settings
 
 # Modules that define tasks; the worker imports them so every task is known by name.
 TASK_MODULES = [
@@ -37,8 +37,23 @@ TASK_MODULES = [
 app = App(connector=InMemoryConnector(), import_paths=TASK_MODULES)
 
 
+class _Running:
+    """The settings this process's jobs run with, given where the process starts.
+
+    A job's arguments are JSON from the queue, so the settings cannot travel with them: the
+    process start (`configure`, and `run_worker`) leaves them here and each job reads them.
+    """
+
+    settings: Settings | None = None
+
+
+_running = _Running()
+
+
 def configure(settings: Settings) -> None:
-    """Point the app at the content database (PostgreSQL) or the in-process queue (SQLite)."""
+    """Point the app at the content database (PostgreSQL) or the in-process queue (SQLite),
+    and run this process's jobs with `settings`."""
+    run_jobs_with(settings)
     connector: InMemoryConnector | PsycopgConnector
     if settings.database_url.startswith("sqlite"):
         connector = InMemoryConnector()
@@ -49,6 +64,18 @@ def configure(settings: Settings) -> None:
     # What App.replace_connector does, kept for the life of the process.
     app.connector = connector
     app.job_manager.connector = connector
+
+
+def run_jobs_with(settings: Settings) -> None:
+    """Run this process's jobs with `settings` from now on (a worker's start sets them)."""
+    _running.settings = settings
+
+
+def job_settings() -> Settings:
+    """The settings this process's jobs run with (set where the process started)."""
+    if _running.settings is None:
+        raise RuntimeError("jobs run before engine.configure(settings) at the process start")
+    return _running.settings
 
 
 def embedded() -> bool:
@@ -187,7 +214,7 @@ class Backoff(BaseRetryStrategy):
         if isinstance(exception, RetryLater):
             wait_s = exception.delay_s(job.attempts)
         elif transient(exception):
-            settings = get_settings()
+            settings = job_settings()
             wait_s = backoff_s(settings.job_retry_base_s, settings.job_retry_cap_s, job.attempts)
         else:
             return None

@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 from importlib import import_module
 
-from graph.jobs.engine import TASK_MODULES, app
-from graph.settings import get_settings
+from graph.jobs.engine import TASK_MODULES, app, job_settings
 
 log = logging.getLogger(__name__)
 
@@ -52,5 +51,5 @@ async def requeue_due_work_every_minute(timestamp: int) -> None:
 async def prune_finished_jobs(timestamp: int) -> None:
     """Delete succeeded and cancelled jobs older than JOB_RETENTION_HOURS (failed ones stay)."""
     await app.job_manager.delete_old_jobs(
-        nb_hours=get_settings().job_retention_hours, include_cancelled=True
+        nb_hours=job_settings().job_retention_hours, include_cancelled=True
     )

@@ -16,7 +16,7 @@ from procrastinate.job_context import JobContext
 from procrastinate.worker import Worker
 
 from graph import models, reconnect
-from graph.jobs.engine import app, backoff_s, describe, embedded, transient
+from graph.jobs.engine import app, backoff_s, describe, embedded, run_jobs_with, transient
 from graph.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ async def run_worker(
     heartbeat or the listener fails): it is started again, with backoff, so the process never
     stays alive with no worker in it. Our own signal handlers tell the two kinds of stop apart.
     """
+    run_jobs_with(settings)
     if embedded():
         # One SQLite connection serves the whole process; jobs take turns on it.
         concurrency = 1

@@ -12,11 +12,19 @@ import logging
 import uuid
 
 from graph import mail, models, reconnect
-from graph.jobs.engine import BACKOFF, RetryLater, app, defer, is_waiting, waiting_jobs
+from graph.jobs.engine import (
+    BACKOFF,
+    RetryLater,
+    app,
+    defer,
+    is_waiting,
+    job_settings,
+    waiting_jobs,
+)
 from graph.newsletter import ledger, mails, subscribers, tokens
 from graph.newsletter.ledger import PostNews
 from graph.newsletter.tokens import Purpose
-from graph.settings import Settings, get_settings
+from graph.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +62,8 @@ async def send_confirmation(subscriber_id: int) -> None:
         return
     if subscriber.confirmation_sent_at is not None:
         return
-    settings = get_settings()
-    token = (await tokens.signer()).token(Purpose.CONFIRM, subscriber.id)
+    settings = job_settings()
+    token = (await tokens.signer(settings.secret_key)).token(Purpose.CONFIRM, subscriber.id)
     relays = await subscribers.relays_of(subscriber.id)
     message = mails.confirmation_mail(settings, subscriber.email, relays, token)
     try:
@@ -78,7 +86,8 @@ async def send_post_mails(post_id: int) -> None:
     if news is None:
         # Unpublished before its mail went out: the rows wait for a re-publish.
         return
-    run = MailRun(news, uuid.uuid4().hex, get_settings(), await tokens.signer())
+    settings = job_settings()
+    run = MailRun(news, uuid.uuid4().hex, settings, await tokens.signer(settings.secret_key))
     await run.send_all()
     if run.failed:
         raise RetryLater(

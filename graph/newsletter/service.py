@@ -103,9 +103,9 @@ async def _ask_for_confirmation(subscriber: models.Subscriber) -> None:
     )
 
 
-async def confirm(token: str) -> SubscriberView:
+async def confirm(token: str, secret_key: str) -> SubscriberView:
     """Confirm the address a confirmation token names (again is fine: nothing changes)."""
-    subscriber = await _holder(token, Purpose.CONFIRM)
+    subscriber = await _holder(token, Purpose.CONFIRM, secret_key)
     if subscriber.unsubscribed_at is not None:
         # A link from before the unsubscribe must not quietly subscribe the address again.
         raise _invalid_token()
@@ -115,9 +115,9 @@ async def confirm(token: str) -> SubscriberView:
     return await _view(subscriber)
 
 
-async def unsubscribe(token: str) -> SubscriberView:
+async def unsubscribe(token: str, secret_key: str) -> SubscriberView:
     """Stop all mail to the address an unsubscribe token names (again is fine)."""
-    subscriber = await _holder(token, Purpose.UNSUBSCRIBE)
+    subscriber = await _holder(token, Purpose.UNSUBSCRIBE, secret_key)
     if subscriber.unsubscribed_at is None:
         # The row stays: the sent ledger points to it, and a later subscribe reuses it.
         subscriber.unsubscribed_at = timezone.now()
@@ -125,14 +125,16 @@ async def unsubscribe(token: str) -> SubscriberView:
     return await _view(subscriber)
 
 
-async def unsubscribe_preview(token: str) -> SubscriberView:
+async def unsubscribe_preview(token: str, secret_key: str) -> SubscriberView:
     """Who an unsubscribe token names, changing nothing (the page before the button)."""
-    return await _view(await _holder(token, Purpose.UNSUBSCRIBE, lock=False))
+    return await _view(await _holder(token, Purpose.UNSUBSCRIBE, secret_key, lock=False))
 
 
-async def _holder(token: str, purpose: Purpose, lock: bool = True) -> models.Subscriber:
+async def _holder(
+    token: str, purpose: Purpose, secret_key: str, lock: bool = True
+) -> models.Subscriber:
     try:
-        subscriber_id = (await tokens.signer()).subscriber_id(token, purpose)
+        subscriber_id = (await tokens.signer(secret_key)).subscriber_id(token, purpose)
     except InvalidToken:
         raise _invalid_token() from None
     subscriber = await subscribers.by_id(subscriber_id, lock)

@@ -22,7 +22,6 @@ from tortoise import timezone
 
 from graph import models
 from graph.read import sql
-from graph.settings import get_settings
 
 CONFIRM_VALID_FOR = dt.timedelta(days=7)
 # Tokens dated ahead of our clock by more than this were not made by us (or the clock jumped).
@@ -117,9 +116,9 @@ def _check_age(purpose: Purpose, issued: int, now: dt.datetime) -> None:
         raise InvalidToken("expired")
 
 
-async def signer() -> Signer:
-    """A signer with the site's key: SECRET_KEY, else the key kept in the database."""
-    configured = get_settings().secret_key
+async def signer(configured: str) -> Signer:
+    """A signer with the site's key: `configured` (SECRET_KEY), else, when it is empty, the
+    key kept in the database."""
     if configured:
         return Signer(configured.encode())
     return Signer(await _site_key())

@@ -183,7 +183,7 @@ class PlannedExecution(SchemaExtension):
             return planner_failed(error, self.strict)
         if plan is None:
             return Fallback.NOT_PLANNABLE
-        request = Request(context.access, variables, posts=plan.posts)
+        request = Request(context.access, variables, context.settings, posts=plan.posts)
         data = await run_plan(plan, request, self.strict)
         if isinstance(data, Fallback):
             return data

@@ -148,7 +148,7 @@ class FastLane:
         spend = spend_of(scope)
         if spend is not None and not await spend.reserve(price.cost):
             return None, 0  # the price check refuses it, and counts the refusal
-        run = Request(context.access, coerced, posts=plan.posts)
+        run = Request(context.access, coerced, context.settings, posts=plan.posts)
         # Never strict here: whatever fails goes the whole way, where the planner runs again
         # and a strict one answers with the error (or one that is not falls back, counted).
         data = await run_plan(plan, run)

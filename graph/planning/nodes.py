@@ -31,6 +31,7 @@ from typing import Any
 
 from graph.read.access import Access
 from graph.read.posts import EVERY_COLUMN, PostSelect
+from graph.settings import Settings
 
 Row = Mapping[str, Any]
 
@@ -41,6 +42,7 @@ class Request:
 
     access: Access
     variables: Any  # graphql-core's VariableValues, for arguments written with variables
+    settings: Settings  # the app's: page and search limits
     # The cache tags the response is made from (merged into the request's on success).
     tags: set[str] = field(default_factory=set)
     # Rows fetched by id so far, per kind, so two Joins needing one row fetch it once.

@@ -28,7 +28,6 @@ from graph.planning.nodes import Parents, Request, Row, Source, Values
 from graph.read import lists, lookups, posts, previews
 from graph.read.lookups import AuthorPage, People
 from graph.read.posts import PageRequest, Scope
-from graph.settings import get_settings
 
 Fetch = Callable[[Sequence[Any]], Awaitable[list[Any]]]
 # The cursor of the row at an index of a page.
@@ -113,8 +112,8 @@ async def affiliations(ids: Sequence[int], request: Request) -> Sequence[Row]:
 
 async def revisions(parents: Parents, arguments: Values, request: Request) -> list[Any]:
     """Each post's `first` newest revisions (for editors: anonymous callers get a null Leaf)."""
-    first = check_first(arguments["first"])
-    newest = get_settings().max_page_size  # as the standard path's loader reads them
+    newest = request.settings.max_page_size  # as the standard path's loader reads them
+    first = check_first(arguments["first"], newest)
 
     async def fetch(keys: Sequence[int], request: Request) -> Sequence[Row]:
         return await lookups.revisions_for_posts(keys, newest)
@@ -235,7 +234,10 @@ def post_pages(scope: Scope, counted: bool) -> Source:
         parents: Sequence[Row], arguments: Mapping[str, Any], request: Request
     ) -> list[Any]:
         first, after = arguments["first"], arguments["after"]
-        page = PageRequest(check_first(first), decode_keyed_cursor(after, parse_timestamp))
+        page = PageRequest(
+            check_first(first, request.settings.max_page_size),
+            decode_keyed_cursor(after, parse_timestamp),
+        )
         post_filter = filter_from_arguments(arguments.get("filter"))
         ids = [parent.get("id", 0) for parent in parents]
         for parent_id in ids:
@@ -265,7 +267,9 @@ def author_pages(people: People, counted: bool) -> Source:
         if people is People.CONTRIBUTORS:
             for relay_id in ids:
                 request.tags.add(tags.relay_posts(relay_id))
-        page = AuthorPage(check_first(first), author_key(people, after))
+        page = AuthorPage(
+            check_first(first, request.settings.max_page_size), author_key(people, after)
+        )
         unique = list(dict.fromkeys(ids))
         pages = await lookups.author_pages(people, unique, page, request.access)
         counts = None
@@ -307,7 +311,9 @@ def list_page(spec: lists.ListSpec, counted: bool) -> Source:
         conditions, params = lists.relay_conditions(None if status is None else status.value)
         request.tags.add(tags.LIST_OF_TABLE[spec.table])
         key = decode_keyed_cursor(after, LIST_PARSERS[spec.table])
-        rows = await lists.page(spec, check_first(first), key, conditions, params)
+        rows = await lists.page(
+            spec, check_first(first, request.settings.max_page_size), key, conditions, params
+        )
         count = await lists.count(spec, conditions, params) if counted else None
         tagged = _tagged(request, LIST_TYPES[spec.table], first, rows)
         return [page_row(tagged, _list_cursor, first, after, count)]
@@ -330,7 +336,13 @@ def search_page(counted: bool) -> Source:
         first, after = arguments["first"], arguments["after"]
         post_filter = filter_from_arguments(arguments.get("filter"))
         hits = await find_hits(
-            arguments["query"], post_filter, request.access, first, after, request.posts
+            arguments["query"],
+            post_filter,
+            request.access,
+            first,
+            after,
+            request.settings,
+            request.posts,
         )
         request.tags.update(hits.tags)
         tagged = _tagged(request, "Post", first, hits.rows)

@@ -10,8 +10,15 @@ from tortoise import timezone
 from tortoise.expressions import F
 
 from graph import db, models
-from graph.jobs.engine import BACKOFF, RetryLater, app, defer, is_waiting, waiting_jobs
-from graph.settings import get_settings
+from graph.jobs.engine import (
+    BACKOFF,
+    RetryLater,
+    app,
+    defer,
+    is_waiting,
+    job_settings,
+    waiting_jobs,
+)
 from graph.webhooks import sending, targets
 from graph.webhooks.sending import Outcome, stored_error
 
@@ -63,7 +70,7 @@ async def deliver_webhook(delivery_id: int, since: str | None = None) -> None:
     outcome, verdict = await _attempt(delivery, (attempted_at - started).total_seconds())
     recorded = await _record(delivery_id, attempted_at, outcome, verdict)
     if recorded and verdict.retry:
-        settings = get_settings()
+        settings = job_settings()
         raise RetryLater(
             verdict.error or "retry", settings.webhook_retry_base_s, settings.webhook_retry_cap_s
         )
@@ -71,8 +78,8 @@ async def deliver_webhook(delivery_id: int, since: str | None = None) -> None:
 
 async def _attempt(delivery: models.WebhookDelivery, age_s: float) -> tuple[Outcome, Verdict]:
     """Check the target again (DNS may have changed), then send unless it is refused."""
-    webhook, settings = delivery.webhook, get_settings()
-    target = await targets.check(webhook.url)
+    webhook, settings = delivery.webhook, job_settings()
+    target = await targets.check(webhook.url, settings)
     if target.refusal is not None and not target.unresolved:
         reason = f"not sent: the URL {target.refusal}"
         return Outcome(None, reason, 0), Verdict(FAILED, reason[0].upper() + reason[1:] + ".")

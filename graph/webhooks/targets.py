@@ -12,7 +12,7 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
-from graph.settings import get_settings
+from graph.settings import Settings
 
 MAX_URL = 2000
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -32,18 +32,20 @@ class Target:
     address: Address | None = None
 
 
-async def check(url: str) -> Target:
-    """Check `url` as it stands now: its form, then every address its host resolves to."""
+async def check(url: str, settings: Settings) -> Target:
+    """Check `url` as it stands now: its form, then every address its host resolves to
+    (within WEBHOOK_TIMEOUT_S; private ones allowed with WEBHOOK_ALLOW_PRIVATE)."""
     parts, problem = _parse(url)
     if parts is None:
         return Target(url, problem)
     host = parts.hostname or ""
     try:
-        addresses = await _resolve(host, parts.port or DEFAULT_PORTS[parts.scheme])
+        port = parts.port or DEFAULT_PORTS[parts.scheme]
+        addresses = await _resolve(host, port, settings.webhook_timeout_s)
     except (OSError, UnicodeError, TimeoutError):
         return Target(url, f"the host {host} cannot be resolved", unresolved=True)
     pinned = _preferred(addresses)
-    if get_settings().webhook_allow_private:
+    if settings.webhook_allow_private:
         return Target(url, address=pinned)
     for address in addresses:
         kind = restricted_kind(address)
@@ -80,9 +82,8 @@ def _parse(url: str) -> tuple[SplitResult | None, str | None]:
     return parts, None
 
 
-async def _resolve(host: str, port: int) -> list[Address]:
+async def _resolve(host: str, port: int, timeout_s: float) -> list[Address]:
     """Every address `host` resolves to (an IP literal resolves to itself)."""
-    timeout_s = get_settings().webhook_timeout_s
     async with asyncio.timeout(timeout_s):
         found = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     # sockaddr[0] is the address text; IPv6 may carry a `%scope`, which ip_address accepts.

@@ -16,11 +16,12 @@ import pytest
 import strawberry.schema.schema
 from conftest import GraphQL, StatementCounter
 from fixtures.processes import serving
+from fixtures.schemas import schema
 from graphql import DocumentNode, GraphQLError, specified_rules
 
 from graph.api.admission import Admission
 from graph.api.complexity import Caps
-from graph.api.schema import build_schema, document_check, schema
+from graph.api.schema import build_schema, document_check
 from graph.settings import Settings
 
 TYPENAMES = "{ " + "__typename " * 1000 + "}"  # 1,002 tokens

@@ -8,11 +8,11 @@ from typing import Any
 
 import orjson
 import pytest
+from fixtures.schemas import schema
 from graphql import get_introspection_query, get_operation_ast, parse
 from graphql.execution.values import get_variable_values
 
 from graph.api.bounds import list_bounds
-from graph.api.schema import schema
 from graph.budget.cost import Pricing, Size, priced_variables
 from graph.budget.sizes import UnboundedList, UnsizedLeaf
 from graph.settings import Settings

@@ -23,6 +23,7 @@ import httpx
 import pytest
 from conftest import fresh_database
 from fixtures.processes import served, token_for
+from fixtures.schemas import schema
 from graphql import (
     GraphQLInterfaceType,
     GraphQLObjectType,
@@ -32,7 +33,6 @@ from graphql import (
     is_required_argument,
 )
 
-from graph.api.schema import schema
 from graph.budget.cost import BYTES_PER_UNIT
 from graph.editing import people, posts, relays
 from graph.feeds.prices import feed_bytes

@@ -11,6 +11,7 @@ import pytest
 from graph import models
 from graph.demo.listing import ListingError
 from graph.demo.load import BYLINES, PAGE, DemoDataError, load_demo
+from graph.settings import Settings
 
 
 async def test_demo_relay_has_25_published_posts_with_legs_in_date_order(database: str) -> None:
@@ -40,9 +41,9 @@ async def test_organisations_keep_full_names_short_names_and_kinds(database: str
     assert await models.Organization.all().count() == 11
 
 
-async def test_loading_twice_changes_nothing(database: str) -> None:
+async def test_loading_twice_changes_nothing(database: str, settings: Settings) -> None:
     before = await models.Post.all().count(), await models.Byline.all().count()
-    result = await load_demo()
+    result = await load_demo(settings.max_body_chars)
     assert result.posts_created == 0
     assert (await models.Post.all().count(), await models.Byline.all().count()) == before
 
@@ -57,7 +58,7 @@ async def counts() -> tuple[int, ...]:
 
 
 async def test_a_malformed_page_names_the_line_and_loads_nothing(
-    database: str, tmp_path: Path
+    database: str, settings: Settings, tmp_path: Path
 ) -> None:
     page = PAGE.read_text(encoding="utf-8").replace("Lederskabs-stafetten", "Prøve-stafetten")
     page = page.replace("13.05.15 Ledelse", "31.02.15 Ledelse")
@@ -65,18 +66,20 @@ async def test_a_malformed_page_names_the_line_and_loads_nothing(
     broken.write_text(page, encoding="utf-8")
     before = await counts()
     with pytest.raises(ListingError) as raised:
-        await load_demo(broken)
+        await load_demo(settings.max_body_chars, broken)
     assert raised.value.line == 16
     assert "31.02.15" in str(raised.value)
     assert await counts() == before
 
 
-async def test_bylines_that_do_not_fit_the_page_load_nothing(database: str, tmp_path: Path) -> None:
+async def test_bylines_that_do_not_fit_the_page_load_nothing(
+    database: str, settings: Settings, tmp_path: Path
+) -> None:
     bylines = json.loads(BYLINES.read_text(encoding="utf-8"))
     bylines["bylines"]["Politi med blød hat"]["organization"] = "Rigspolitiet"
     broken = tmp_path / "bylines.json"
     broken.write_text(json.dumps(bylines), encoding="utf-8")
     before = await counts()
     with pytest.raises(DemoDataError, match="unknown organisation 'Rigspolitiet'"):
-        await load_demo(PAGE, broken)
+        await load_demo(settings.max_body_chars, PAGE, broken)
     assert await counts() == before

@@ -24,7 +24,7 @@ from conftest import GraphQL
 from fixtures import editing
 from fixtures.editing import Desk
 from fixtures.faults import backend_waiting_on_a_lock, kill_app_connections, postgres_only, watching
-from fixtures.jobs import TEST_JOB_SETTINGS, eventually, job_settings
+from fixtures.jobs import TEST_JOB_SETTINGS, eventually, job_settings, settings_for
 from fixtures.processes import serving, working
 from fixtures.receiver import Receiver, receiving
 from fixtures.smtp import SmtpSink, smtp_sink
@@ -177,6 +177,12 @@ def sink() -> Iterator[SmtpSink]:
 async def receiver() -> AsyncIterator[Receiver]:
     async with receiving() as running:
         yield running
+
+
+@pytest.fixture
+def settings(database_url: str, sink: SmtpSink) -> Settings:
+    """The app's settings: the job tests' (webhooks on loopback allowed), mail to the sink."""
+    return settings_for(database_url, **sink.env)
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ something in `relations.INTERPRETED`, with its reason).
 
 from __future__ import annotations
 
+from fixtures.schemas import schema
 from graphql import GraphQLObjectType, get_named_type, is_abstract_type, is_leaf_type
 
-from graph.api.schema import schema
 from graph.planning import catalog
 from graph.planning.compile import relations
 from graph.planning.nodes import NotPlannable

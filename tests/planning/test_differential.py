@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from conftest import GraphQL
 from fixtures import editing
+from fixtures.schemas import schema
 from graphql import FieldNode, TypeInfo, TypeInfoVisitor, Visitor, visit
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -38,7 +39,6 @@ from planning_paths import NOT_EXECUTED, PLANNED, Paths
 from planning_twins import Caller, Mismatches, Twins, ask, twin_apps
 from planning_values import GARBAGE_CURSORS, OUT_OF_RANGE_PAGE_SIZES, candidates
 
-from graph.api.schema import schema
 from graph.planning.extension import Fallback
 from graph.settings import Settings
 

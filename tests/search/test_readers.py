@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import httpx
 import pytest
 from conftest import GraphQL
 from fixtures import editing
 from fixtures.editing import Desk, letters
 
+from graph.app import create_app
 from graph.clock import COPENHAGEN
-from graph.settings import get_settings
+from graph.settings import Settings
 
 HITS = """
 query ($query: String!, $first: Int = 100, $after: String) {
@@ -100,21 +102,26 @@ async def test_scores_never_rise_down_the_list(gql: GraphQL) -> None:
 
 
 @pytest.fixture
-def count_limit(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    def set_limit(limit: int) -> None:
-        monkeypatch.setenv("SEARCH_COUNT_LIMIT", str(limit))
-        get_settings.cache_clear()
+async def count_limit(settings: Settings) -> AsyncIterator[Callable[[int], GraphQL]]:
+    """A client on an app made with SEARCH_COUNT_LIMIT set to the limit asked for."""
+    opened: list[httpx.AsyncClient] = []
 
-    yield set_limit
-    monkeypatch.delenv("SEARCH_COUNT_LIMIT", raising=False)
-    get_settings.cache_clear()
+    def at_limit(limit: int) -> GraphQL:
+        app = create_app(settings.model_copy(update={"search_count_limit": limit}))
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+        opened.append(http)
+        return GraphQL(http)
+
+    yield at_limit
+    for http in opened:
+        await http.aclose()
 
 
 @pytest.mark.parametrize(("limit", "shown", "exact"), [(3, 3, True), (2, 2, False), (1, 1, False)])
 async def test_total_count_is_exact_up_to_the_limit(
-    gql: GraphQL, count_limit: Any, limit: int, shown: int, exact: bool
+    database: str, count_limit: Callable[[int], GraphQL], limit: int, shown: int, exact: bool
 ) -> None:
-    count_limit(limit)
+    gql = count_limit(limit)
     # A comment per limit: the response cache keys on the text, and the limit is not in it.
     document = f"# limit {limit}\n{HITS}"
     found = (await gql.data(document, query="tillidsreformen"))["search"]
@@ -144,8 +151,10 @@ async def test_facet_counts_equal_a_count_of_every_hit(gql: GraphQL, query: str)
     )
 
 
-async def test_facets_past_the_limit_count_that_many_hits(gql: GraphQL, count_limit: Any) -> None:
-    count_limit(4)
+async def test_facets_past_the_limit_count_that_many_hits(
+    database: str, count_limit: Callable[[int], GraphQL]
+) -> None:
+    gql = count_limit(4)
     facets = (await gql.data(f"# limited\n{FACETS}", query="ledelse"))["search"]
     assert facets["totalCountIsExact"] is False
     assert sum(row["count"] for row in facets["facets"]["relays"]) == 4

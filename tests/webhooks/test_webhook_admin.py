@@ -10,7 +10,15 @@ import pytest
 from conftest import GraphQL, StatementCounter
 from fixtures.editing import field_errors, global_id
 from fixtures.jobs import job_settings
-from webhook_desk import WEBHOOK, WITH_DELIVERIES, Hooks, fields_of, open_hooks, run
+from webhook_desk import (
+    WEBHOOK,
+    WITH_DELIVERIES,
+    Hooks,
+    app_settings,
+    fields_of,
+    open_hooks,
+    run,
+)
 
 from graph import models
 from graph.api.ids import from_global_id
@@ -19,6 +27,11 @@ from graph.settings import Settings
 RECEIVER = "http://127.0.0.1:9/hooks"  # never called here: nothing is published
 LIST = f"{{ webhooks {{ {WEBHOOK} }} }}"
 ONE = f"query ($id: ID!) {{ webhook(id: $id) {{ {WEBHOOK} }} }}"
+
+
+@pytest.fixture
+def settings(request: pytest.FixtureRequest, database_url: str) -> Settings:
+    return app_settings(request, database_url)
 
 
 @pytest.fixture
@@ -119,14 +132,14 @@ async def test_a_public_address_is_accepted_with_private_ones_refused(hooks: Hoo
     assert hook["url"] == "https://93.184.216.34/hooks"
 
 
+@pytest.mark.usefixtures("private_refused")
 async def test_changing_the_url_to_a_private_address_is_refused_and_keeps_the_old(
-    hooks: Hooks, database_url: str
+    hooks: Hooks,
 ) -> None:
-    with job_settings(database_url, WEBHOOK_ALLOW_PRIVATE="false"):
-        hook = await hooks.create("https://93.184.216.34/hooks", ["POST_PUBLISHED"])
-        result = await run(
-            hooks.admin, "updateWebhook", id=hook["id"], expectedVersion=1, url="http://10.0.0.7/"
-        )
+    hook = await hooks.create("https://93.184.216.34/hooks", ["POST_PUBLISHED"])
+    result = await run(
+        hooks.admin, "updateWebhook", id=hook["id"], expectedVersion=1, url="http://10.0.0.7/"
+    )
     assert field_errors(result) == [(["url"], "INVALID")]
     assert await hooks.read(hook) == {**hook, "deliveries": []}
 

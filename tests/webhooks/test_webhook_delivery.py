@@ -20,7 +20,13 @@ from fixtures.editing import Desk, run
 from fixtures.jobs import eventually, job_settings, run_due_jobs, running_worker
 from fixtures.receiver import Receiver, Slow, receiving
 from standardwebhooks.webhooks import WebhookVerificationError
-from webhook_desk import Hooks, open_hooks, queued_deliveries, verified
+from webhook_desk import (
+    Hooks,
+    app_settings,
+    open_hooks,
+    queued_deliveries,
+    verified,
+)
 from webhook_desk import run as run_webhook
 
 from graph import db, models
@@ -29,6 +35,11 @@ from graph.editing import relays
 from graph.settings import Settings
 from graph.webhooks import jobs as webhook_jobs
 from graph.webhooks import sending, signing
+
+
+@pytest.fixture
+def settings(request: pytest.FixtureRequest, database_url: str) -> Settings:
+    return app_settings(request, database_url)
 
 
 @pytest.fixture

@@ -5,20 +5,19 @@ from __future__ import annotations
 import base64
 import ipaddress
 import time
-from collections.abc import Iterator
 
 import pytest
-from fixtures.jobs import job_settings
+from fixtures.jobs import settings_for
 from standardwebhooks.webhooks import Webhook as Verifier
 from standardwebhooks.webhooks import WebhookVerificationError
 
+from graph.settings import Settings
 from graph.webhooks import signing, targets
 
 
 @pytest.fixture
-def private_refused(database_url: str) -> Iterator[None]:
-    with job_settings(database_url, WEBHOOK_ALLOW_PRIVATE="false"):
-        yield
+def private_refused(database_url: str) -> Settings:
+    return settings_for(database_url, WEBHOOK_ALLOW_PRIVATE="false")
 
 
 def test_the_signature_matches_the_specifications_example() -> None:
@@ -113,25 +112,24 @@ def test_each_kind_of_non_public_address_is_named(address: str, kind: str | None
     assert targets.restricted_kind(ipaddress.ip_address(address)) == kind
 
 
-@pytest.mark.usefixtures("private_refused")
-async def test_a_public_address_passes_the_check() -> None:
-    target = await targets.check("https://93.184.216.34/hooks?site=1")
+async def test_a_public_address_passes_the_check(private_refused: Settings) -> None:
+    target = await targets.check("https://93.184.216.34/hooks?site=1", private_refused)
     assert target == targets.Target(
         "https://93.184.216.34/hooks?site=1", address=ipaddress.ip_address("93.184.216.34")
     )
 
 
-@pytest.mark.usefixtures("private_refused")
-async def test_a_name_is_judged_by_what_it_resolves_to() -> None:
-    target = await targets.check("http://localhost:8080/hooks")
+async def test_a_name_is_judged_by_what_it_resolves_to(private_refused: Settings) -> None:
+    target = await targets.check("http://localhost:8080/hooks", private_refused)
     assert target.refusal is not None
     assert target.refusal.startswith("localhost resolves to ")
     assert "a loopback address" in target.refusal
 
 
-@pytest.mark.usefixtures("private_refused")
-async def test_a_name_that_does_not_resolve_is_refused_as_unresolved() -> None:
-    target = await targets.check("https://no-such-host.invalid/hooks")
+async def test_a_name_that_does_not_resolve_is_refused_as_unresolved(
+    private_refused: Settings,
+) -> None:
+    target = await targets.check("https://no-such-host.invalid/hooks", private_refused)
     assert target.refusal == "the host no-such-host.invalid cannot be resolved"
     assert target.unresolved
 
@@ -139,6 +137,6 @@ async def test_a_name_that_does_not_resolve_is_refused_as_unresolved() -> None:
 async def test_allowing_private_addresses_still_needs_a_name_that_resolves(
     database_url: str,
 ) -> None:
-    with job_settings(database_url, WEBHOOK_ALLOW_PRIVATE="true"):
-        assert (await targets.check("http://127.0.0.1:9/")).refusal is None
-        assert (await targets.check("http://no-such-host.invalid/")).unresolved
+    settings = settings_for(database_url, WEBHOOK_ALLOW_PRIVATE="true")
+    assert (await targets.check("http://127.0.0.1:9/", settings)).refusal is None
+    assert (await targets.check("http://no-such-host.invalid/", settings)).unresolved

@@ -8,9 +8,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 from conftest import GraphQL
 from fixtures.editing import ERRORS
-from fixtures.jobs import eventually
+from fixtures.jobs import eventually, settings_for
 from fixtures.receiver import Received
 from standardwebhooks.webhooks import Webhook as Verifier
 
@@ -18,6 +19,17 @@ from graph import models
 from graph.api.ids import from_global_id
 from graph.jobs.engine import app, embedded
 from graph.read import sql
+from graph.settings import Settings
+
+
+def app_settings(request: pytest.FixtureRequest, database_url: str) -> Settings:
+    """The app's settings in webhook tests (each module's `settings` fixture): the job tests'
+    (webhooks on loopback allowed), or private targets refused for a test that asks for
+    `private_refused`, since the app checks URLs with its own settings."""
+    if "private_refused" in request.fixturenames:
+        return settings_for(database_url, WEBHOOK_ALLOW_PRIVATE="false")
+    return settings_for(database_url)
+
 
 WEBHOOK = "id url events description active secret version createdAt"
 ATTEMPT = "attemptedAt statusCode error durationMs"

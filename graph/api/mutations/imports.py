@@ -187,5 +187,9 @@ class ImportMutations:
     async def import_relay(self, info: Info, input: ImportRelayInput) -> ImportRelayResult:
         # The spec is made inside the work, after `mutate` has checked every argument.
         return await mutate(
-            info, lambda actor: imports.import_relay(actor, input.to_spec()), present_import
+            info,
+            lambda actor: imports.import_relay(
+                actor, input.to_spec(), info.context.settings.max_body_chars
+            ),
+            present_import,
         )

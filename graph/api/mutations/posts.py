@@ -184,13 +184,18 @@ def present_post_at(expected_version: int) -> Callable[[models.Post], Awaitable[
     return present
 
 
+def _body_cap(info: Info) -> int:
+    """MAX_BODY_CHARS of the app serving the request."""
+    return info.context.settings.max_body_chars
+
+
 @strawberry.type
 class PostMutations:
     @strawberry.mutation(description="Create a draft post. Editors only.")
     async def create_post(self, info: Info, input: CreatePostInput) -> PostResult:
         return await mutate(
             info,
-            lambda actor: editing.create_post(actor, input.relay, input.fields()),
+            lambda actor: editing.create_post(actor, input.relay, input.fields(), _body_cap(info)),
             present_post,
         )
 
@@ -204,7 +209,11 @@ class PostMutations:
         return await mutate(
             info,
             lambda actor: write(
-                actor, pk_of(input.id, "Post"), input.expected_version, input.fields()
+                actor,
+                pk_of(input.id, "Post"),
+                input.expected_version,
+                input.fields(),
+                _body_cap(info),
             ),
             present_post_at(input.expected_version),
         )
@@ -215,7 +224,7 @@ class PostMutations:
         return await mutate(
             info,
             lambda actor: editing.update_post(
-                actor, pk_of(input.id, "Post"), input.expected_version, fields
+                actor, pk_of(input.id, "Post"), input.expected_version, fields, _body_cap(info)
             ),
             present_post_at(input.expected_version),
         )
@@ -274,7 +283,10 @@ class PostMutations:
         return await mutate(
             info,
             lambda actor: editing.restore_revision(
-                actor, pk_of(input.revision_id, "PostRevision"), input.expected_version
+                actor,
+                pk_of(input.revision_id, "PostRevision"),
+                input.expected_version,
+                _body_cap(info),
             ),
             present_post_at(input.expected_version),
         )

@@ -94,7 +94,7 @@ class PreviewMutations:
         return await mutate(
             info,
             lambda actor: previews.create_link(
-                actor, pk_of(input.post, "Post"), input.expires_in_hours
+                actor, pk_of(input.post, "Post"), input.expires_in_hours, info.context.settings
             ),
             present_link,
         )

@@ -105,7 +105,7 @@ async def _checked_url(info: Info, url: str) -> targets.Target | Forbidden | Val
         refusal = to_graphql(error)
         assert isinstance(refusal, Forbidden | ValidationFailed)
         return refusal
-    return await targets.check(url)
+    return await targets.check(url, info.context.settings)
 
 
 async def present_webhook(webhook: models.Webhook) -> Webhook:

@@ -147,6 +147,10 @@ class Webhook:
             DeliveryStatus | None, strawberry.argument(description="Only deliveries in this state.")
         ] = None,
     ) -> list[WebhookDelivery]:
-        key = (self.pk, check_first(first), None if status is None else status.value)
+        key = (
+            self.pk,
+            check_first(first, info.context.settings.max_page_size),
+            None if status is None else status.value,
+        )
         rows = await loaders(info).deliveries_by_webhook.load(key)
         return [WebhookDelivery.from_row(row) for row in rows]

@@ -194,7 +194,8 @@ def post_page(scope: Scope) -> Compile:
 
     def compile(statement: Statement, join: Join, parent: str | None) -> str:
         arguments = statement.arguments(join)
-        first, after = check_first(arguments["first"]), arguments["after"]
+        first = check_first(arguments["first"], statement.request.settings.max_page_size)
+        after = arguments["after"]
         key = decode_keyed_cursor(after, parse_timestamp)
         post_filter = filter_from_arguments(arguments.get("filter"))
         access = statement.request.access
@@ -262,7 +263,8 @@ def list_page(spec: lists.ListSpec) -> Compile:
 
     def compile(statement: Statement, join: Join, parent: str | None) -> str:
         arguments = statement.arguments(join)
-        first, after = check_first(arguments["first"]), arguments["after"]
+        first = check_first(arguments["first"], statement.request.settings.max_page_size)
+        after = arguments["after"]
         key = decode_keyed_cursor(after, LIST_KEYS[spec.table])
         conditions, params = (
             ([], []) if spec is not lists.RELAYS else lists.relay_conditions(_status(arguments))
@@ -325,7 +327,8 @@ def authors(people: People) -> Compile:
 
     def compile(statement: Statement, join: Join, parent: str | None) -> str:
         arguments = statement.arguments(join)
-        first, after = check_first(arguments["first"]), arguments["after"]
+        first = check_first(arguments["first"], statement.request.settings.max_page_size)
+        after = arguments["after"]
         key = author_key(people, after)
         condition = "1 = 1"
         if key is not None:

@@ -59,9 +59,9 @@ def laid_out(sql: str) -> str:
 
 def show(args: argparse.Namespace) -> None:
     """Print the compiled statement of the document's (only or named) operation."""
-    from graph.api.schema import schema
+    from graph.api.schema import build_schema
 
-    graphql = schema._schema
+    graphql = build_schema(args.settings)._schema
     document = parse(Path(args.document).read_text(encoding="utf-8"))
     errors = validate(graphql, document)
     if errors:
@@ -88,7 +88,8 @@ def show(args: argparse.Namespace) -> None:
         sys.exit("planned, but not compiled: it runs level by level (graph.planning.run)")
     from graph.planning.compile import statement_of
 
-    statement = statement_of(plan, Request(EDITOR if args.editor else ANONYMOUS, variables))
+    access = EDITOR if args.editor else ANONYMOUS
+    statement = statement_of(plan, Request(access, variables, args.settings))
     print(laid_out(statement.sql))
     print(f"-- parameters: {statement.params}")
 
