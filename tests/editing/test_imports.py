@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import AsyncIterator
 
 import pytest
-from fixtures.units import ACTOR, START, Rows, tagged_rows, write
+from fixtures.units import ACTOR, MAX_BODY, START, Rows, tagged_rows, write
 
 from graph import models
 from graph.editing.errors import Code, ValidationFailed
@@ -50,7 +50,7 @@ def _spec(rows: Rows) -> ImportSpec:
 
 async def test_an_import_creates_everything_and_publishes_in_order(rows: Rows) -> None:
     spec = _spec(rows)
-    result = await write(lambda: import_relay(ACTOR, spec))
+    result = await write(lambda: import_relay(ACTOR, spec, MAX_BODY))
     assert result.created == {"categories": 0, "organizations": 1, "authors": 1, "posts": 3}
     found = await models.Post.filter(relay_id=result.relay.id).order_by("id")
     assert [(p.status, p.leg) for p in found] == [
@@ -69,7 +69,7 @@ async def test_a_post_with_a_future_publish_time_is_scheduled(rows: Rows) -> Non
     due = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
     post = PostSpec(rows.slug("snart"), "Snart", body="Tekst.", publish_at=due)
     result = await write(
-        lambda: import_relay(ACTOR, ImportSpec(RelaySpec(rows.slug("s"), "S"), (post,)))
+        lambda: import_relay(ACTOR, ImportSpec(RelaySpec(rows.slug("s"), "S"), (post,)), MAX_BODY)
     )
     stored = await models.Post.get(relay_id=result.relay.id)
     assert (stored.status, stored.publish_at, stored.leg) == (
@@ -81,8 +81,8 @@ async def test_a_post_with_a_future_publish_time_is_scheduled(rows: Rows) -> Non
 
 async def test_importing_again_keeps_what_is_there(rows: Rows) -> None:
     spec = _spec(rows)
-    await write(lambda: import_relay(ACTOR, spec))
-    again = await write(lambda: import_relay(ACTOR, spec))
+    await write(lambda: import_relay(ACTOR, spec, MAX_BODY))
+    again = await write(lambda: import_relay(ACTOR, spec, MAX_BODY))
     assert again.created == {"categories": 0, "organizations": 0, "authors": 0, "posts": 0}
     assert again.posts_existing == 3
     assert await models.Post.filter(relay_id=again.relay.id).count() == 3
@@ -95,7 +95,7 @@ async def test_a_slug_twice_in_one_import_is_refused_before_anything_is_looked_u
     twice = PostSpec(good.posts[0].slug, "Dobbelt", previous_slugs=("Ikke En Slug",))
     spec = ImportSpec(good.relay, (*good.posts, twice))
     with pytest.raises(ValidationFailed) as refused:
-        await write(lambda: import_relay(ACTOR, spec))
+        await write(lambda: import_relay(ACTOR, spec, MAX_BODY))
     assert {(".".join(e.path), e.code) for e in refused.value.errors} == {
         ("posts.3.slug", Code.DUPLICATE),
         ("posts.3.previousSlugs.0", Code.INVALID_SLUG),
@@ -112,7 +112,7 @@ async def test_every_bad_post_is_named_by_its_index_and_nothing_is_kept(rows: Ro
     # No authors: every byline of the good posts names an unknown one.
     spec = ImportSpec(good.relay, good.posts + bad, organizations=good.organizations)
     with pytest.raises(ValidationFailed) as refused:
-        await write(lambda: import_relay(ACTOR, spec))
+        await write(lambda: import_relay(ACTOR, spec, MAX_BODY))
     assert {(".".join(e.path), e.code) for e in refused.value.errors} == {
         ("posts.0.bylines.0.author", Code.UNKNOWN),
         ("posts.1.bylines.0.author", Code.UNKNOWN),
@@ -130,7 +130,7 @@ async def test_a_post_slug_used_in_another_relay_is_a_duplicate(rows: Rows) -> N
     other = await rows.post(await rows.relay())
     spec = ImportSpec(RelaySpec(rows.slug("stafet"), "Ny"), (PostSpec(other.slug, "Samme"),))
     with pytest.raises(ValidationFailed) as refused:
-        await write(lambda: import_relay(ACTOR, spec))
+        await write(lambda: import_relay(ACTOR, spec, MAX_BODY))
     assert [(e.path, e.code) for e in refused.value.errors] == [
         (("posts", "0", "slug"), Code.DUPLICATE)
     ]

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import AsyncIterator
 
 import pytest
-from fixtures.units import ACTOR, START, Rows, tagged_rows, write
+from fixtures.units import ACTOR, MAX_BODY, START, Rows, tagged_rows, write
 from tortoise import timezone
 
 from graph import models
@@ -23,7 +23,7 @@ async def rows(database: str) -> AsyncIterator[Rows]:
 
 async def _draft(rows: Rows, relay: models.Relay, **fields: object) -> models.Post:
     values = {"title": "Et udkast", "slug": rows.slug("udkast"), "body": "Første **afsnit**."}
-    return await write(lambda: posts.create_post(ACTOR, relay.slug, {**values, **fields}))
+    return await write(lambda: posts.create_post(ACTOR, relay.slug, {**values, **fields}, MAX_BODY))
 
 
 async def test_a_new_draft_has_rendered_html_a_cut_teaser_and_a_first_revision(
@@ -51,7 +51,7 @@ async def test_a_draft_with_several_bad_fields_names_each_and_writes_nothing(row
         "bylines": [BylineSpec(author.slug), BylineSpec(author.slug), BylineSpec("ingen")],
     }
     with pytest.raises(ValidationFailed) as refused:
-        await write(lambda: posts.create_post(ACTOR, rows.slug("ingen-stafet"), fields))
+        await write(lambda: posts.create_post(ACTOR, rows.slug("ingen-stafet"), fields, MAX_BODY))
     assert {(".".join(e.path), e.code) for e in refused.value.errors} == {
         ("relay", Code.UNKNOWN),
         ("title", Code.REQUIRED),
@@ -95,9 +95,13 @@ async def test_a_post_without_a_body_or_with_a_future_time_is_not_published(rows
 
 async def test_an_edit_from_a_stale_version_is_a_conflict(rows: Rows) -> None:
     draft = await _draft(rows, await rows.relay())
-    await write(lambda: posts.update_post(ACTOR, draft.id, draft.version, {"title": "Ny"}))
+    await write(
+        lambda: posts.update_post(ACTOR, draft.id, draft.version, {"title": "Ny"}, MAX_BODY)
+    )
     with pytest.raises(VersionConflict) as conflict:
-        await write(lambda: posts.update_post(ACTOR, draft.id, draft.version, {"title": "Nyere"}))
+        await write(
+            lambda: posts.update_post(ACTOR, draft.id, draft.version, {"title": "Nyere"}, MAX_BODY)
+        )
     assert conflict.value.current_version == 2
     assert (await models.Post.get(id=draft.id)).title == "Ny"
 
@@ -105,7 +109,7 @@ async def test_an_edit_from_a_stale_version_is_a_conflict(rows: Rows) -> None:
 async def test_an_edit_that_changes_nothing_writes_no_version_or_revision(rows: Rows) -> None:
     draft = await _draft(rows, await rows.relay())
     same = {"title": draft.title, "body": draft.body}
-    post = await write(lambda: posts.update_post(ACTOR, draft.id, draft.version, same))
+    post = await write(lambda: posts.update_post(ACTOR, draft.id, draft.version, same, MAX_BODY))
     assert post.version == draft.version
     assert await models.PostRevision.filter(post_id=draft.id).count() == 1
 
@@ -132,8 +136,10 @@ async def test_scheduling_stores_the_time_and_refuses_a_past_one(rows: Rows) -> 
 async def test_restoring_a_revision_brings_back_its_content_as_a_new_version(rows: Rows) -> None:
     draft = await _draft(rows, await rows.relay(), teaser="Skrevet i hånden")
     edited = await write(
-        lambda: posts.update_post(ACTOR, draft.id, 1, {"title": "Omskrevet", "teaser": None})
+        lambda: posts.update_post(
+            ACTOR, draft.id, 1, {"title": "Omskrevet", "teaser": None}, MAX_BODY
+        )
     )
     first = await models.PostRevision.get(post_id=draft.id, version=1)
-    post = await write(lambda: posts.restore_revision(ACTOR, first.id, edited.version))
+    post = await write(lambda: posts.restore_revision(ACTOR, first.id, edited.version, MAX_BODY))
     assert (post.title, post.teaser, post.version) == ("Et udkast", "Skrevet i hånden", 3)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import AsyncIterator
 
 import pytest
-from fixtures.units import ACTOR, Rows, tagged_rows, write
+from fixtures.units import ACTOR, SETTINGS, Rows, tagged_rows, write
 
 from graph import clock, models
 from graph.editing import previews
@@ -26,7 +26,7 @@ async def rows(database: str) -> AsyncIterator[Rows]:
 async def test_a_new_link_stores_only_the_tokens_hash_and_expires_when_asked(rows: Rows) -> None:
     post = await rows.post(await rows.relay())
     with clock.frozen(NOW):
-        link = await write(lambda: previews.create_link(ACTOR, post.id, 48))
+        link = await write(lambda: previews.create_link(ACTOR, post.id, 48, SETTINGS))
     assert link.token.startswith(previews.PREFIX) and previews.well_formed(link.token)
     assert link.expires_at == NOW + dt.timedelta(hours=48)
     stored = await models.PreviewLink.get(post_id=post.id)
@@ -41,7 +41,7 @@ async def test_a_lifetime_outside_one_hour_to_thirty_days_is_refused(
 ) -> None:
     post = await rows.post(await rows.relay())
     with pytest.raises(ValidationFailed) as refused:
-        await write(lambda: previews.create_link(ACTOR, post.id, hours))
+        await write(lambda: previews.create_link(ACTOR, post.id, hours, SETTINGS))
     (error,) = refused.value.errors
     assert (error.path, error.code) == (("expiresInHours",), Code.OUT_OF_RANGE)
     assert not await models.PreviewLink.exists(post_id=post.id)
@@ -49,7 +49,7 @@ async def test_a_lifetime_outside_one_hour_to_thirty_days_is_refused(
 
 async def test_a_link_to_no_post_is_not_found() -> None:
     with pytest.raises(NotFound):
-        await write(lambda: previews.create_link(ACTOR, -1, 24))
+        await write(lambda: previews.create_link(ACTOR, -1, 24, SETTINGS))
     with pytest.raises(NotFound):
         await write(lambda: previews.revoke_links(-1))
 
@@ -58,7 +58,7 @@ async def test_revoking_counts_only_the_live_links_of_that_post(rows: Rows) -> N
     relay = await rows.relay()
     mine, other = await rows.post(relay), await rows.post(relay)
     for post in (mine, mine, other):
-        await write(lambda post=post: previews.create_link(ACTOR, post.id, 24))
+        await write(lambda post=post: previews.create_link(ACTOR, post.id, 24, SETTINGS))
     with clock.frozen(NOW):
         assert await write(lambda: previews.revoke_links(mine.id)) == 2
     assert await write(lambda: previews.revoke_links(mine.id)) == 0

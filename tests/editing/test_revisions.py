@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from fixtures.units import ACTOR, START, Rows, tagged_rows, write
+from fixtures.units import ACTOR, MAX_BODY, START, Rows, tagged_rows, write
 
 from graph import models
 from graph.editing import posts, revisions, staging
@@ -42,7 +42,7 @@ async def test_a_snapshot_names_related_rows_by_slug_and_times_in_copenhagen(row
         "category": category.slug,
         "bylines": [BylineSpec(author.slug, "chef", organization.slug)],
     }
-    draft = await write(lambda: posts.create_post(ACTOR, relay.slug, fields))
+    draft = await write(lambda: posts.create_post(ACTOR, relay.slug, fields, MAX_BODY))
     post = await write(lambda: posts.publish_post(ACTOR, draft.id, draft.version, START))
     state = await revisions.snapshot(post)
     assert state["category"] == category.slug
@@ -57,18 +57,20 @@ async def test_a_snapshot_names_related_rows_by_slug_and_times_in_copenhagen(row
 async def test_the_pending_state_shows_only_staged_fields_with_slugs(rows: Rows) -> None:
     relay, category = await rows.relay(), await rows.category()
     fields = {"title": "Live", "slug": rows.slug("live"), "body": "Tekst."}
-    draft = await write(lambda: posts.create_post(ACTOR, relay.slug, fields))
+    draft = await write(lambda: posts.create_post(ACTOR, relay.slug, fields, MAX_BODY))
     live = await write(lambda: posts.publish_post(ACTOR, draft.id, draft.version, START))
     staged = {"title": "Staged", "category": category.slug}
-    await write(lambda: staging.stage_post(ACTOR, live.id, live.version, staged))
+    await write(lambda: staging.stage_post(ACTOR, live.id, live.version, staged, MAX_BODY))
     assert await revisions.pending_state(live.id) == staged
 
 
 async def test_each_write_records_who_made_which_version(rows: Rows) -> None:
     relay = await rows.relay()
     fields = {"title": "Første", "slug": rows.slug("rev")}
-    draft = await write(lambda: posts.create_post(ACTOR, relay.slug, fields))
-    await write(lambda: posts.update_post("anden-redaktør", draft.id, 1, {"title": "Anden"}))
+    draft = await write(lambda: posts.create_post(ACTOR, relay.slug, fields, MAX_BODY))
+    await write(
+        lambda: posts.update_post("anden-redaktør", draft.id, 1, {"title": "Anden"}, MAX_BODY)
+    )
     found = await models.PostRevision.filter(post_id=draft.id).order_by("version")
     assert [(r.version, r.actor) for r in found] == [(1, ACTOR), (2, "anden-redaktør")]
     assert found[1].changes == {"title": {"old": "Første", "new": "Anden"}}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from fixtures.units import ACTOR, Rows, tagged_rows, write
+from fixtures.units import ACTOR, MAX_BODY, Rows, tagged_rows, write
 
 from graph import models
 from graph.editing import posts, slug_history
@@ -69,7 +69,7 @@ async def test_restoring_adds_only_slugs_nobody_keeps_and_is_idempotent(rows: Ro
 async def test_a_post_renamed_by_an_edit_keeps_its_old_slug(rows: Rows) -> None:
     relay = await rows.relay()
     fields = {"title": "Første navn", "slug": rows.slug("foerste")}
-    draft = await write(lambda: posts.create_post(ACTOR, relay.slug, fields))
+    draft = await write(lambda: posts.create_post(ACTOR, relay.slug, fields, MAX_BODY))
     new = rows.slug("andet-navn")
-    await write(lambda: posts.update_post(ACTOR, draft.id, draft.version, {"slug": new}))
+    await write(lambda: posts.update_post(ACTOR, draft.id, draft.version, {"slug": new}, MAX_BODY))
     assert await _old_slugs(Kind.POST, draft.id) == {draft.slug}

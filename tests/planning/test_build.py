@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from fixtures.units import planned
+from fixtures.units import SETTINGS, planned
 from graphql import parse
 
 from graph.planning.build import directive_variables
@@ -54,7 +54,7 @@ def test_an_argument_written_with_a_variable_is_read_per_request() -> None:
     assert isinstance(join, Join)
     assert join.arguments(made.request()) == {"slug": "x"}
     other = planned(RELAY, slug="y", first=2)
-    assert join.arguments(Request(ANONYMOUS, other.variables)) == {"slug": "y"}
+    assert join.arguments(Request(ANONYMOUS, other.variables, SETTINGS)) == {"slug": "y"}
 
 
 def test_skip_and_include_build_the_plan_for_the_variables_values() -> None:

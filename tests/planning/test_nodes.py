@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from fixtures.units import SETTINGS
+
 from graph.planning.nodes import Join, Leaf, Plan, Request, Shape
 from graph.read.access import ANONYMOUS
 from graph.read.posts import EVERY_COLUMN
@@ -37,8 +39,10 @@ def test_the_joins_are_listed_once_in_order() -> None:
 
 
 def test_a_request_starts_empty_and_reads_every_post_column() -> None:
-    request = Request(ANONYMOUS, None)
+    request = Request(ANONYMOUS, None, SETTINGS)
     assert (request.tags, request.memo, request.compiled) == (set(), {}, False)
     assert request.posts is EVERY_COLUMN
-    assert Request(ANONYMOUS, None).tags is not request.tags  # nothing shared between runs
+    assert (
+        Request(ANONYMOUS, None, SETTINGS).tags is not request.tags
+    )  # nothing shared between runs
     assert Plan(Shape("Query", ()), EVERY_COLUMN).compiled is False

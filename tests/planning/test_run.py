@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
 import pytest
-from fixtures.units import Rows, planned, tagged_rows
+from fixtures.units import SETTINGS, Rows, planned, tagged_rows
 
 from graph import db
 from graph.planning.nodes import Join, Leaf, Request, Shape
@@ -43,7 +43,7 @@ def _join(
 async def test_each_join_runs_once_for_all_parents_and_keeps_key_order() -> None:
     kids, calls = _join("kids", {1: [{"name": "a"}, {"name": "b"}], 2: [{"name": "c"}]}, many=True)
     shape = Shape("Parent", (_leaf("id"), kids, _leaf("title")))
-    request = Request(ANONYMOUS, None)
+    request = Request(ANONYMOUS, None, SETTINGS)
     made = await shape_rows(shape, [{"id": 1, "title": "x"}, {"id": 2, "title": "y"}], request)
     assert made == [
         {"id": 1, "kids": [{"name": "a"}, {"name": "b"}], "title": "x"},
@@ -57,7 +57,7 @@ async def test_each_join_runs_once_for_all_parents_and_keeps_key_order() -> None
 async def test_a_to_one_join_that_finds_nothing_is_null() -> None:
     best, _ = _join("best", {1: {"name": "a"}}, many=False)
     shape = Shape("Parent", (best,))
-    made = await shape_rows(shape, [{"id": 1}, {"id": 2}], Request(ANONYMOUS, None))
+    made = await shape_rows(shape, [{"id": 1}, {"id": 2}], Request(ANONYMOUS, None, SETTINGS))
     assert made == [{"best": {"name": "a"}}, {"best": None}]
 
 
@@ -65,13 +65,13 @@ async def test_a_required_join_that_finds_nothing_is_a_missing_row() -> None:
     owner, _ = _join("owner", {1: {"name": "a"}}, many=False, required=True)
     with pytest.raises(MissingRow):
         await shape_rows(
-            Shape("Parent", (owner,)), [{"id": 1}, {"id": 2}], Request(ANONYMOUS, None)
+            Shape("Parent", (owner,)), [{"id": 1}, {"id": 2}], Request(ANONYMOUS, None, SETTINGS)
         )
 
 
 async def test_no_rows_fetch_nothing_below() -> None:
     kids, calls = _join("kids", {}, many=True)
-    assert await shape_rows(Shape("Parent", (kids,)), [], Request(ANONYMOUS, None)) == []
+    assert await shape_rows(Shape("Parent", (kids,)), [], Request(ANONYMOUS, None, SETTINGS)) == []
     assert calls == []
 
 

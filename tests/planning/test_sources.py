@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from conftest import StatementCounter
-from fixtures.units import Rows, tagged_rows
+from fixtures.units import SETTINGS, Rows, tagged_rows
 
 from graph.editing import slug_history
 from graph.planning import sources
@@ -24,7 +24,7 @@ async def rows(database: str) -> AsyncIterator[Rows]:
 
 
 def _request() -> Request:
-    return Request(ANONYMOUS, None)
+    return Request(ANONYMOUS, None, SETTINGS)
 
 
 async def test_a_to_one_row_is_fetched_once_per_request(
@@ -116,6 +116,6 @@ async def test_drafts_reach_a_page_only_for_editors(rows: Rows) -> None:
     draft = await rows.post(relay)
     source = sources.post_pages(Scope.RELAY, counted=True)
     (anonymous,) = await source([{"id": relay.id}], PAGE, _request())
-    (editor,) = await source([{"id": relay.id}], PAGE, Request(EDITOR, None))
+    (editor,) = await source([{"id": relay.id}], PAGE, Request(EDITOR, None, SETTINGS))
     assert anonymous["count"] == 0
     assert [edge["node"]["id"] for edge in editor["edges"]] == [draft.id]

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import AsyncIterator
 
 import pytest
-from fixtures.units import ACTOR, START, Rows, tagged_rows, write
+from fixtures.units import ACTOR, MAX_BODY, SETTINGS, START, Rows, tagged_rows, write
 
 from graph import clock, models
 from graph.editing import posts, previews, staging
@@ -26,13 +26,13 @@ async def rows(database: str) -> AsyncIterator[Rows]:
 async def _live(rows: Rows) -> models.Post:
     relay = await rows.relay()
     fields = {"title": "Live", "slug": rows.slug("live"), "body": "Live tekst."}
-    draft = await write(lambda: posts.create_post(ACTOR, relay.slug, fields))
+    draft = await write(lambda: posts.create_post(ACTOR, relay.slug, fields, MAX_BODY))
     return await write(lambda: posts.publish_post(ACTOR, draft.id, draft.version, START))
 
 
 async def _link(post: models.Post, hours: int = 24) -> str:
     with clock.frozen(NOW):
-        link = await write(lambda: previews.create_link(ACTOR, post.id, hours))
+        link = await write(lambda: previews.create_link(ACTOR, post.id, hours, SETTINGS))
     return token_hash(link.token)
 
 
@@ -47,7 +47,7 @@ async def test_a_staged_edit_is_laid_over_the_live_post(rows: Rows) -> None:
     live = await _live(rows)
     author = await rows.author()
     fields = {"title": "Staged", "bylines": [BylineSpec(author.slug, "gæst")]}
-    await write(lambda: staging.stage_post(ACTOR, live.id, live.version, fields))
+    await write(lambda: staging.stage_post(ACTOR, live.id, live.version, fields, MAX_BODY))
     found = await previewed_post(await _link(live), NOW)
     assert found is not None
     assert (found.row["title"], found.row["body"]) == ("Staged", "Live tekst.")
@@ -71,7 +71,7 @@ async def test_pending_versions_come_back_decoded_for_the_posts_that_have_one(
     rows: Rows,
 ) -> None:
     live, other = await _live(rows), await _live(rows)
-    await write(lambda: staging.stage_post(ACTOR, live.id, live.version, {"body": "Ny."}))
+    await write(lambda: staging.stage_post(ACTOR, live.id, live.version, {"body": "Ny."}, MAX_BODY))
     (row,) = await pending_for_posts([live.id, other.id])
     # The teaser was cut from the body, so it follows the body.
     assert row["post_id"] == live.id and row["changed"] == ["teaser", "body"]

@@ -9,6 +9,7 @@ import argparse
 from pathlib import Path
 
 import pytest
+from fixtures.units import SETTINGS
 
 from graph.planning.compile.show import laid_out, show
 
@@ -30,7 +31,11 @@ def test_each_subquery_and_clause_is_a_line_indented_by_nesting() -> None:
 
 def _args(document: Path, variables: str = "{}", editor: bool = False) -> argparse.Namespace:
     return argparse.Namespace(
-        document=str(document), operation=None, variables=variables, editor=editor
+        document=str(document),
+        operation=None,
+        variables=variables,
+        editor=editor,
+        settings=SETTINGS,
     )
 
 

@@ -6,6 +6,7 @@ Writing a statement needs no database: these run on either backend.
 from __future__ import annotations
 
 import pytest
+from fixtures.units import SETTINGS
 
 from graph.planning.compile.statement import (
     MAX_KEYS,
@@ -23,7 +24,7 @@ def _statement() -> Statement:
     def no_joins(join: Join) -> object:
         raise AssertionError(join)
 
-    return Statement(Request(ANONYMOUS, None), no_joins)  # type: ignore[arg-type]
+    return Statement(Request(ANONYMOUS, None, SETTINGS), no_joins)  # type: ignore[arg-type]
 
 
 def test_question_marks_become_named_parameters_in_order() -> None:
