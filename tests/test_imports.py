@@ -1,0 +1,173 @@
+"""No module of `graph` imports itself round a circle, and no subpackage does either.
+
+Every import counts: top-level, inside a function (that only hides a circle until the
+function runs) and under `if TYPE_CHECKING:` (a circle for the reader, and for mypy). The one
+exception is a `strawberry.lazy("graph.x")` type reference: a string resolved once the
+schema is built, not an import. `graph/bench` is left out: it is a tool beside the service,
+leaving the package.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "graph"
+LEFT_OUT = ("graph.bench",)
+
+Graph = dict[str, set[str]]
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _sources() -> dict[str, Path]:
+    found = {_module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+    return {name: path for name, path in found.items() if not name.startswith(LEFT_OUT)}
+
+
+def _absolute(module: str, path: Path, node: ast.ImportFrom) -> str:
+    """The module an import names, relative imports resolved against the importing file."""
+    if not node.level:
+        return node.module or ""
+    package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+    base = package[: len(package) - node.level + 1]
+    return ".".join([*base, node.module] if node.module else base)
+
+
+def _imported(module: str, path: Path, known: set[str]) -> Iterator[str]:
+    """Every module of `known` that `module` imports, wherever the import statement sits."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names if alias.name in known)
+        elif isinstance(node, ast.ImportFrom):
+            source = _absolute(module, path, node)
+            for alias in node.names:
+                if f"{source}.{alias.name}" in known:  # `from graph.api import types`
+                    yield f"{source}.{alias.name}"
+                elif source in known:
+                    yield source
+
+
+def module_graph() -> Graph:
+    """Module name -> the `graph` modules it imports."""
+    sources = _sources()
+    known = set(sources)
+    return {
+        name: {target for target in _imported(name, path, known) if target != name}
+        for name, path in sources.items()
+    }
+
+
+def _part(module: str) -> str:
+    """`graph.api.types` -> `graph.api`; a top-level module (`graph.events`) is its own part."""
+    return ".".join(module.split(".")[:2])
+
+
+def part_graph(modules: Graph) -> Graph:
+    """Top-level subpackage (or top-level module) -> the others it imports."""
+    parts: Graph = {}
+    for source, targets in modules.items():
+        edges = parts.setdefault(_part(source), set())
+        edges.update(_part(target) for target in targets if _part(target) != _part(source))
+    return parts
+
+
+def circles(graph: Graph) -> list[list[str]]:
+    """The strongly connected components with more than one member (Tarjan), sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(found)
+
+
+def _one_loop(graph: Graph, members: list[str]) -> list[str]:
+    """A shortest way from the component's first member back to itself, for the message."""
+    start, inside = members[0], set(members)
+    paths = {start: [start]}
+    queue = [start]
+    for node in queue:
+        for target in sorted(graph[node] & inside):
+            if target == start:
+                return [*paths[node], start]
+            if target not in paths:
+                paths[target] = [*paths[node], target]
+                queue.append(target)
+    return members
+
+
+def _report(graph: Graph, found: list[list[str]]) -> str:
+    return "\n".join(
+        f"{len(members)} in a circle: {', '.join(members)}\n"
+        f"    e.g. {' -> '.join(_one_loop(graph, members))}"
+        for members in found
+    )
+
+
+def test_no_module_imports_itself_round_a_circle() -> None:
+    modules = module_graph()
+    found = circles(modules)
+    assert not found, "\n" + _report(modules, found)
+
+
+def test_no_subpackage_imports_itself_round_a_circle() -> None:
+    parts = part_graph(module_graph())
+    found = circles(parts)
+    assert not found, "\n" + _report(parts, found)
+
+
+def test_hidden_imports_count_and_lazy_type_references_do_not(tmp_path: Path) -> None:
+    """The walker: function-level and TYPE_CHECKING imports are edges, strawberry.lazy is not."""
+    source = tmp_path / "graph" / "api" / "one.py"
+    source.parent.mkdir(parents=True)
+    source.write_text(
+        "from typing import TYPE_CHECKING, Annotated\n"
+        "import strawberry\n"
+        "if TYPE_CHECKING:\n"
+        "    from graph import events\n"
+        "def later() -> None:\n"
+        "    from .two import thing\n"
+        "Lazy = Annotated['X', strawberry.lazy('graph.api.three')]\n",
+        encoding="utf-8",
+    )
+    known = {"graph.events", "graph.api.two", "graph.api.three"}
+    assert set(_imported("graph.api.one", source, known)) == {"graph.events", "graph.api.two"}
+
+
+def test_circles_are_found_and_trees_are_not() -> None:
+    tree = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a", "e"}, "e": set()}
+    assert circles(tree) == [["a", "b", "c"]]
+    assert circles({"a": {"b"}, "b": set()}) == []
