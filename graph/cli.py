@@ -100,7 +100,7 @@ def worker(args: argparse.Namespace) -> None:
 
 def export_schema(args: argparse.Namespace) -> None:
     """Write the SDL to schema/schema.graphql (or print it with --check's diff status)."""
-    from graph.api.schema import schema
+    from graph.schema import schema
 
     sdl = schema.as_str() + "\n"
     path = Path(args.path)

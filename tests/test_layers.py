@@ -1,6 +1,6 @@
 """The planner builds on the API's leaf modules; the API's types never import the planner.
 
-`graph.api.schema` wires the planner in, so a planner module that imported the schema's
+`graph.schema` wires the planner in, so a planner module that imported the schema's
 types (or anything that imports them) would make the two packages import each other: the
 import then only works in one order, and fails from a fresh interpreter in the other.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "graph"
 # The modules that join the two: the schema (extensions) and the app (the fast lane).
-JOINS = {"graph/api/schema.py"}
+JOINS = {"graph/schema.py"}
 
 
 def _imports(path: Path) -> set[str]:

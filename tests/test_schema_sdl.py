@@ -6,7 +6,7 @@ from pathlib import Path
 
 from graph import models
 from graph.api.enums import OrganizationKind, RelayStatus
-from graph.api.schema import schema
+from graph.schema import schema
 
 
 def test_committed_sdl_matches_code(project_root: Path) -> None:

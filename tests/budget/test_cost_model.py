@@ -12,9 +12,9 @@ from graphql import get_introspection_query, get_operation_ast, parse
 from graphql.execution.values import get_variable_values
 
 from graph.api.bounds import list_bounds
-from graph.api.schema import schema
 from graph.budget.cost import Pricing, Size, priced_variables
 from graph.budget.sizes import UnboundedList, UnsizedLeaf
+from graph.schema import schema
 from graph.settings import Settings
 
 

@@ -32,10 +32,10 @@ from graphql import (
     is_required_argument,
 )
 
-from graph.api.schema import schema
 from graph.budget.cost import BYTES_PER_UNIT
 from graph.editing import people, posts, relays
 from graph.feeds.prices import feed_bytes
+from graph.schema import schema
 from graph.settings import Settings
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "schema" / "operations"

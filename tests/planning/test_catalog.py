@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from graphql import GraphQLObjectType, get_named_type, is_abstract_type, is_leaf_type
 
-from graph.api.schema import schema
 from graph.planning import catalog
 from graph.planning.compile import relations
 from graph.planning.nodes import NotPlannable
+from graph.schema import schema
 
 Field = tuple[str, str]
 

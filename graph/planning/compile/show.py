@@ -59,7 +59,7 @@ def laid_out(sql: str) -> str:
 
 def show(args: argparse.Namespace) -> None:
     """Print the compiled statement of the document's (only or named) operation."""
-    from graph.api.schema import schema
+    from graph.schema import schema
 
     graphql = schema._schema
     document = parse(Path(args.document).read_text(encoding="utf-8"))
