@@ -14,6 +14,7 @@ from typing import Any
 from tortoise import Tortoise
 
 from graph import db, logs
+from graph.migrate import migrate
 from graph.planning.compile import show as show_sql
 from graph.settings import get_settings
 
@@ -23,7 +24,7 @@ SCHEMA_PATH = Path("schema") / "schema.graphql"
 async def _with_database(work: Callable[[], Awaitable[None]]) -> None:
     settings = get_settings()
     try:
-        await db.migrate(settings.database_url)
+        await migrate(settings.database_url)
         await db.init(settings.database_url)
         await work()
     finally:

@@ -104,15 +104,12 @@ async def init(database_url: str) -> None:
     await Tortoise.init(config=tortoise_config(database_url))
 
 
-async def migrate(
+async def migrate_content(
     database_url: str, progress: Callable[[str, str, str], object] | None = None
 ) -> None:
-    """Apply every pending migration (idempotent)."""
-    from graph.jobs.engine import install_schema
-
+    """Apply every pending content migration (idempotent); `graph.migrate` adds the jobs'."""
     _fix_recorder_placeholders()
     await migrations_api.migrate(config=tortoise_config(database_url), progress=progress)
-    await install_schema(database_url)
 
 
 def _fix_failed_begin() -> None:

@@ -27,6 +27,7 @@ from graph import db, models, tokens
 from graph.app import create_app
 from graph.demo.load import load_demo
 from graph.jobs import engine
+from graph.migrate import migrate
 from graph.settings import Settings
 
 POSTGRES_TIMEOUT_S = 5
@@ -88,7 +89,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 async def database(database_url: str) -> AsyncIterator[str]:
     """The test database, migrated, with the demo relay loaded and Tortoise initialised."""
-    await db.migrate(database_url)
+    await migrate(database_url)
     await db.init(database_url)
     # Jobs deferred by writes go where production puts them: on PostgreSQL into
     # procrastinate's table in the same transaction, on SQLite into the in-process queue.

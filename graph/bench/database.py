@@ -16,12 +16,12 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
-from graph import db
 from graph.bench import words
 from graph.bench.generate import COLUMNS, TABLES, Dataset
 from graph.bench.progress import Progress
 from graph.bench.sizes import GENERATOR_VERSION, SEED, Size
 from graph.jobs.engine import libpq_url
+from graph.migrate import migrate
 
 CREATE_META = """
 CREATE TABLE IF NOT EXISTS bench_meta (
@@ -119,7 +119,7 @@ def _recreate(url: str) -> None:
 async def _migrate(url: str) -> None:
     from tortoise import Tortoise
 
-    await db.migrate(url)
+    await migrate(url)
     await Tortoise.close_connections()
 
 
