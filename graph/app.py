@@ -25,7 +25,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.schema.base import BaseSchema
 from tortoise.contrib.starlette import RegisterTortoise
 
-from graph import db, logs, reconnect
+from graph import db, logs, reconnect, subscribers
 from graph.api import newsletter_http
 from graph.api.context import Context, make_context
 from graph.budget import answers
@@ -197,6 +197,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     # Each uvicorn worker is its own process and calls this factory: configure its logging.
     logs.configure(settings.log_level)
+    subscribers.register_all()
     budget = client_budget(settings)
     sockets = None if budget is None else SocketBudgets(budget)
     lane = FastLane(PlanCache(), PriceCache(), operation_limits(settings), settings.fast_lane)

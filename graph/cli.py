@@ -13,7 +13,7 @@ from typing import Any
 
 from tortoise import Tortoise
 
-from graph import db, logs
+from graph import db, logs, subscribers
 from graph.migrate import migrate
 from graph.planning.compile import show as show_sql
 from graph.settings import get_settings
@@ -208,5 +208,6 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the `graph` console script."""
     logs.configure(get_settings().log_level)
+    subscribers.register_all()
     args = _parser().parse_args(argv)
     args.handler(args)

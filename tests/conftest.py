@@ -23,7 +23,7 @@ import psycopg
 import pytest
 from tortoise import Tortoise
 
-from graph import db, models, tokens
+from graph import db, models, subscribers, tokens
 from graph.app import create_app
 from graph.demo.load import load_demo
 from graph.jobs import engine
@@ -95,6 +95,7 @@ async def database(database_url: str) -> AsyncIterator[str]:
     # procrastinate's table in the same transaction, on SQLite into the in-process queue.
     engine.configure(Settings(database_url=database_url))
     await engine.app.open_async()
+    subscribers.register_all()  # as the app and the CLI do when they start
     await load_demo()
     try:
         yield database_url
