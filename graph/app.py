@@ -46,7 +46,7 @@ from graph.jobs.worker import worker_running
 from graph.limits import BodySizeLimitMiddleware
 from graph.logs import RequestIdMiddleware
 from graph.metrics import metrics
-from graph.planning.extension import PlanCache
+from graph.planning.answering import PlanCache
 from graph.planning.lane import FastLane
 from graph.proxies import ForwardedFor
 from graph.schema import build_schema, document_check, document_parser, operation_limits

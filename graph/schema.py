@@ -18,7 +18,8 @@ from graph.api.query import Query
 from graph.api.surrogates import UnpairedSurrogates
 from graph.api.types import Author, Organization, Post, Relay
 from graph.budget.extension import Limits, PriceCache, QueryCost, SocketBudgets
-from graph.planning.extension import PlanCache, PlannedExecution
+from graph.planning.answering import PlanCache
+from graph.planning.extension import PlannedExecution
 from graph.planning.lane import FastLane
 from graph.settings import Settings, get_settings
 

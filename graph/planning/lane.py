@@ -33,7 +33,7 @@ from graph.budget.extension import Limits, PriceCache
 from graph.budget.spend import spend_of
 from graph.cache import tags
 from graph.cache.requests import GraphQLRequest, from_json, from_query_string, read_body, replay
-from graph.planning.extension import Fallback, PlanCache, counters, run_plan
+from graph.planning.answering import Fallback, PlanCache, counters, run_plan
 from graph.planning.nodes import Plan, Request
 
 log = logging.getLogger(__name__)

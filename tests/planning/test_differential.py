@@ -38,7 +38,7 @@ from planning_paths import NOT_EXECUTED, PLANNED, Paths
 from planning_twins import Caller, Mismatches, Twins, ask, twin_apps
 from planning_values import GARBAGE_CURSORS, OUT_OF_RANGE_PAGE_SIZES, candidates
 
-from graph.planning.extension import Fallback
+from graph.planning.answering import Fallback
 from graph.schema import schema
 from graph.settings import Settings
 
