@@ -3,7 +3,8 @@
 Every import counts: top-level, inside a function (that only hides a circle until the
 function runs) and under `if TYPE_CHECKING:` (a circle for the reader, and for mypy). The one
 exception is a `strawberry.lazy("graph.x")` type reference: a string resolved once the
-schema is built, not an import. `graph/bench` is left out: it is a tool beside the service,
+schema is built, not an import (with the `if TYPE_CHECKING:` import of that one name that
+mypy needs beside it). `graph/bench` is left out: it is a tool beside the service,
 leaving the package.
 """
 
@@ -41,14 +42,57 @@ def _absolute(module: str, path: Path, node: ast.ImportFrom) -> str:
     return ".".join([*base, node.module] if node.module else base)
 
 
+def _lazy_references(tree: ast.AST) -> set[tuple[str, str]]:
+    """(module, name) of every `Annotated[Name, strawberry.lazy("module")]` in the file."""
+    found = set()
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "Annotated"
+            and isinstance(node.slice, ast.Tuple)
+        ):
+            continue
+        named, *extras = node.slice.elts
+        name = named.id if isinstance(named, ast.Name) else getattr(named, "value", None)
+        for extra in extras:
+            if (
+                isinstance(extra, ast.Call)
+                and isinstance(extra.func, ast.Attribute)
+                and extra.func.attr == "lazy"
+                and extra.args
+                and isinstance(extra.args[0], ast.Constant)
+            ):
+                found.add((str(extra.args[0].value), str(name)))
+    return found
+
+
+def _type_checking_only(tree: ast.AST) -> set[ast.AST]:
+    """The import statements under `if TYPE_CHECKING:`."""
+    found: set[ast.AST] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            found.update(child for statement in node.body for child in ast.walk(statement))
+    return found
+
+
 def _imported(module: str, path: Path, known: set[str]) -> Iterator[str]:
-    """Every module of `known` that `module` imports, wherever the import statement sits."""
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    """Every module of `known` that `module` imports, wherever the import statement sits.
+
+    A name imported under TYPE_CHECKING only for `Annotated[Name, strawberry.lazy(...)]` of
+    the same module is the strawberry.lazy exception (the canonical form: mypy needs the
+    name, Strawberry the string), not an import.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    lazy, for_checkers = _lazy_references(tree), _type_checking_only(tree)
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names if alias.name in known)
         elif isinstance(node, ast.ImportFrom):
             source = _absolute(module, path, node)
             for alias in node.names:
+                if node in for_checkers and (source, alias.name) in lazy:
+                    continue
                 if f"{source}.{alias.name}" in known:  # `from graph.api import types`
                     yield f"{source}.{alias.name}"
                 elif source in known:
@@ -158,6 +202,7 @@ def test_hidden_imports_count_and_lazy_type_references_do_not(tmp_path: Path) ->
         "import strawberry\n"
         "if TYPE_CHECKING:\n"
         "    from graph import events\n"
+        "    from graph.api.three import X\n"
         "def later() -> None:\n"
         "    from .two import thing\n"
         "Lazy = Annotated['X', strawberry.lazy('graph.api.three')]\n",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from graph.api.attached import current_baton, pending_version
 from graph.api.context import Info
 from graph.api.cursors import author_cursor, author_key, post_cursor
 from graph.api.enums import OrganizationKind, PostStatus, RelayStatus
@@ -148,9 +149,6 @@ class Relay(Node):
     async def baton(
         self, info: Info
     ) -> Annotated[Baton, strawberry.lazy("graph.api.baton")] | None:
-        # Imported here: the baton module builds on the types in this one.
-        from graph.api.baton import current_baton
-
         return await current_baton(info, self.pk)
 
 
@@ -388,9 +386,6 @@ class Post(Node):
     async def pending(
         self, info: Info
     ) -> Annotated[PendingVersion, strawberry.lazy("graph.api.previews")] | None:
-        # Imported here: the previews module builds on the types in this one.
-        from graph.api.previews import pending_version
-
         return await pending_version(info, self.pk)
 
     @strawberry.field(
