@@ -93,7 +93,7 @@ def worker(args: argparse.Namespace) -> None:
 
         engine.configure(settings)
         async with engine.app.open_async():
-            print(f"worker running jobs from {engine.libpq_url(settings.database_url)}", flush=True)
+            print(f"worker running jobs from {db.libpq_url(settings.database_url)}", flush=True)
             await run_worker(settings, concurrency=args.concurrency)
 
     asyncio.run(_with_database(work))

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContextPooled
@@ -47,6 +48,12 @@ def _connection_config(database_url: str) -> dict[str, Any]:
     if config["engine"] == "tortoise.backends.psycopg":
         config["credentials"]["check"] = None
     return config
+
+
+def libpq_url(database_url: str) -> str:
+    """The Tortoise `psycopg://…?min_size=…` URL as a libpq URL without Tortoise's options."""
+    parts = urlsplit(database_url)
+    return urlunsplit(("postgresql", parts.netloc, parts.path, "", ""))
 
 
 def connection() -> BaseDBAsyncClient:

@@ -20,7 +20,7 @@ from graph.bench import words
 from graph.bench.generate import COLUMNS, TABLES, Dataset
 from graph.bench.progress import Progress
 from graph.bench.sizes import GENERATOR_VERSION, SEED, Size
-from graph.jobs.engine import libpq_url
+from graph.db import libpq_url
 from graph.migrate import migrate
 
 CREATE_META = """

@@ -36,7 +36,7 @@ from graph.bench.peer import server as peer_server
 from graph.bench.peer.documents import peer_version
 from graph.bench.probe import CACHE_ENABLED
 from graph.bench.report import Measurement, OperationResult
-from graph.jobs.engine import libpq_url
+from graph.db import libpq_url
 
 HTTP_FLOOR_APP = "graph.bench.http_floor:create_app"
 DB_FLOOR_APP = "graph.bench.db_floor:create_app"

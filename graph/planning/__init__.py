@@ -10,5 +10,6 @@ A small interpreter in four parts, one module each:
 
 `extension` hooks it into Strawberry and falls back to standard execution, per operation,
 for anything without a plan; `lane` answers known documents before Strawberry parses them;
-`answering` is what both share (the plan cache, the fallback reasons, the counters). Both paths answer with the same bytes: tests/planning checks.
+`answering` is what both share (the plan cache, the fallback reasons, the counters). Both
+paths answer with the same bytes: tests/planning checks.
 """
