@@ -13,9 +13,8 @@ from typing import Any
 
 from tortoise import Tortoise
 
-from graph import db, logs, subscribers
+from graph import db, logs, show_sql, subscribers
 from graph.migrate import migrate
-from graph.planning.compile import show as show_sql
 from graph.settings import get_settings
 
 SCHEMA_PATH = Path("schema") / "schema.graphql"

@@ -17,6 +17,7 @@ from graphql import OperationDefinitionNode, parse, validate
 from graphql.execution.values import get_variable_values
 
 from graph.planning.build import build
+from graph.planning.compile import statement_of
 from graph.planning.nodes import NotPlannable, Request
 from graph.read.access import ANONYMOUS, EDITOR
 
@@ -59,6 +60,7 @@ def laid_out(sql: str) -> str:
 
 def show(args: argparse.Namespace) -> None:
     """Print the compiled statement of the document's (only or named) operation."""
+    # Imported here, as the CLI's other commands do: importing graph.schema builds it.
     from graph.schema import schema
 
     graphql = schema._schema
@@ -86,8 +88,6 @@ def show(args: argparse.Namespace) -> None:
         sys.exit(f"no plan: {missing} runs the standard way")
     if not plan.compiled:
         sys.exit("planned, but not compiled: it runs level by level (graph.planning.run)")
-    from graph.planning.compile import statement_of
-
     statement = statement_of(plan, Request(EDITOR if args.editor else ANONYMOUS, variables))
     print(laid_out(statement.sql))
     print(f"-- parameters: {statement.params}")
