@@ -27,7 +27,6 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from graph import db, logs, reconnect, subscribers
 from graph.api import newsletter_http
-from graph.api.context import Context, make_context
 from graph.budget import answers
 from graph.budget import middleware as budgets
 from graph.budget.extension import PriceCache, SocketBudgets
@@ -49,6 +48,7 @@ from graph.metrics import metrics
 from graph.planning.answering import PlanCache
 from graph.planning.lane import FastLane
 from graph.proxies import ForwardedFor
+from graph.request.context import Context, make_context
 from graph.schema import build_schema, document_check, document_parser, operation_limits
 from graph.settings import Settings, get_settings
 from graph.websocket import TransportWSHandler, WebSocketAdapter

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from graph import models
-from graph.api.enums import OrganizationKind, RelayStatus
+from graph.enums import OrganizationKind, RelayStatus
 from graph.schema import schema
 
 

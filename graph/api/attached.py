@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from graph.api.context import Info
+from graph.request.context import Info
 
 if TYPE_CHECKING:
     from graph.api.baton import Baton

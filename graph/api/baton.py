@@ -10,11 +10,11 @@ import strawberry
 
 from graph import models
 from graph.api import attached
-from graph.api.context import Info
 from graph.api.mutations.errors import AnyError, mutate, pk_of
 from graph.api.types import Author, Post, Relay
 from graph.baton import service
 from graph.read import batons, sql
+from graph.request.context import Info
 
 
 @strawberry.enum(

@@ -14,11 +14,11 @@ import strawberry
 
 from graph import clock
 from graph.api import attached
-from graph.api.context import Info
 from graph.api.types import Byline, Category, Post, bylines_of
 from graph.cache import tags
 from graph.editing.previews import well_formed
 from graph.read import previews, sql
+from graph.request.context import Info
 from graph.tokens import token_hash
 
 PRIVATE_ANSWER = "private, no-store"

@@ -8,24 +8,23 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from graph.api.attached import current_baton, pending_version
-from graph.api.context import Info
-from graph.api.cursors import author_cursor, author_key, post_cursor
-from graph.api.enums import OrganizationKind, PostStatus, RelayStatus
-from graph.api.filters import PostFilterInput, filter_tags, to_filter
-from graph.api.ids import to_global_id
-from graph.api.pagination import (
-    Connection,
-    check_first,
-    connection,
-    decode_keyed_cursor,
-    parse_timestamp,
-)
+from graph.api.connections import Connection, connection
 from graph.api.revisions import PostRevision
 from graph.api.slugs import previous_slugs_field
 from graph.cache import tags
+from graph.enums import OrganizationKind, PostStatus, RelayStatus
+from graph.paging.cursors import author_cursor, author_key, post_cursor
+from graph.paging.filters import PostFilterInput, filter_tags, to_filter
+from graph.paging.ids import to_global_id
+from graph.paging.pagination import (
+    check_first,
+    decode_keyed_cursor,
+    parse_timestamp,
+)
 from graph.read import sql
 from graph.read.lookups import AuthorPage, People
 from graph.read.posts import NO_FILTER, PageRequest, PostFilter, Scope
+from graph.request.context import Info
 
 if TYPE_CHECKING:
     from graph.api.baton import Baton

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from graph.api.errors import ClientError
 from graph.planning.nodes import Plan, Request
 from graph.planning.run import MissingRow, run
+from graph.request.errors import ClientError
 
 log = logging.getLogger(__name__)
 

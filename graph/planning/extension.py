@@ -26,8 +26,6 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from graph.api.context import Context
-from graph.api.variables import operation_and_variables
 from graph.cache import tags
 from graph.planning.answering import (
     DocumentPlans,
@@ -39,6 +37,8 @@ from graph.planning.answering import (
 )
 from graph.planning.build import build, directive_variables
 from graph.planning.nodes import NotPlannable, Plan, Request
+from graph.request.context import Context
+from graph.request.variables import operation_and_variables
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,6 @@ from graphql.execution.values import get_variable_values
 from starlette.requests import Request as HTTPRequest
 from starlette.responses import Response
 
-from graph.api.context import Context
 from graph.budget import answers
 from graph.budget.cost import Price
 from graph.budget.extension import Limits, PriceCache
@@ -35,6 +34,7 @@ from graph.cache import tags
 from graph.cache.requests import GraphQLRequest, from_json, from_query_string, read_body, replay
 from graph.planning.answering import Fallback, PlanCache, counters, run_plan
 from graph.planning.nodes import Plan, Request
+from graph.request.context import Context
 
 log = logging.getLogger(__name__)
 

@@ -13,10 +13,10 @@ import httpx
 import pytest
 from planning_paths import NOT_EXECUTED, PLANNED, executor_counts, path_taken
 
-from graph.api.errors import MASKED_MESSAGE
 from graph.app import create_app
 from graph.planning import answering
 from graph.planning.nodes import Plan, Request
+from graph.request.errors import MASKED_MESSAGE
 from graph.settings import Settings
 
 EXECUTION = "strawberry.execution"

@@ -13,9 +13,9 @@ from fixtures.jobs import job_settings
 from webhook_desk import WEBHOOK, WITH_DELIVERIES, Hooks, fields_of, open_hooks, run
 
 from graph import models
-from graph.api.ids import from_global_id
 from graph.api.webhooks import DeliveryStatus, WebhookEvent
 from graph.events import EventType
+from graph.paging.ids import from_global_id
 from graph.settings import Settings
 
 RECEIVER = "http://127.0.0.1:9/hooks"  # never called here: nothing is published

@@ -15,8 +15,8 @@ from fixtures.receiver import Received
 from standardwebhooks.webhooks import Webhook as Verifier
 
 from graph import models
-from graph.api.ids import from_global_id
 from graph.jobs.engine import app, embedded
+from graph.paging.ids import from_global_id
 from graph.read import sql
 
 WEBHOOK = "id url events description active secret version createdAt"
