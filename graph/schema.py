@@ -12,7 +12,7 @@ from strawberry.schema.config import StrawberryConfig
 from graph.api.admission import Admission, AdmissionChecks
 from graph.api.bounds import list_bounds
 from graph.api.complexity import Caps
-from graph.api.mutations import Mutation
+from graph.api.mutations.root import Mutation
 from graph.api.query import Query
 from graph.api.surrogates import UnpairedSurrogates
 from graph.api.types import Author, Organization, Post, Relay

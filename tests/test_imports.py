@@ -96,12 +96,26 @@ def _imported(module: str, path: Path, known: set[str]) -> Iterator[str]:
                     yield source
 
 
+def _with_packages(importer: str, target: str, known: set[str]) -> set[str]:
+    """`target` and the packages Python runs on the way to it (their `__init__`), but not the
+    importer's own packages: those are already loaded (or loading) when it runs."""
+    own = {importer.rsplit(".", depth)[0] for depth in range(importer.count(".") + 1)}
+    parts = target.split(".")
+    packages = {".".join(parts[:depth]) for depth in range(1, len(parts))}
+    return {target} | {package for package in packages - own if package in known}
+
+
 def module_graph() -> Graph:
-    """Module name -> the `graph` modules it imports."""
+    """Module name -> the `graph` modules it imports (with the packages they sit in)."""
     sources = _sources()
     known = set(sources)
     return {
-        name: {target for target in _imported(name, path, known) if target != name}
+        name: {
+            reached
+            for target in _imported(name, path, known)
+            for reached in _with_packages(name, target, known)
+            if reached != name
+        }
         for name, path in sources.items()
     }
 
