@@ -234,3 +234,5 @@ def test_the_walk_reads_the_real_package() -> None:
     modules = module_graph()
     assert "graph.schema" in modules["graph.cli"]  # imported inside a function
     assert "graph.planning.answering" in modules["graph.planning.lane"]
+    # api.baton imports api.mutations.errors, so the api.mutations package's __init__ runs too
+    assert "graph.api.mutations" in modules["graph.api.baton"]
