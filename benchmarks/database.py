@@ -20,8 +20,8 @@ from benchmarks import words
 from benchmarks.generate import COLUMNS, TABLES, Dataset
 from benchmarks.progress import Progress
 from benchmarks.sizes import GENERATOR_VERSION, SEED, Size
-from graph import db
-from graph.jobs.engine import libpq_url
+from graph.db import libpq_url
+from graph.migrate import migrate
 
 CREATE_META = """
 CREATE TABLE IF NOT EXISTS bench_meta (
@@ -119,7 +119,7 @@ def _recreate(url: str) -> None:
 async def _migrate(url: str) -> None:
     from tortoise import Tortoise
 
-    await db.migrate(url)
+    await migrate(url)
     await Tortoise.close_connections()
 
 

@@ -29,8 +29,8 @@ from starlette.routing import Route
 
 from benchmarks import db_floor_search
 from benchmarks import db_floor_sql as q
+from graph.db import libpq_url
 from graph.global_ids import to_global_id
-from graph.jobs.engine import libpq_url
 from graph.search import syntax
 from graph.search.highlight import Hit, highlight, matcher
 from graph.settings import get_settings

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import psycopg
 
-from graph.jobs.engine import libpq_url
+from graph.db import libpq_url
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -21,7 +21,7 @@ from graphql import REMOVE, FieldNode, Visitor, parse, print_ast, visit
 from benchmarks import words
 from benchmarks.database import Meta
 from graph.danish import DANISH_STOP_WORDS
-from graph.jobs.engine import libpq_url
+from graph.db import libpq_url
 from graph.search import compile, syntax
 
 OPERATIONS_DIR = Path(__file__).resolve().parents[1] / "schema" / "operations"

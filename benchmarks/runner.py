@@ -36,7 +36,7 @@ from benchmarks.peer import server as peer_server
 from benchmarks.peer.documents import peer_version
 from benchmarks.probe import CACHE_ENABLED
 from benchmarks.report import Measurement, OperationResult
-from graph.jobs.engine import libpq_url
+from graph.db import libpq_url
 
 HTTP_FLOOR_APP = "benchmarks.http_floor:create_app"
 DB_FLOOR_APP = "benchmarks.db_floor:create_app"

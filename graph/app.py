@@ -25,10 +25,8 @@ from strawberry.http import GraphQLRequestData
 from strawberry.schema.base import BaseSchema
 from tortoise.contrib.starlette import RegisterTortoise
 
-from graph import db, logs, reconnect
+from graph import db, logs, reconnect, subscribers
 from graph.api import newsletter_http
-from graph.api.context import Context, make_context
-from graph.api.schema import build_schema, document_check, document_parser, operation_limits
 from graph.budget import answers
 from graph.budget import middleware as budgets
 from graph.budget.extension import PriceCache, SocketBudgets
@@ -47,9 +45,11 @@ from graph.jobs.worker import worker_running
 from graph.limits import BodySizeLimitMiddleware
 from graph.logs import RequestIdMiddleware
 from graph.metrics import metrics
-from graph.planning.extension import PlanCache
+from graph.planning.answering import PlanCache
 from graph.planning.lane import FastLane
 from graph.proxies import ForwardedFor
+from graph.request.context import Context, make_context
+from graph.schema import build_schema, document_check, document_parser, operation_limits
 from graph.settings import Settings, get_settings
 from graph.websocket import TransportWSHandler, WebSocketAdapter
 
@@ -199,6 +199,7 @@ def create_app(settings: Settings) -> Starlette:
     """The Starlette app for these settings (migrations are applied before, by the CLI)."""
     # Each uvicorn worker is its own process and calls this factory: configure its logging.
     logs.configure(settings.log_level)
+    subscribers.register_all()
     budget = client_budget(settings)
     sockets = None if budget is None else SocketBudgets(budget)
     lane = FastLane(PlanCache(), PriceCache(), operation_limits(settings), settings.fast_lane)

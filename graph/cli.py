@@ -13,8 +13,8 @@ from typing import Any
 
 from tortoise import Tortoise
 
-from graph import db, logs
-from graph.planning.compile import show as show_sql
+from graph import db, logs, show_sql, subscribers
+from graph.migrate import migrate
 from graph.settings import Settings, get_settings
 
 SCHEMA_PATH = Path("schema") / "schema.graphql"
@@ -22,7 +22,7 @@ SCHEMA_PATH = Path("schema") / "schema.graphql"
 
 async def _with_database(settings: Settings, work: Callable[[], Awaitable[None]]) -> None:
     try:
-        await db.migrate(settings.database_url)
+        await migrate(settings.database_url)
         await db.init(settings.database_url)
         await work()
     finally:
@@ -92,7 +92,7 @@ def worker(args: argparse.Namespace) -> None:
 
         engine.configure(settings)
         async with engine.app.open_async():
-            print(f"worker running jobs from {engine.libpq_url(settings.database_url)}", flush=True)
+            print(f"worker running jobs from {db.libpq_url(settings.database_url)}", flush=True)
             await run_worker(settings, concurrency=args.concurrency)
 
     asyncio.run(_with_database(settings, work))
@@ -100,7 +100,7 @@ def worker(args: argparse.Namespace) -> None:
 
 def export_schema(args: argparse.Namespace) -> None:
     """Write the SDL to schema/schema.graphql (or print it with --check's diff status)."""
-    from graph.api.schema import build_schema
+    from graph.schema import build_schema
 
     sdl = build_schema(args.settings).as_str() + "\n"
     path = Path(args.path)
@@ -227,6 +227,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the `graph` console script."""
     settings = get_settings()
     logs.configure(settings.log_level)
+    subscribers.register_all()
     args = _parser(settings).parse_args(argv)
     # Every command runs with the settings read here, once (passed on, never read again).
     args.settings = settings

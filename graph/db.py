@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContextPooled
@@ -49,6 +50,12 @@ def _connection_config(database_url: str) -> dict[str, Any]:
     if config["engine"] == "tortoise.backends.psycopg":
         config["credentials"]["check"] = None
     return config
+
+
+def libpq_url(database_url: str) -> str:
+    """The Tortoise `psycopg://…?min_size=…` URL as a libpq URL without Tortoise's options."""
+    parts = urlsplit(database_url)
+    return urlunsplit(("postgresql", parts.netloc, parts.path, "", ""))
 
 
 def connection() -> BaseDBAsyncClient:
@@ -106,15 +113,12 @@ async def init(database_url: str) -> None:
     await Tortoise.init(config=tortoise_config(database_url))
 
 
-async def migrate(
+async def migrate_content(
     database_url: str, progress: Callable[[str, str, str], object] | None = None
 ) -> None:
-    """Apply every pending migration (idempotent)."""
-    from graph.jobs.engine import install_schema
-
+    """Apply every pending content migration (idempotent); `graph.migrate` adds the jobs'."""
     _fix_recorder_placeholders()
     await migrations_api.migrate(config=tortoise_config(database_url), progress=progress)
-    await install_schema(database_url)
 
 
 def _fix_failed_begin() -> None:

@@ -2,7 +2,9 @@
 
 Editing services call `emit` inside their transaction. Each handler does its part in that same
 transaction (webhook deliveries, newsletter ledger rows, the baton) and defers its jobs there,
-so an event's follow-up exists exactly when the write commits.
+so an event's follow-up exists exactly when the write commits. The handlers are not imported
+here (their modules import the editing services, which emit): each process's entry point
+subscribes them at start-up, through `graph.subscribers.register_all`.
 """
 
 from __future__ import annotations
@@ -53,21 +55,35 @@ class Event:
 
 
 Handler = Callable[[Event], Awaitable[None]]
+# A post write as (post id, state before, state after), seen before its events are emitted.
+PostWriteHandler = Callable[[int, dict[str, Any], dict[str, Any]], Awaitable[None]]
+
+_handlers: list[Handler] = []
+_post_write_handlers: list[PostWriteHandler] = []
 
 
-def _handlers() -> list[Handler]:
-    # Imported here: the handlers' modules import the editing services, which emit events.
-    from graph import publishing
-    from graph.baton import service as baton
-    from graph.newsletter import service as newsletter
-    from graph.webhooks import service as webhooks
+class NobodyListens(RuntimeError):
+    """An event was emitted in a process whose entry point subscribed no handler."""
 
-    return [publishing.on_event, webhooks.on_event, newsletter.on_event, baton.on_event]
+
+def subscribe(handler: Handler) -> None:
+    """Run `handler` for every event from now on, after those subscribed before (once each)."""
+    if handler not in _handlers:
+        _handlers.append(handler)
+
+
+def subscribe_post_writes(handler: PostWriteHandler) -> None:
+    """Run `handler` for every post write, before the write's events (once each)."""
+    if handler not in _post_write_handlers:
+        _post_write_handlers.append(handler)
 
 
 async def emit(event: Event) -> None:
     """Run every handler for `event` inside the caller's transaction."""
-    for handler in _handlers():
+    if not _handlers:
+        # Silently dropping it would lose webhooks, mails and the baton without a trace.
+        raise NobodyListens(f"{event.type.value} emitted before any handler was subscribed")
+    for handler in _handlers:
         await handler(event)
 
 
@@ -78,12 +94,8 @@ def reference(object_type: str, pk: int, slug: str) -> dict[str, Any]:
 
 async def post_saved(post: models.Post, before: dict[str, Any], after: dict[str, Any]) -> None:
     """Emit what a post write means to the outside: published, updated, unpublished …"""
-    if before.get("status") == "SCHEDULED" and (
-        after["status"] != "SCHEDULED" or before["publishAt"] != after["publishAt"]
-    ):
-        from graph import publishing
-
-        await publishing.cancel_scheduled(post.id)
+    for handler in _post_write_handlers:
+        await handler(post.id, before, after)
     for event_type in _post_event_types(before, after):
         relay = await models.Relay.get(id=post.relay_id)  # type: ignore[attr-defined]
         related = {"relay": reference("Relay", relay.id, relay.slug)}

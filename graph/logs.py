@@ -9,7 +9,7 @@ from contextvars import ContextVar
 from graphql import GraphQLError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from graph.api.errors import should_mask
+from graph.request.errors import should_mask
 
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
 

@@ -17,7 +17,7 @@ from graph.budget import answers
 from graph.budget import spend as budget_store
 from graph.cache.store import ResponseCache
 from graph.jobs import maintenance, worker
-from graph.planning import extension as planning
+from graph.planning import answering as planning
 
 MEDIA_TYPE = "text/plain; version=0.0.4"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from tortoise import timezone
 
@@ -48,6 +49,14 @@ async def on_event(event: Event) -> None:
     if event.type is not EventType.POST_SCHEDULED:
         return
     await _defer_publishing(await models.Post.get(id=event.pk))
+
+
+async def on_post_write(post_id: int, before: dict[str, Any], after: dict[str, Any]) -> None:
+    """A post no longer scheduled for the same time loses its waiting publish job."""
+    if before.get("status") == "SCHEDULED" and (
+        after["status"] != "SCHEDULED" or before["publishAt"] != after["publishAt"]
+    ):
+        await cancel_scheduled(post_id)
 
 
 async def cancel_scheduled(post_id: int) -> None:

@@ -20,8 +20,8 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     Operation,
 )
 
-from graph.api.context import Context
 from graph.budget import answers
+from graph.request.context import Context
 
 # graphql-transport-ws: the server closes with this when a message is too big.
 MESSAGE_TOO_LARGE = 4413

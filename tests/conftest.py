@@ -23,10 +23,11 @@ import psycopg
 import pytest
 from tortoise import Tortoise
 
-from graph import db, models, tokens
+from graph import db, models, subscribers, tokens
 from graph.app import create_app
 from graph.demo.load import load_demo
 from graph.jobs import engine
+from graph.migrate import migrate
 from graph.settings import Settings
 
 POSTGRES_TIMEOUT_S = 5
@@ -88,12 +89,13 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 async def database(database_url: str) -> AsyncIterator[str]:
     """The test database, migrated, with the demo relay loaded and Tortoise initialised."""
-    await db.migrate(database_url)
+    await migrate(database_url)
     await db.init(database_url)
     # Jobs deferred by writes go where production puts them: on PostgreSQL into
     # procrastinate's table in the same transaction, on SQLite into the in-process queue.
     engine.configure(Settings(database_url=database_url))
     await engine.app.open_async()
+    subscribers.register_all()  # as the app and the CLI do when they start
     await load_demo(Settings(database_url=database_url).max_body_chars)
     try:
         yield database_url

@@ -8,8 +8,8 @@ import pytest
 from conftest import GraphQL
 from graphql import GraphQLError
 
-from graph.api.errors import ClientError
 from graph.logs import ClientErrorsAtInfo
+from graph.request.errors import ClientError
 
 EXECUTION = "strawberry.execution"
 

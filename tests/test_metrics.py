@@ -6,7 +6,7 @@ import re
 
 import httpx
 
-from graph.planning.extension import Fallback
+from graph.planning.answering import Fallback
 
 SAMPLE = re.compile(r"^(graph_[a-z_]+)(\{[a-z_]+=\"[a-z_]+\"\})? \d+$")
 

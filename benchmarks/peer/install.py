@@ -16,7 +16,7 @@ from pathlib import Path
 
 import orjson
 
-from graph.jobs.engine import libpq_url
+from graph.db import libpq_url
 
 PACKAGES = ("node@22", "postgraphile@5")
 # One quick retry: an unreachable registry fails in seconds, not after npm's minutes.

@@ -8,12 +8,13 @@ from typing import Annotated
 import strawberry
 
 from graph import models
-from graph.api.context import Info
-from graph.api.enums import BatonState
+from graph.api import attached
 from graph.api.mutations.errors import AnyError, mutate, pk_of
 from graph.api.types import Author, Post, Relay
 from graph.baton import service
+from graph.enums import BatonState
 from graph.read import batons, sql
+from graph.request.context import Info
 
 
 @strawberry.type(
@@ -89,6 +90,9 @@ async def current_baton(info: Info, relay_pk: int) -> Baton | None:
     row = await info.context.loaders.baton_by_relay.load(relay_pk)
     return None if row is None else Baton.from_row(row)
 
+
+# types.py names Baton only lazily (this module imports types.py): attach its answer there.
+attached.attach_baton(current_baton)
 
 BatonResult = Annotated[
     Baton | AnyError,

@@ -11,8 +11,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from graph.api.errors import ERROR_BYTES, MOST_ERRORS
-from graph.api.loaders import MAX_PREVIOUS_SLUGS
 from graph.api.mutations.errors import (
     MAX_FIELD_ERRORS,
     MAX_MESSAGE_CHARS,
@@ -29,6 +27,8 @@ from graph.jobs.admin import JOB_ARGS_BYTES, STATES
 from graph.jobs.worker import MAX_ERROR_CHARS as MAX_JOB_ERROR_CHARS
 from graph.newsletter.service import MAX_RELAYS
 from graph.newsletter.subscribers import MAX_RELAYS_SHOWN
+from graph.request.errors import ERROR_BYTES, MOST_ERRORS
+from graph.request.loaders import MAX_PREVIOUS_SLUGS
 from graph.search.highlight import MAX_FRAGMENT_CHARS, MAX_FRAGMENTS
 from graph.settings import Settings
 from graph.tokens import MAX_NAME_CHARS as MAX_TOKEN_NAME

@@ -9,11 +9,11 @@ import strawberry
 from strawberry.scalars import JSON
 
 from graph import models
-from graph.api.context import Info
-from graph.api.errors import ClientError
 from graph.api.mutations.errors import AnyError, mutate, require_admin
 from graph.editing import errors as domain
 from graph.jobs import admin
+from graph.request.context import Info
+from graph.request.errors import ClientError
 
 MAX_FAILED = 100
 

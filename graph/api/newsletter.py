@@ -8,10 +8,10 @@ from typing import Annotated, TypeVar
 import strawberry
 
 from graph import db
-from graph.api.context import Info
 from graph.api.mutations.errors import ValidationFailed, check_arguments, to_graphql
 from graph.editing import errors as domain
 from graph.newsletter import service
+from graph.request.context import Info
 
 T = TypeVar("T")
 

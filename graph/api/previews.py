@@ -13,11 +13,12 @@ from typing import Annotated
 import strawberry
 
 from graph import clock
-from graph.api.context import Info
+from graph.api import attached
 from graph.api.types import Byline, Category, Post, bylines_of
 from graph.cache import tags
 from graph.editing.previews import well_formed
 from graph.read import previews, sql
+from graph.request.context import Info
 from graph.tokens import token_hash
 
 PRIVATE_ANSWER = "private, no-store"
@@ -82,6 +83,10 @@ async def pending_version(info: Info, post_pk: int) -> PendingVersion | None:
         return None
     row = await info.context.loaders.pending_by_post.load(post_pk)
     return None if row is None else PendingVersion.from_row(row)
+
+
+# types.py names PendingVersion only lazily (this module imports types.py): attach its answer.
+attached.attach_pending(pending_version)
 
 
 @strawberry.type(description="A secret link to one post as it would look published.")

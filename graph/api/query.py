@@ -7,19 +7,8 @@ from typing import Annotated, Any, TypeVar
 
 import strawberry
 
-from graph.api.context import Info
-from graph.api.cursors import list_cursor
-from graph.api.enums import RelayStatus
-from graph.api.filters import PostFilterInput, to_filter
-from graph.api.ids import from_global_id
+from graph.api.connections import Connection, connection
 from graph.api.jobs import JobQueries
-from graph.api.pagination import (
-    Connection,
-    check_first,
-    connection,
-    decode_keyed_cursor,
-    parse_text,
-)
 from graph.api.previews import PreviewQueries
 from graph.api.search import SearchConnection, search_connection
 from graph.api.types import (
@@ -36,8 +25,18 @@ from graph.api.types import (
 )
 from graph.api.webhooks import WebhookQueries
 from graph.cache import tags
+from graph.enums import RelayStatus
+from graph.paging.cursors import list_cursor
+from graph.paging.filters import PostFilterInput, to_filter
+from graph.paging.ids import from_global_id
+from graph.paging.pagination import (
+    check_first,
+    decode_keyed_cursor,
+    parse_text,
+)
 from graph.read import lists, lookups, sql
 from graph.read.posts import Scope
+from graph.request.context import Info
 
 T = TypeVar("T")
 

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 from zoneinfo import ZoneInfo
 
-import orjson
 import strawberry
 from strawberry.scalars import JSON
 
-from graph.api.ids import to_global_id
-from graph.editing.revisions import TRACKED
+from graph.editing.revisions import changes_in_order
+from graph.paging.ids import to_global_id
 from graph.read import sql
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -51,18 +49,3 @@ class PostRevision:
                 for name, change in changes_in_order(row["changes"])
             ],
         )
-
-
-def changes_in_order(stored: Any) -> list[tuple[str, Any]]:
-    """A revision's stored `changes` as (field, {old, new}) pairs in the post's field order."""
-    return sorted(_json(stored).items(), key=_field_order)
-
-
-def _field_order(item: tuple[str, Any]) -> int:
-    # JSONB does not keep key order; show changes in the post's field order on every backend.
-    return TRACKED.index(item[0]) if item[0] in TRACKED else len(TRACKED)
-
-
-def _json(value: Any) -> Any:
-    # PostgreSQL returns JSONB decoded; SQLite returns the text.
-    return orjson.loads(value) if isinstance(value, str | bytes) else value

@@ -8,13 +8,13 @@ from typing import Annotated, Any, TypeVar
 import strawberry
 from strawberry.dataloader import DataLoader
 
-from graph.api.context import Info
-from graph.api.hits import check_facet_first, find_hits, once
-from graph.api.pagination import PageInfo
+from graph.api.connections import PageInfo
 from graph.api.types import Category, Post, Relay
 from graph.cache import tags
+from graph.paging.hits import check_facet_first, find_hits, once
 from graph.read import search, sql
 from graph.read.posts import PostFilter
+from graph.request.context import Info
 from graph.search.highlight import Highlights
 
 T = TypeVar("T")

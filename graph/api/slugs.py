@@ -6,8 +6,8 @@ from typing import Any
 
 import strawberry
 
-from graph.api.context import Info
-from graph.api.loaders import MAX_PREVIOUS_SLUGS
+from graph.request.context import Info
+from graph.request.loaders import MAX_PREVIOUS_SLUGS
 
 DESCRIPTION = (
     f"Slugs this object had before, newest first (at most {MAX_PREVIOUS_SLUGS}). Lookups by "

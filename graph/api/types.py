@@ -7,24 +7,24 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from graph.api.context import Info
-from graph.api.cursors import author_cursor, author_key, post_cursor
-from graph.api.enums import OrganizationKind, PostStatus, RelayStatus
-from graph.api.filters import PostFilterInput, filter_tags, to_filter
-from graph.api.ids import to_global_id
-from graph.api.pagination import (
-    Connection,
-    check_first,
-    connection,
-    decode_keyed_cursor,
-    parse_timestamp,
-)
+from graph.api.attached import current_baton, pending_version
+from graph.api.connections import Connection, connection
 from graph.api.revisions import PostRevision
 from graph.api.slugs import previous_slugs_field
 from graph.cache import tags
+from graph.enums import OrganizationKind, PostStatus, RelayStatus
+from graph.paging.cursors import author_cursor, author_key, post_cursor
+from graph.paging.filters import PostFilterInput, filter_tags, to_filter
+from graph.paging.ids import to_global_id
+from graph.paging.pagination import (
+    check_first,
+    decode_keyed_cursor,
+    parse_timestamp,
+)
 from graph.read import sql
 from graph.read.lookups import AuthorPage, People
 from graph.read.posts import NO_FILTER, PageRequest, PostFilter, Scope
+from graph.request.context import Info
 
 if TYPE_CHECKING:
     from graph.api.baton import Baton
@@ -153,9 +153,6 @@ class Relay(Node):
     async def baton(
         self, info: Info
     ) -> Annotated[Baton, strawberry.lazy("graph.api.baton")] | None:
-        # Imported here: the baton module builds on the types in this one.
-        from graph.api.baton import current_baton
-
         return await current_baton(info, self.pk)
 
 
@@ -393,9 +390,6 @@ class Post(Node):
     async def pending(
         self, info: Info
     ) -> Annotated[PendingVersion, strawberry.lazy("graph.api.previews")] | None:
-        # Imported here: the previews module builds on the types in this one.
-        from graph.api.previews import pending_version
-
         return await pending_version(info, self.pk)
 
     @strawberry.field(

@@ -22,8 +22,6 @@ from graphql import ExecutionResult, GraphQLError, GraphQLSchema
 from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
 
-from graph.api.context import Context
-from graph.api.variables import operation_and_variables
 from graph.budget.answers import TOO_LARGE
 from graph.budget.cost import Price, operation_price, priced_variables
 from graph.budget.sizes import Bounds
@@ -36,6 +34,8 @@ from graph.budget.spend import (
     refusal,
     spend_of,
 )
+from graph.request.context import Context
+from graph.request.variables import operation_and_variables
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ from typing import Any
 import orjson
 
 from graph import reconnect
-from graph.api.context import VIEWER_KEY, bearer_token_of
 from graph.budget.spend import RATE_LIMITED, Budget, Spend, client_key, counters
+from graph.request.context import VIEWER_KEY, bearer_token_of
 from graph.tokens import Viewer, authenticate
 
 log = logging.getLogger(__name__)

@@ -112,12 +112,10 @@ async def listen(database_url: str, cache: ResponseCache) -> None:
     While the feed is down the cache is off (anything may have changed unseen), and it
     starts empty again once the feed is back.
     """
-    from graph.jobs.engine import libpq_url
-
     while True:
         try:
             connection = await psycopg.AsyncConnection.connect(
-                libpq_url(database_url), autocommit=True
+                db.libpq_url(database_url), autocommit=True
             )
             async with connection:
                 await connection.execute(f"LISTEN {CHANNEL}")

@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import orjson
+
 from graph import models
 
 # The fields a revision shows as changed, as the API names them.
@@ -124,3 +126,18 @@ async def record(post: models.Post, actor: str, before: State, after: State) -> 
         changes=changes(before, after),
         state=after,
     )
+
+
+def changes_in_order(stored: Any) -> list[tuple[str, Any]]:
+    """A revision's stored `changes` as (field, {old, new}) pairs in the post's field order."""
+    return sorted(_json(stored).items(), key=_field_order)
+
+
+def _field_order(item: tuple[str, Any]) -> int:
+    # JSONB does not keep key order; show changes in the post's field order on every backend.
+    return TRACKED.index(item[0]) if item[0] in TRACKED else len(TRACKED)
+
+
+def _json(value: Any) -> Any:
+    # PostgreSQL returns JSONB decoded; SQLite returns the text.
+    return orjson.loads(value) if isinstance(value, str | bytes) else value

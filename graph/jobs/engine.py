@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import orjson
 import psycopg
@@ -22,6 +21,7 @@ from procrastinate.tasks import Task
 from procrastinate.testing import InMemoryConnector
 
 from graph import db, reconnect
+from graph.db import libpq_url
 from graph.read import sql
 from graph.settings import Settings
 
@@ -81,12 +81,6 @@ def job_settings() -> Settings:
 def embedded() -> bool:
     """Whether jobs run in-process from memory (SQLite) rather than from PostgreSQL."""
     return isinstance(app.connector, InMemoryConnector)
-
-
-def libpq_url(database_url: str) -> str:
-    """The Tortoise `psycopg://…?min_size=…` URL as a libpq URL without Tortoise's options."""
-    parts = urlsplit(database_url)
-    return urlunsplit(("postgresql", parts.netloc, parts.path, "", ""))
 
 
 async def defer(

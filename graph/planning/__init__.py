@@ -9,5 +9,7 @@ A small interpreter in four parts, one module each:
 - `run`: the interpreter, which fetches level by level and writes the response's dicts.
 
 `extension` hooks it into Strawberry and falls back to standard execution, per operation,
-for anything without a plan. Both paths answer with the same bytes: tests/planning checks.
+for anything without a plan; `lane` answers known documents before Strawberry parses them;
+`answering` is what both share (the plan cache, the fallback reasons, the counters). Both
+paths answer with the same bytes: tests/planning checks.
 """

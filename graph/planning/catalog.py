@@ -20,10 +20,10 @@ from enum import Enum
 from operator import itemgetter
 from typing import Any
 
-from graph.api.enums import OrganizationKind, PostStatus, RelayStatus
-from graph.api.ids import to_global_id
-from graph.api.revisions import changes_in_order
 from graph.cache import tags
+from graph.editing.revisions import changes_in_order
+from graph.enums import OrganizationKind, PostStatus, RelayStatus
+from graph.paging.ids import to_global_id
 from graph.planning import sources
 from graph.planning.compile import values
 from graph.planning.nodes import NotPlannable, Row, Source

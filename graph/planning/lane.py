@@ -26,15 +26,15 @@ from graphql.execution.values import get_variable_values
 from starlette.requests import Request as HTTPRequest
 from starlette.responses import Response
 
-from graph.api.context import Context
 from graph.budget import answers
 from graph.budget.cost import Price
 from graph.budget.extension import Limits, PriceCache
 from graph.budget.spend import spend_of
 from graph.cache import tags
 from graph.cache.requests import GraphQLRequest, from_json, from_query_string, read_body, replay
-from graph.planning.extension import Fallback, PlanCache, counters, run_plan
+from graph.planning.answering import Fallback, PlanCache, counters, run_plan
 from graph.planning.nodes import Plan, Request
+from graph.request.context import Context
 
 log = logging.getLogger(__name__)
 

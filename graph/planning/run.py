@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from graph import db
-from graph.api.errors import ClientError
 from graph.planning import compile
 from graph.planning.nodes import Join, Plan, Request, Row, Shape
+from graph.request.errors import ClientError
 
 
 class MissingRow(Exception):

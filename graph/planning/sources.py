@@ -12,22 +12,22 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from typing import Any
 
-from graph.api.cursors import author_cursor, author_key, list_cursor, post_cursor
-from graph.api.filters import filter_from_arguments, filter_tags
-from graph.api.hits import check_facet_first, find_hits
-from graph.api.ids import from_global_id
-from graph.api.loaders import MAX_PREVIOUS_SLUGS
-from graph.api.pagination import (
+from graph.cache import tags
+from graph.paging.cursors import author_cursor, author_key, list_cursor, post_cursor
+from graph.paging.filters import filter_from_arguments, filter_tags
+from graph.paging.hits import check_facet_first, find_hits
+from graph.paging.ids import from_global_id
+from graph.paging.pagination import (
     check_first,
     decode_keyed_cursor,
     parse_text,
     parse_timestamp,
 )
-from graph.cache import tags
 from graph.planning.nodes import Parents, Request, Row, Source, Values
 from graph.read import lists, lookups, posts, previews
 from graph.read.lookups import AuthorPage, People
 from graph.read.posts import PageRequest, Scope
+from graph.request.loaders import MAX_PREVIOUS_SLUGS
 
 Fetch = Callable[[Sequence[Any]], Awaitable[list[Any]]]
 # The cursor of the row at an index of a page.

@@ -21,7 +21,7 @@ from graphql import DocumentNode, GraphQLError, specified_rules
 
 from graph.api.admission import Admission
 from graph.api.complexity import Caps
-from graph.api.schema import build_schema, document_check
+from graph.schema import build_schema, document_check
 from graph.settings import Settings
 
 TYPENAMES = "{ " + "__typename " * 1000 + "}"  # 1,002 tokens

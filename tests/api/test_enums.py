@@ -5,10 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 
 import pytest
+from fixtures.schemas import schema
 from graphql import GraphQLEnumType
 
 from graph import models
-from graph.api.schema import schema
 from graph.events import EventType
 
 SERVED = [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from graphql import GraphQLError, Source
 
-from graph.api.errors import MESSAGE_BYTES, MOST_ERRORS, MOST_LOCATIONS, bounded
 from graph.content import served_bytes
+from graph.request.errors import MESSAGE_BYTES, MOST_ERRORS, MOST_LOCATIONS, bounded
 
 
 def test_an_answer_lists_at_most_five_errors_then_how_many_more() -> None:

@@ -10,7 +10,7 @@ import pytest
 from conftest import GraphQL, StatementCounter
 from graphql import GraphQLError
 
-from graph.api.errors import MASKED_MESSAGE, ClientError, should_mask
+from graph.request.errors import MASKED_MESSAGE, ClientError, should_mask
 
 # Each paginated field with `first`/`after` as variables, and the response path to it.
 PAGED_FIELDS = {

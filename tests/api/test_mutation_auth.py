@@ -19,7 +19,7 @@ from fixtures import editing
 from fixtures.editing import Desk, global_id, later, run
 
 from graph import models
-from graph.api.ids import from_global_id
+from graph.paging.ids import from_global_id
 
 Read = Callable[[], Awaitable[Any]]
 Prepare = Callable[[Desk], Awaitable[tuple[dict[str, Any], Read]]]

@@ -19,8 +19,8 @@ from fixtures.cached import Cached, cached_app
 from fixtures.editing import Desk, field_errors, run
 
 from graph import clock, models
-from graph.api.ids import from_global_id
 from graph.editing.previews import preview_url
+from graph.paging.ids import from_global_id
 from graph.settings import Settings
 
 PREVIEW = """query ($token: String!) { preview(token: $token) {

@@ -15,7 +15,7 @@ from conftest import StatementCounter
 
 from graph.api.surrogates import find_surrogate
 from graph.app import create_app
-from graph.planning.extension import counters
+from graph.planning.answering import counters
 from graph.settings import Settings
 
 POST = "query ($s: String!) { post(slug: $s) { slug } }"

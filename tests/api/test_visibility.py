@@ -10,7 +10,7 @@ from conftest import GraphQL
 from tortoise.transactions import in_transaction
 
 from graph import models
-from graph.api.ids import to_global_id
+from graph.paging.ids import to_global_id
 from graph.search_index import reindex_posts
 
 T0 = dt.datetime(2021, 3, 1, 9, tzinfo=dt.UTC)

@@ -23,7 +23,7 @@ from benchmarks import database, operations, servers
 from benchmarks.runner import DB_FLOOR_APP, first_difference, floor_part
 from benchmarks.sizes import SIZES
 from graph.clock import COPENHAGEN
-from graph.jobs.engine import libpq_url
+from graph.db import libpq_url
 
 ROOT = Path(__file__).resolve().parents[2]
 

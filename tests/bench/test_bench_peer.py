@@ -25,7 +25,7 @@ from benchmarks import database, operations, servers
 from benchmarks.peer import answers, install
 from benchmarks.peer import server as peer_server
 from benchmarks.peer.documents import PEER_DOCUMENTS, peer_version
-from graph.jobs.engine import libpq_url
+from graph.db import libpq_url
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL"),

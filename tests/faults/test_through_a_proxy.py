@@ -31,7 +31,7 @@ from fixtures.smtp import SmtpSink, smtp_sink
 from fixtures.tcp_proxy import TcpProxy, tcp_proxy
 
 from graph import models
-from graph.api.ids import from_global_id
+from graph.paging.ids import from_global_id
 from graph.settings import Settings
 
 pytestmark = postgres_only

@@ -19,7 +19,7 @@ from fixtures.editing import Desk
 from fixtures.jobs import TEST_JOB_SETTINGS, eventually
 
 from graph import models
-from graph.jobs.engine import libpq_url
+from graph.db import libpq_url
 from graph.publishing import TASK_NAME
 
 pytestmark = pytest.mark.skipif(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from graph.planning.extension import Fallback
+from graph.planning.answering import Fallback
 
 if TYPE_CHECKING:
     from planning_twins import Comparison

@@ -23,7 +23,7 @@ from graphql import (
 )
 from planning_dataset import Dataset
 
-from graph.api.ids import to_global_id
+from graph.paging.ids import to_global_id
 
 UNKNOWN_SLUG = "ingen-saadan-side"
 # Cursors no list handed out: not base64, empty, JSON of the wrong shape, an id out of range.

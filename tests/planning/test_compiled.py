@@ -22,9 +22,9 @@ from fixtures import synthetic
 from planning_paths import PLANNED, executor_counts, path_taken
 
 from graph import models
-from graph.api.cursors import post_cursor
 from graph.app import create_app
-from graph.jobs.engine import libpq_url
+from graph.db import libpq_url
+from graph.paging.cursors import post_cursor
 from graph.planning.compile import values
 from graph.read import sql
 from graph.settings import Settings

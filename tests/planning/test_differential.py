@@ -39,7 +39,7 @@ from planning_paths import NOT_EXECUTED, PLANNED, Paths
 from planning_twins import Caller, Mismatches, Twins, ask, twin_apps
 from planning_values import GARBAGE_CURSORS, OUT_OF_RANGE_PAGE_SIZES, candidates
 
-from graph.planning.extension import Fallback
+from graph.planning.answering import Fallback
 from graph.settings import Settings
 
 # When a field errors, graphql-core cancels its siblings and can leave a resolver coroutine

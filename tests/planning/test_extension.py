@@ -13,10 +13,10 @@ import httpx
 import pytest
 from planning_paths import NOT_EXECUTED, PLANNED, executor_counts, path_taken
 
-from graph.api.errors import MASKED_MESSAGE
 from graph.app import create_app
-from graph.planning import extension
+from graph.planning import answering
 from graph.planning.nodes import Plan, Request
+from graph.request.errors import MASKED_MESSAGE
 from graph.settings import Settings
 
 EXECUTION = "strawberry.execution"
@@ -104,8 +104,8 @@ async def broken_run(plan: Plan, request: Request) -> dict[str, Any]:
 async def test_a_planner_exception_falls_back_logged_and_counted(
     http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(extension, "run", broken_run)
-    caplog.set_level(logging.WARNING, logger=extension.__name__)
+    monkeypatch.setattr(answering, "run", broken_run)
+    caplog.set_level(logging.WARNING, logger=answering.__name__)
     body, path = await answer_and_path(http, RELAYS)
     assert body["data"]["relays"]["edges"]  # the client still gets its answer
     assert path == "failed"
@@ -116,7 +116,7 @@ async def test_a_planner_exception_falls_back_logged_and_counted(
 async def test_under_strict_a_planner_exception_is_an_error_answer(
     http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(extension, "run", broken_run)
+    monkeypatch.setattr(answering, "run", broken_run)
     caplog.set_level(logging.ERROR, logger=EXECUTION)
     body, path = await answer_and_path(http, RELAYS)
     assert body["data"] is None

@@ -21,7 +21,7 @@ from webhook_desk import (
 )
 
 from graph import models
-from graph.api.ids import from_global_id
+from graph.paging.ids import from_global_id
 from graph.settings import Settings
 
 RECEIVER = "http://127.0.0.1:9/hooks"  # never called here: nothing is published

@@ -30,8 +30,8 @@ from webhook_desk import (
 from webhook_desk import run as run_webhook
 
 from graph import db, models
-from graph.api.ids import from_global_id
 from graph.editing import relays
+from graph.paging.ids import from_global_id
 from graph.settings import Settings
 from graph.webhooks import jobs as webhook_jobs
 from graph.webhooks import sending, signing

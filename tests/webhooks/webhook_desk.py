@@ -16,8 +16,8 @@ from fixtures.receiver import Received
 from standardwebhooks.webhooks import Webhook as Verifier
 
 from graph import models
-from graph.api.ids import from_global_id
 from graph.jobs.engine import app, embedded
+from graph.paging.ids import from_global_id
 from graph.read import sql
 from graph.settings import Settings
 

@@ -8,12 +8,12 @@ from typing import Annotated, Any
 import strawberry
 
 from graph import models
-from graph.api.context import Info
-from graph.api.enums import OrganizationKind, RelayStatus
 from graph.api.mutations.errors import AnyError, mutate, pk_of
 from graph.api.types import Author, Category, Organization, Relay
 from graph.editing import people, relays
+from graph.enums import OrganizationKind, RelayStatus
 from graph.read import lookups
+from graph.request.context import Info
 
 UNSET: Any = strawberry.UNSET
 VERSION_FIELD = "The `version` you read; if the object has changed since, nothing is written."

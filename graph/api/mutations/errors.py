@@ -10,11 +10,11 @@ from graphql.execution.values import VariableValues, get_argument_values
 from tortoise.exceptions import IntegrityError
 
 from graph import db, models
-from graph.api.context import Context, Info
-from graph.api.errors import ClientError
-from graph.api.ids import from_global_id
 from graph.editing import errors as domain
 from graph.editing.checks import Checks
+from graph.paging.ids import from_global_id
+from graph.request.context import Context, Info
+from graph.request.errors import ClientError
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -8,15 +8,15 @@ from typing import Annotated
 import strawberry
 
 from graph import models
-from graph.api.context import Info
-from graph.api.enums import OrganizationKind, RelayStatus
-from graph.api.filters import aware
 from graph.api.mutations.catalog import AffiliationInput
 from graph.api.mutations.errors import AnyError, mutate
 from graph.api.mutations.posts import BylineInput
 from graph.api.types import Relay
 from graph.editing import imports
+from graph.enums import OrganizationKind, RelayStatus
+from graph.paging.filters import aware
 from graph.read import lookups
+from graph.request.context import Info
 
 PREVIOUS_SLUGS = "Old slugs that keep leading to it (as `previousSlugs` exported them)."
 

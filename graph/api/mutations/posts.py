@@ -9,15 +9,15 @@ from typing import Annotated, Any
 import strawberry
 
 from graph import models
-from graph.api.context import Info
-from graph.api.filters import aware
 from graph.api.mutations.errors import AnyError, mutate, pk_of, to_graphql
 from graph.api.types import Post
 from graph.editing import posts as editing
 from graph.editing import staging
 from graph.editing.errors import VersionConflict
+from graph.paging.filters import aware
 from graph.read import posts
 from graph.read.access import EDITOR
+from graph.request.context import Info
 
 PostResult = Annotated[
     Post | AnyError,

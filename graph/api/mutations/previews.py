@@ -6,13 +6,13 @@ from typing import Annotated
 
 import strawberry
 
-from graph.api.context import Info
 from graph.api.mutations.errors import AnyError, mutate, pk_of
 from graph.api.mutations.posts import VERSION_FIELD, PostResult, present_post_at
 from graph.api.previews import PreviewLink
 from graph.clock import COPENHAGEN
 from graph.editing import previews, staging
 from graph.editing.previews import MAX_HOURS, MIN_HOURS, NewLink
+from graph.request.context import Info
 
 POST_FIELD = "Global id of the post."
 

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
-from graph.api.context import Info
 from graph.read import sql
+from graph.request.context import Info
 from graph.webhooks import reads
 
 # (webhook id, page size, status value or None for any)

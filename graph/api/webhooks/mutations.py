@@ -7,9 +7,6 @@ from typing import Annotated, Any
 import strawberry
 
 from graph import models
-from graph.api.context import Info
-from graph.api.enums import WebhookEvent
-from graph.api.ids import to_global_id
 from graph.api.mutations.errors import (
     AnyError,
     Forbidden,
@@ -22,6 +19,9 @@ from graph.api.mutations.errors import (
 )
 from graph.api.webhooks.types import Webhook, WebhookDelivery
 from graph.editing import errors as domain
+from graph.enums import WebhookEvent
+from graph.paging.ids import to_global_id
+from graph.request.context import Info
 from graph.webhooks import reads, service, targets
 
 UNSET: Any = strawberry.UNSET

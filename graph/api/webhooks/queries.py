@@ -6,10 +6,10 @@ from typing import Annotated
 
 import strawberry
 
-from graph.api.context import Info
 from graph.api.mutations.errors import pk_of, require_admin
 from graph.api.webhooks.types import Webhook
 from graph.editing import errors as domain
+from graph.request.context import Info
 from graph.webhooks import reads
 
 ADMINS_ONLY = (

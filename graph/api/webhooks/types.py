@@ -8,13 +8,13 @@ from typing import Annotated
 import strawberry
 from strawberry.scalars import JSON
 
-from graph.api.context import Info
-from graph.api.enums import DeliveryStatus, WebhookEvent
-from graph.api.filters import COPENHAGEN
-from graph.api.ids import to_global_id
-from graph.api.pagination import check_first
 from graph.api.webhooks.loaders import loaders
+from graph.enums import DeliveryStatus, WebhookEvent
+from graph.paging.filters import COPENHAGEN
+from graph.paging.ids import to_global_id
+from graph.paging.pagination import check_first
 from graph.read import sql
+from graph.request.context import Info
 
 
 def _local(value: object) -> dt.datetime | None:

@@ -7,11 +7,11 @@ in the list's order). Each object is a Shape written by `statement.object_json`.
 
 from __future__ import annotations
 
-from graph.api.loaders import MAX_PREVIOUS_SLUGS
 from graph.cache import tags
 from graph.planning.compile.statement import Compile, Statement, object_json
 from graph.planning.nodes import Join, Shape
 from graph.read.lookups import slug_matches
+from graph.request.loaders import MAX_PREVIOUS_SLUGS
 
 
 def object_of(statement: Statement, shape: Shape, alias: str, extra_tags: str | None = None) -> str:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from graph.api.cursors import author_key
-from graph.api.filters import filter_from_arguments, filter_tags
-from graph.api.pagination import check_first, decode_keyed_cursor, parse_text, parse_timestamp
 from graph.cache import tags
+from graph.paging.cursors import author_key
+from graph.paging.filters import filter_from_arguments, filter_tags
+from graph.paging.pagination import check_first, decode_keyed_cursor, parse_text, parse_timestamp
 from graph.planning.compile import values
 from graph.planning.compile.objects import object_of, only
 from graph.planning.compile.statement import Compile, Statement, entity_tags, json_object

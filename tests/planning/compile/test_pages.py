@@ -11,8 +11,8 @@ from collections.abc import AsyncIterator
 import pytest
 from fixtures.units import Rows, both_ways, planned, tagged_rows
 
-from graph.api.errors import ClientError
 from graph.planning import compile
+from graph.request.errors import ClientError
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""graph.planning.compile.show: `graph show-sql` lays a statement out to be read.
+"""graph.show_sql: `graph show-sql` lays a statement out to be read.
 
 Writing a statement needs no database: these run on either backend.
 """
@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from fixtures.units import SETTINGS
 
-from graph.planning.compile.show import laid_out, show
+from graph.show_sql import laid_out, show
 
-OPERATIONS = Path(__file__).resolve().parents[3] / "schema" / "operations"
+OPERATIONS = Path(__file__).resolve().parents[1] / "schema" / "operations"
 
 
 def test_each_subquery_and_clause_is_a_line_indented_by_nesting() -> None:

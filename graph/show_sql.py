@@ -17,8 +17,10 @@ from graphql import OperationDefinitionNode, parse, validate
 from graphql.execution.values import get_variable_values
 
 from graph.planning.build import build
+from graph.planning.compile import statement_of
 from graph.planning.nodes import NotPlannable, Request
 from graph.read.access import ANONYMOUS, EDITOR
+from graph.schema import build_schema
 
 # The clauses a line starts with, when they belong to the SELECT they are in (not to an
 # aggregate's ORDER BY, say).
@@ -59,8 +61,6 @@ def laid_out(sql: str) -> str:
 
 def show(args: argparse.Namespace) -> None:
     """Print the compiled statement of the document's (only or named) operation."""
-    from graph.api.schema import build_schema
-
     graphql = build_schema(args.settings)._schema
     document = parse(Path(args.document).read_text(encoding="utf-8"))
     errors = validate(graphql, document)
@@ -86,10 +86,9 @@ def show(args: argparse.Namespace) -> None:
         sys.exit(f"no plan: {missing} runs the standard way")
     if not plan.compiled:
         sys.exit("planned, but not compiled: it runs level by level (graph.planning.run)")
-    from graph.planning.compile import statement_of
-
-    access = EDITOR if args.editor else ANONYMOUS
-    statement = statement_of(plan, Request(access, variables, args.settings))
+    statement = statement_of(
+        plan, Request(EDITOR if args.editor else ANONYMOUS, variables, args.settings)
+    )
     print(laid_out(statement.sql))
     print(f"-- parameters: {statement.params}")
 

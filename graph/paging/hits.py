@@ -12,18 +12,18 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from graph.api.errors import ClientError
-from graph.api.filters import filter_tags
-from graph.api.pagination import (
+from graph.cache import tags
+from graph.paging.filters import filter_tags
+from graph.paging.pagination import (
     check_first,
     cursor_integer,
     decode_cursor,
     encode_cursor,
 )
-from graph.cache import tags
 from graph.read import search, sql
 from graph.read.access import Access
 from graph.read.posts import EVERY_COLUMN, PostFilter, PostSelect
+from graph.request.errors import ClientError
 from graph.search import syntax
 from graph.search.highlight import Highlights, Hit, highlight, matcher
 from graph.settings import Settings

@@ -8,8 +8,8 @@ import strawberry
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
-from graph.api.loaders import Loaders
 from graph.read.access import ANONYMOUS, EDITOR, Access
+from graph.request.loaders import Loaders
 from graph.settings import Settings
 from graph.tokens import Viewer, authenticate
 

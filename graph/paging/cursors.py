@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from graph.api.pagination import (
+from graph.paging.pagination import (
     decode_keyed_cursor,
     encode_cursor,
     parse_text,

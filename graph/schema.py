@@ -12,14 +12,15 @@ from strawberry.schema.config import StrawberryConfig
 from graph.api.admission import Admission, AdmissionChecks
 from graph.api.bounds import list_bounds
 from graph.api.complexity import Caps
-from graph.api.errors import MASKED_MESSAGE, MaskedErrors, should_mask
-from graph.api.mutations import Mutation
+from graph.api.mutations.root import Mutation
 from graph.api.query import Query
 from graph.api.surrogates import UnpairedSurrogates
 from graph.api.types import Author, Organization, Post, Relay
 from graph.budget.extension import Limits, PriceCache, QueryCost, SocketBudgets
-from graph.planning.extension import PlanCache, PlannedExecution
+from graph.planning.answering import PlanCache
+from graph.planning.extension import PlannedExecution
 from graph.planning.lane import FastLane
+from graph.request.errors import MASKED_MESSAGE, MaskedErrors, should_mask
 from graph.settings import Settings
 
 

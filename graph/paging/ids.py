@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 
-from graph.api.errors import ClientError
-from graph.api.pagination import MAX_ID
 from graph.global_ids import to_global_id
+from graph.paging.pagination import MAX_ID
+from graph.request.errors import ClientError
 
 __all__ = ["from_global_id", "to_global_id"]
 

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 import strawberry
 
-from graph.api.enums import PostStatus
-from graph.api.errors import ClientError
 from graph.cache import tags
 from graph.editing.checks import FIRST_YEAR, LAST_YEAR, in_range
+from graph.enums import PostStatus
 from graph.read.posts import NO_FILTER, PostFilter
+from graph.request.errors import ClientError
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
