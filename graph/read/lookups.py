@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from graph import models
 from graph.read import sql
 from graph.read.access import Access
+from graph.read.columns import columns_of
 
 COLUMNS = {
-    "relay": "id, slug, title, intro, status, started_on, ended_on, version",
-    "author": "id, slug, name, bio, email, sort_key, version",
-    "organization": "id, slug, name, short_name, kind, sort_key, version",
-    "category": "id, slug, name, sort_key",
+    model._meta.db_table: ", ".join(columns_of(model))
+    for model in (models.Relay, models.Author, models.Organization, models.Category)
 }
 
 # The columns of a joined author (alias a) or organisation (alias o), kept apart by prefix.

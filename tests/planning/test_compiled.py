@@ -25,7 +25,7 @@ from graph import models
 from graph.api.cursors import post_cursor
 from graph.app import create_app
 from graph.jobs.engine import libpq_url
-from graph.planning.compile import values
+from graph.read import json_sql as values
 from graph.read import sql
 from graph.settings import Settings
 

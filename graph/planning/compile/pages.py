@@ -15,10 +15,10 @@ from graph.api.cursors import author_key
 from graph.api.filters import filter_from_arguments, filter_tags
 from graph.api.pagination import check_first, decode_keyed_cursor, parse_text, parse_timestamp
 from graph.cache import tags
-from graph.planning.compile import values
 from graph.planning.compile.objects import object_of, only
 from graph.planning.compile.statement import Compile, Statement, entity_tags, json_object
 from graph.planning.nodes import Join, Leaf, Shape
+from graph.read import json_sql as values
 from graph.read import lists
 from graph.read.lookups import NO_LEG, People
 from graph.read.posts import Scope, filter_conditions, listed_condition
