@@ -125,6 +125,16 @@ def flag(name: str) -> Value:
     return Value(load, load, lambda alias: json_sql.column(alias, name))
 
 
+def ceil_divided(name: str, divisor: int) -> Value:
+    """A whole-number column divided by `divisor`, rounded up (0 stays 0); integer math in
+    Python and in SQL alike, so both write the same number."""
+
+    def load(row: Row) -> int:
+        return -(-int(row[name]) // divisor)
+
+    return Value(load, load, lambda alias: f"(({alias}.{name} + {divisor - 1}) / {divisor})")
+
+
 def constant(value: Any) -> Value:
     """The same value for every row (`__typename`, a field hidden from this caller)."""
     return Value(lambda row: value, lambda row: value, lambda alias: json_sql.literal(value))

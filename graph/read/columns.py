@@ -23,3 +23,11 @@ def columns_of(model: type[Model]) -> tuple[str, ...]:
             found.append(meta.fields_db_projection[name])
     return tuple(found)
 
+
+# What a published post's staged edit holds whole, to lay over (or copy onto) the live post:
+# the columns PostPending shares with Post. Its bylines and bookkeeping are its own.
+PENDING_CONTENT = tuple(
+    name
+    for name in columns_of(models.PostPending)
+    if name != "id" and name in columns_of(models.Post)
+)
