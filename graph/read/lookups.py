@@ -12,6 +12,7 @@ from graph import models
 from graph.read import sql
 from graph.read.access import Access
 from graph.read.columns import columns_of
+from graph.read.pages import rows_to_fetch
 
 COLUMNS = {
     model._meta.db_table: ", ".join(columns_of(model))
@@ -215,7 +216,7 @@ async def author_pages(
         "JOIN author a ON a.id = t.author_id WHERE t.n <= ? ORDER BY t.parent_key, t.n"
     )
     pages: dict[int, list[sql.Row]] = defaultdict(list)
-    for row in await sql.fetch(statement, [*params, page.first + 1]):
+    for row in await sql.fetch(statement, [*params, rows_to_fetch(page.first)]):
         pages[row["parent_key"]].append(row)
     return pages
 

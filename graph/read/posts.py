@@ -15,6 +15,7 @@ from graph.read import sql
 from graph.read.access import Access
 from graph.read.columns import columns_of
 from graph.read.lookups import COLUMNS, best_per_slug, slug_matches, slug_target
+from graph.read.pages import rows_to_fetch
 
 POST_COLUMNS = ", ".join(f"p.{name}" for name in columns_of(models.Post))
 # The text columns that make a post row long (kilobytes each): fetched only when shown.
@@ -190,7 +191,7 @@ async def post_pages(
     if page.after is not None:
         conditions.append(f"({sort_time} < ? OR ({sort_time} = ? AND p.id < ?))")
         cursor_params = [page.after[0], page.after[0], page.after[1]]
-    limit = page.first + 1
+    limit = rows_to_fetch(page.first)
     parents = [0] if scope is Scope.ALL else list(dict.fromkeys(parent_ids))
     parts: list[str] = []
     params: list[Any] = []
