@@ -20,17 +20,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import assert_never
 
 from graphql import GraphQLField, GraphQLObjectType
 
 from graph.api.fields import ENTITIES, PLAN, PerType, Value, column, constant, derived, value_of
 from graph.api.revisions import field_changes
 from graph.cache import tags
-from graph.planning import sources
+from graph.planning import pages, sources
+from graph.planning import relations as declared
 from graph.planning.nodes import NotPlannable, Row, Source
-from graph.read import lists
-from graph.read.lookups import People
-from graph.read.posts import Scope
 
 # Where Strawberry keeps a GraphQL field's own definition (with its metadata).
 DEFINITION = "strawberry-definition"
@@ -119,34 +118,35 @@ def _fixed(source: Source) -> Callable[[bool], Source]:
     return lambda counted: source
 
 
-def _to_one(table: str, column: str) -> Source:
-    # Joined in by the parent's fetch where it can (bylines, post fetches), else by id.
-    return sources.joined(table, sources.by_id(table, column))
+def interpreted(kind: declared.Kind) -> Relation:
+    """The interpreter's source for a declared relation."""
+    match kind:
+        case declared.ToOne(table, column, required):
+            # Joined in by the parent's fetch where it can (bylines, post fetches), else by id.
+            return Relation(
+                _fixed(sources.joined(table, sources.by_id(table, column))), False, required
+            )
+        case declared.Listed(_, column, _, gather):
+            return Relation(_fixed(sources.grouped(gather, column)), many=True, required=True)
+        case declared.PostPage(scope):
+            return Relation(lambda counted: pages.post_pages(scope, counted), required=True)
+        case declared.AuthorPage(people):
+            return Relation(lambda counted: pages.author_pages(people, counted), required=True)
+        case declared.ListPage(spec):
+            return Relation(lambda counted: pages.list_page(spec, counted), required=True)
+        case declared.BySlug(type_name):
+            return Relation(_fixed(sources.by_slug(type_name)))
+        case declared.Neighbour(column):
+            return Relation(_fixed(sources.neighbour(column)))
+        case declared.Categories():
+            return Relation(_fixed(sources.categories), many=True, required=True)
+    assert_never(kind)
 
 
-def _posts(scope: Scope) -> Relation:
-    return Relation(lambda counted: sources.post_pages(scope, counted), required=True)
-
-
-def _authors(people: People) -> Relation:
-    return Relation(lambda counted: sources.author_pages(people, counted), required=True)
-
-
-RELATIONS: dict[tuple[str, str], Relation] = {
-    ("Query", "relay"): Relation(_fixed(sources.by_slug("Relay"))),
-    ("Query", "post"): Relation(_fixed(sources.by_slug("Post"))),
-    ("Query", "author"): Relation(_fixed(sources.by_slug("Author"))),
-    ("Query", "organization"): Relation(_fixed(sources.by_slug("Organization"))),
-    ("Query", "category"): Relation(_fixed(sources.by_slug("Category"))),
+# What only the interpreter plans (the compiler leaves these to it: compile.relations.INTERPRETED).
+INTERPRETED_ONLY: dict[tuple[str, str], Relation] = {
     ("Query", "node"): Relation(_fixed(sources.node)),
-    ("Query", "relays"): Relation(lambda c: sources.list_page(lists.RELAYS, c), required=True),
-    ("Query", "authors"): Relation(lambda c: sources.list_page(lists.AUTHORS, c), required=True),
-    ("Query", "organizations"): Relation(
-        lambda c: sources.list_page(lists.ORGANIZATIONS, c), required=True
-    ),
-    ("Query", "posts"): _posts(Scope.ALL),
-    ("Query", "categories"): Relation(_fixed(sources.categories), many=True, required=True),
-    ("Query", "search"): Relation(sources.search_page, required=True),
+    ("Query", "search"): Relation(pages.search_page, required=True),
     ("SearchEdge", "highlights"): Relation(_fixed(sources.highlights), required=True),
     ("SearchConnection", "facets"): Relation(_fixed(sources.facets), required=True),
     ("SearchFacets", "categories"): Relation(
@@ -160,29 +160,6 @@ RELATIONS: dict[tuple[str, str], Relation] = {
     ("SearchFacets", "years"): Relation(
         _fixed(sources.facet_buckets("years", "year")), many=True, required=True
     ),
-    ("CategoryFacet", "category"): Relation(
-        _fixed(_to_one("category", "category_id")), required=True
-    ),
-    ("RelayFacet", "relay"): Relation(_fixed(_to_one("relay", "relay_id")), required=True),
-    ("Relay", "posts"): _posts(Scope.RELAY),
-    ("Relay", "contributors"): _authors(People.CONTRIBUTORS),
-    ("Category", "posts"): _posts(Scope.CATEGORY),
-    ("Organization", "posts"): _posts(Scope.ORGANIZATION),
-    ("Organization", "authors"): _authors(People.MEMBERS),
-    ("Author", "posts"): _posts(Scope.AUTHOR),
-    ("Author", "affiliations"): Relation(
-        _fixed(sources.grouped(sources.affiliations, "author_id")), many=True, required=True
-    ),
-    ("Affiliation", "organization"): Relation(
-        _fixed(_to_one("organization", "organization_id")), required=True
-    ),
-    ("Byline", "author"): Relation(_fixed(_to_one("author", "author_id")), required=True),
-    ("Byline", "organization"): Relation(_fixed(_to_one("organization", "organization_id"))),
-    ("Post", "relay"): Relation(_fixed(_to_one("relay", "relay_id")), required=True),
-    ("Post", "category"): Relation(_fixed(_to_one("category", "category_id"))),
-    ("Post", "bylines"): Relation(
-        _fixed(sources.grouped(sources.bylines, "post_id")), many=True, required=True
-    ),
     # An editor's; without a token the field is a Leaf (null).
     ("Post", "revisions"): Relation(_fixed(sources.revisions), many=True),
     ("PostRevision", "changes"): Relation(
@@ -190,12 +167,13 @@ RELATIONS: dict[tuple[str, str], Relation] = {
     ),
     # An editor's; without a token the field is a Leaf (null).
     ("Post", "pending"): Relation(_fixed(sources.pending)),
-    ("PendingVersion", "category"): Relation(_fixed(_to_one("category", "category_id"))),
     ("PendingVersion", "bylines"): Relation(
         _fixed(sources.derived(itemgetter("bylines"))), many=True, required=True
     ),
-    ("Post", "previous"): Relation(_fixed(sources.neighbour("prev_id"))),
-    ("Post", "next"): Relation(_fixed(sources.neighbour("next_id"))),
+}
+RELATIONS: dict[tuple[str, str], Relation] = {
+    **{field: interpreted(kind) for field, kind in declared.RELATIONS.items()},
+    **INTERPRETED_ONLY,
 }
 # Fields whose value is a list of scalars fetched for all parents at once.
 VALUE_LISTS: dict[tuple[str, str], Source] = {
