@@ -105,6 +105,12 @@ def _written(tokens: Iterable[Token]) -> int:
     return total
 
 
+def word_count(html: str) -> int:
+    """How many words a reader sees in a post's HTML: runs of text between spaces that hold
+    a letter or a digit (a lone dash is no word; `e-mail` and `2026` are one each)."""
+    return sum(1 for run in strip_markup(html).split() if any(char.isalnum() for char in run))
+
+
 TEASER_LENGTH = 280
 
 

@@ -11,6 +11,7 @@ from graph.content import (
     html_bytes,
     max_html_bytes,
     render_markdown,
+    word_count,
 )
 
 PAYLOADS = [
@@ -65,3 +66,23 @@ def test_html_within_the_bound_renders_and_one_byte_more_is_refused() -> None:
     assert render_markdown("æ" * 100, limit) == html
     with pytest.raises(HTMLTooLarge, match=f"renders to {limit + 2} bytes"):
         render_markdown("æ" * 101, limit)
+
+
+# A Danish post with 21 words a reader sees: a heading (3), a sentence whose lone dash is no
+# word (11), and a list (3 + 4); the link's address is markup, not text.
+DANISH_21_WORDS = """# Velfærd i kommunerne
+
+Når **borgerne** møder kommunen, handler det om tillid \N{EN DASH} og om tid.
+
+- Ældreplejen får 2026-budgettet
+- Skolerne får [nye lærere](https://example.org/laerere)
+"""
+
+
+def test_word_count_counts_the_words_a_reader_sees() -> None:
+    assert word_count(render_markdown(DANISH_21_WORDS)) == 21
+
+
+def test_word_count_of_an_empty_post_is_zero() -> None:
+    assert word_count(render_markdown("")) == 0
+    assert word_count(render_markdown("<b></b> \N{EN DASH} \N{HORIZONTAL ELLIPSIS}")) == 0

@@ -8,12 +8,14 @@ response cache keeps no answer so marked.
 from __future__ import annotations
 
 import datetime as dt
+from operator import itemgetter
 from typing import Annotated
 
 import strawberry
 
 from graph import clock
 from graph.api import attached
+from graph.api.fields import FromRow, column, flag, loaded, moment, planned
 from graph.api.types import Byline, Category, Post, bylines_of
 from graph.cache import tags
 from graph.editing.previews import well_formed
@@ -28,42 +30,26 @@ PRIVATE_ANSWER = "private, no-store"
     description="A published post's staged edit: every content field as it will be once "
     "`publishPost` makes it live. `changedFields` says which differ from the live post."
 )
-class PendingVersion:
-    category_pk: strawberry.Private[int | None]
-    byline_rows: strawberry.Private[list[sql.Row]]
-    title: str = strawberry.field(description="Headline.")
-    slug: str = strawberry.field(description="URL name.")
-    teaser: str = strawberry.field(description="Short summary in plain text.")
-    teaser_derived: bool = strawberry.field(
-        description="True when the teaser is cut from the body."
-    )
-    body: str = strawberry.field(description="Markdown source.")
-    html: str = strawberry.field(description="The body rendered to sanitised HTML.")
-    changed_fields: list[str] = strawberry.field(
-        description="The fields that differ from the live post: title, slug, teaser, body, "
-        "category, bylines (html follows body)."
-    )
-    staged_by: str = strawberry.field(description="Name of the API token that staged it last.")
-    staged_at: dt.datetime = strawberry.field(description="When, in Copenhagen time.")
+class PendingVersion(FromRow):
+    """Made from one `post_pending` row (as graph.read.previews gives it)."""
 
-    @classmethod
-    def from_row(cls, row: sql.Row) -> PendingVersion:
-        """The type for one `post_pending` row (as graph.read.previews gives it)."""
-        staged_at = sql.in_copenhagen(row["staged_at"])
-        assert staged_at is not None  # the column is NOT NULL
-        return cls(
-            category_pk=row["category_id"],
-            byline_rows=row["bylines"],
-            title=row["title"],
-            slug=row["slug"],
-            teaser=row["teaser"],
-            teaser_derived=bool(row["teaser_derived"]),
-            body=row["body"],
-            html=row["html"],
-            changed_fields=list(row["changed"]),
-            staged_by=row["staged_by"],
-            staged_at=staged_at,
-        )
+    category_pk: strawberry.Private[int | None] = loaded(itemgetter("category_id"))
+    byline_rows: strawberry.Private[list[sql.Row]] = loaded(itemgetter("bylines"))
+    title: str = planned(column("title"), "Headline.")
+    slug: str = planned(column("slug"), "URL name.")
+    teaser: str = planned(column("teaser"), "Short summary in plain text.")
+    teaser_derived: bool = planned(
+        flag("teaser_derived"), "True when the teaser is cut from the body."
+    )
+    body: str = planned(column("body"), "Markdown source.")
+    html: str = planned(column("html"), "The body rendered to sanitised HTML.")
+    changed_fields: list[str] = planned(
+        column("changed"),
+        "The fields that differ from the live post: title, slug, teaser, body, "
+        "category, bylines (html follows body).",
+    )
+    staged_by: str = planned(column("staged_by"), "Name of the API token that staged it last.")
+    staged_at: dt.datetime = planned(moment("staged_at"), "When, in Copenhagen time.")
 
     @strawberry.field(description="The category it will have, if any.")
     async def category(self, info: Info) -> Category | None:

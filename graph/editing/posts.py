@@ -22,12 +22,14 @@ from graph.content import (
     max_html_bytes,
     render_markdown,
     strip_markup,
+    word_count,
 )
 from graph.editing import revisions, slug_history
 from graph.editing.checks import Checks
 from graph.editing.errors import Code, FieldError, NotFound, ValidationFailed
 from graph.editing.legs import renumber_legs
 from graph.editing.records import ensure_free_slug, ids_by_slug, locked
+from graph.read.columns import PENDING_CONTENT
 from graph.search_index import reindex_posts
 from graph.slugs import unique_post_slug
 
@@ -186,7 +188,7 @@ async def restore_revision(
 
 async def _apply_pending(post: models.Post, pending: models.PostPending) -> None:
     """Make the staged edit the live content, and drop it."""
-    for name in ("title", "slug", "teaser", "teaser_derived", "body", "html", "category_id"):
+    for name in PENDING_CONTENT:
         setattr(post, name, getattr(pending, name))
     if "bylines" in pending.changed:
         bylines = [(b["author_id"], b["role"], b["organization_id"]) for b in pending.bylines]
@@ -290,6 +292,7 @@ async def apply_text(post: models.Post, fields: PostFields, max_body_chars: int)
             post.html = await asyncio.to_thread(render_markdown, post.body, limit)
         except HTMLTooLarge as error:
             raise ValidationFailed([FieldError(("body",), str(error), Code.TOO_LONG)]) from error
+        post.word_count = await asyncio.to_thread(word_count, post.html)
     if "teaser" in fields:
         # A teaser is plain text; frontends may still drop it into HTML unescaped.
         teaser = strip_markup(fields["teaser"] or "")

@@ -26,9 +26,10 @@ from graph.editing.posts import (
     resolve_references,
 )
 from graph.editing.records import ensure_free_slug
+from graph.read.columns import PENDING_CONTENT
 
 # The content columns a pending version holds, besides its bylines.
-CONTENT = ("title", "slug", "teaser", "teaser_derived", "body", "html", "category_id")
+CONTENT = PENDING_CONTENT
 BylineRows = list[dict[str, Any]]
 
 

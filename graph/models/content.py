@@ -139,6 +139,7 @@ class Post(Timestamped):
     teaser_derived = fields.BooleanField(default=False)
     body = fields.TextField(default="")
     html = fields.TextField(default="")
+    word_count = fields.IntField(default=0, db_default=0)  # graph.content.word_count(html)
     category: fields.ForeignKeyNullableRelation[Category] = fields.ForeignKeyField(
         "models.Category", related_name="posts", null=True, on_delete=fields.SET_NULL
     )

@@ -45,6 +45,7 @@ class PostPending(Model):
     teaser_derived = fields.BooleanField(default=False)
     body = fields.TextField(default="")
     html = fields.TextField(default="")
+    word_count = fields.IntField(default=0, db_default=0)
     category: fields.ForeignKeyNullableRelation[Category] = fields.ForeignKeyField(
         "models.Category", related_name="pending_posts", null=True, on_delete=fields.SET_NULL
     )

@@ -34,6 +34,7 @@ from graphql.execution.collect_fields import (
 from graphql.execution.values import get_argument_values
 from graphql.language import FragmentDefinitionNode, Visitor
 
+from graph.api.fields import constant
 from graph.planning import catalog
 from graph.planning.compile import compilable
 from graph.planning.nodes import Arguments, Join, Leaf, NotPlannable, Plan, Request, Shape
@@ -103,7 +104,7 @@ class Builder:
             if object_type.name == "Post":
                 self.post_fields.add(name)
             if name == "__typename":
-                typename = catalog.constant(object_type.name)
+                typename = constant(object_type.name)
                 fields.append(Leaf(key, typename.read, name, typename.sql))
             elif name.startswith("__"):
                 raise NotPlannable(name)  # introspection
@@ -134,7 +135,7 @@ class Builder:
                 (parent.name, name),
             )
         if is_leaf_type(target) or ((parent.name, name) in catalog.EDITORS_ONLY and self.anonymous):
-            value = catalog.leaf(parent.name, name, self.anonymous)
+            value = catalog.leaf(parent, name, self.anonymous)
             return Leaf(key, value.read, name, value.sql)
         possible = self.schema.get_possible_types(target) if is_abstract_type(target) else [target]
         groups = {

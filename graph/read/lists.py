@@ -8,6 +8,7 @@ from typing import Any
 
 from graph.read import sql
 from graph.read.lookups import COLUMNS
+from graph.read.pages import rows_to_fetch
 
 # Relays that have not started yet sort as the newest.
 RELAY_SORT = "COALESCE(started_on, '9999-12-31')"
@@ -48,7 +49,7 @@ async def page(
         f"SELECT {COLUMNS[spec.table]}, {spec.sort} AS sort_value FROM {spec.table} "
         f"WHERE {_where(conditions)} ORDER BY {spec.sort} {direction}, id {direction} LIMIT ?"
     )
-    return await sql.fetch(statement, [*params, first + 1])
+    return await sql.fetch(statement, [*params, rows_to_fetch(first)])
 
 
 async def count(spec: ListSpec, conditions: list[str], params: list[Any]) -> int:

@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from graph import models
 from graph.read import sql
 from graph.read.access import Access
+from graph.read.columns import columns_of
+from graph.read.pages import rows_to_fetch
 
 COLUMNS = {
-    "relay": "id, slug, title, intro, status, started_on, ended_on, version",
-    "author": "id, slug, name, bio, email, sort_key, version",
-    "organization": "id, slug, name, short_name, kind, sort_key, version",
-    "category": "id, slug, name, sort_key",
+    model._meta.db_table: ", ".join(columns_of(model))
+    for model in (models.Relay, models.Author, models.Organization, models.Category)
 }
 
 # The columns of a joined author (alias a) or organisation (alias o), kept apart by prefix.
@@ -215,7 +216,7 @@ async def author_pages(
         "JOIN author a ON a.id = t.author_id WHERE t.n <= ? ORDER BY t.parent_key, t.n"
     )
     pages: dict[int, list[sql.Row]] = defaultdict(list)
-    for row in await sql.fetch(statement, [*params, page.first + 1]):
+    for row in await sql.fetch(statement, [*params, rows_to_fetch(page.first)]):
         pages[row["parent_key"]].append(row)
     return pages
 

@@ -10,15 +10,14 @@ from enum import Enum
 from functools import cached_property
 from typing import Any
 
+from graph import models
 from graph.read import sql
 from graph.read.access import Access
+from graph.read.columns import columns_of
 from graph.read.lookups import COLUMNS, best_per_slug, slug_matches, slug_target
+from graph.read.pages import rows_to_fetch
 
-POST_COLUMNS = (
-    "p.id, p.relay_id, p.slug, p.title, p.teaser, p.body, p.html, p.category_id, p.status, "
-    "p.published_at, p.publish_at, p.leg, p.created_at, p.updated_at, p.version, "
-    "p.teaser_derived"
-)
+POST_COLUMNS = ", ".join(f"p.{name}" for name in columns_of(models.Post))
 # The text columns that make a post row long (kilobytes each): fetched only when shown.
 LONG_COLUMNS = frozenset({"body", "html"})
 # The rows a post refers to that a fetch can join in: (table, alias, join clause).
@@ -192,7 +191,7 @@ async def post_pages(
     if page.after is not None:
         conditions.append(f"({sort_time} < ? OR ({sort_time} = ? AND p.id < ?))")
         cursor_params = [page.after[0], page.after[0], page.after[1]]
-    limit = page.first + 1
+    limit = rows_to_fetch(page.first)
     parents = [0] if scope is Scope.ALL else list(dict.fromkeys(parent_ids))
     parts: list[str] = []
     params: list[Any] = []

@@ -7,15 +7,14 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from graph import models
 from graph.read import posts, sql
 from graph.read.access import EDITOR
+from graph.read.columns import PENDING_CONTENT, columns_of
 
-PENDING_COLUMNS = (
-    "post_id, title, slug, teaser, teaser_derived, body, html, category_id, bylines, changed, "
-    "staged_by, staged_at"
-)
+PENDING_COLUMNS = ", ".join(name for name in columns_of(models.PostPending) if name != "id")
 # What a pending version replaces in a post row.
-CONTENT = ("title", "slug", "teaser", "teaser_derived", "body", "html", "category_id")
+CONTENT = PENDING_CONTENT
 
 
 async def pending_for_posts(post_ids: Sequence[int]) -> list[sql.Row]:

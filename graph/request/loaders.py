@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from functools import cached_property
 from typing import Any, TypeVar
 
-from strawberry.dataloader import DataLoader
+from strawberry.dataloader import DataLoader as StrawberryLoader
 
 from graph.read import batons, lookups, posts, previews, sql
 from graph.read.access import Access
@@ -15,6 +16,20 @@ from graph.read.lookups import AuthorPage, People
 from graph.read.posts import PageRequest, PostFilter, Scope
 
 K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class DataLoader(StrawberryLoader[K, V]):
+    """Strawberry's DataLoader, whose cached answers survive a cancelled caller.
+
+    graphql-core cancels the siblings of a failed list item. A cancelled resolver would
+    cancel the cached future it awaits, and every other field waiting on the same key (an
+    alias, a fragment) would then get CancelledError, which escapes the whole request.
+    """
+
+    def load(self, key: K) -> Awaitable[V]:
+        return asyncio.shield(super().load(key))
+
 
 # `previousSlugs` lists at most this many, newest first (older ones still lead to the object).
 MAX_PREVIOUS_SLUGS = 50

@@ -1,8 +1,9 @@
 """The data both executors read: the demo relay, content made for this module, and samples of it.
 
 `make_content` adds what the demo relay lacks so visibility rules are exercised: drafts, a
-scheduled and an archived post, a staged edit, a post with neither category nor bylines, an
-ended second relay, and an author, organisation and category of their own. Everything carries
+scheduled and an archived post, a staged edit, a post with neither category nor bylines, posts
+of 0 and 953 words (reading times 0 and 5 minutes), an ended second relay, and an author,
+organisation and category of their own. Everything carries
 the desk's tag and is deleted with it. `read_dataset` then collects the real slugs, global ids
 and cursors that queries' arguments are drawn from (see `planning_values`).
 """
@@ -70,6 +71,8 @@ async def make_content(desk: Desk) -> dict[str, str]:
         bylines=bylines[1:],
     )
     bare = await desk.published(relay, publishedAt=earlier(5))
+    # One word past four minutes' reading (238 words each): `readingTime` rounds up alike.
+    await desk.published(relay, body=" ".join(["ord"] * 953), publishedAt=earlier(4))
     await desk.published(
         relay, category=category["slug"], bylines=bylines[1:], publishedAt=earlier(2)
     )
@@ -78,6 +81,7 @@ async def make_content(desk: Desk) -> dict[str, str]:
     drafter = await desk.author()
     await desk.post(relay, bylines=[{"author": drafter["slug"]}])
     await desk.post(relay, body="Et udkast uden noget.")
+    await desk.post(relay, body="")  # no words: `readingTime` 0
     scheduled = await desk.post(relay, bylines=bylines[:1])
     await desk.ok(
         "schedulePost", id=scheduled["id"], expectedVersion=scheduled["version"], publishAt=later()

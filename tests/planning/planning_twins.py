@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from planning_paths import executor_counts, path_taken
+from planning_paths import PLANNED, executor_counts, path_taken
 
 from graph.app import create_app
 from graph.budget.cost import BYTES_PER_UNIT
@@ -95,6 +95,9 @@ class Twins:
         path = path_taken(before, await executor_counts(self.planned))
         standard = await ask(self.standard, body, caller)
         same_body = (planned.status, planned.content) == (standard.status, standard.content)
+        if not same_body and path != PLANNED and _has_errors(planned, standard):
+            planned, standard = await self._asked_again(body, caller, planned, standard)
+            same_body = planned.content == standard.content
         same_tags = planned.tags == standard.tags or not standard.cacheable
         if not (same_body and same_tags):
             raise AssertionError(mismatch(query, variables, caller, origin, planned, standard))
@@ -102,6 +105,33 @@ class Twins:
         if over:
             raise AssertionError(f"{over} ({origin}, caller {caller.name}): {shortened(query)}")
         return Comparison(standard, path, f"{origin}, caller {caller.name}", body)
+
+    async def _asked_again(
+        self, body: dict[str, Any], caller: Caller, planned: Answer, standard: Answer
+    ) -> tuple[Answer, Answer]:
+        """Both apps asked again, in turn, until their answers agree (a few tries).
+
+        Both answers came from graphql-core here (the planned app fell back). When several
+        list items fail alike, graphql-core reports the first to fail in time and cancels the
+        rest, so the error's path index is a matter of timing (seen on PostgreSQL:
+        `categories { posts(after: "bad") }`): not a difference between the executors.
+        """
+        for _ in range(TIMING_RETRIES):
+            planned = await ask(self.planned, body, caller)
+            if planned.content == standard.content:
+                break
+            standard = await ask(self.standard, body, caller)
+            if planned.content == standard.content:
+                break
+        return planned, standard
+
+
+def _has_errors(*answers: Answer) -> bool:
+    return all(b'"errors"' in answer.content for answer in answers)
+
+
+# How often the standard app is asked again when a fallback answer's errors differ.
+TIMING_RETRIES = 10
 
 
 @dataclass(frozen=True)

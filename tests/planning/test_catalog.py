@@ -20,12 +20,12 @@ from graph.planning.nodes import NotPlannable
 Field = tuple[str, str]
 
 
-def _planned(field: Field, leaf: bool) -> bool:
+def _planned(parent: GraphQLObjectType, field: Field, leaf: bool) -> bool:
     try:
         if field in catalog.VALUE_LISTS:
             return True
         if leaf:
-            catalog.leaf(*field, anonymous=False)
+            catalog.leaf(parent, field[1], anonymous=False)
         else:
             catalog.relation(*field)
     except NotPlannable:
@@ -33,12 +33,12 @@ def _planned(field: Field, leaf: bool) -> bool:
     return True
 
 
-def _compiled(field: Field, leaf: bool) -> bool:
+def _compiled(parent: GraphQLObjectType, field: Field, leaf: bool) -> bool:
     type_name, name = field
     if field in catalog.VALUE_LISTS:
         return field in relations.RELATIONS
     if leaf:
-        return catalog.leaf(type_name, name, anonymous=False).sql is not None
+        return catalog.leaf(parent, name, anonymous=False).sql is not None
     derived = (type_name.endswith("Edge") and name == "node") or (
         type_name.endswith("Connection") and name in ("edges", "pageInfo")
     )
@@ -65,11 +65,11 @@ def _walk() -> tuple[list[Field], list[Field]]:
             leaf = is_leaf_type(target) or field in catalog.VALUE_LISTS
             if field in catalog.STANDARD_ONLY:
                 continue
-            if not _planned(field, leaf):
+            if not _planned(object_type, field, leaf):
                 unplanned.append(field)
                 continue
             still = compiling and field not in relations.INTERPRETED
-            if still and not _compiled(field, leaf):
+            if still and not _compiled(object_type, field, leaf):
                 uncompiled.append(field)
             if leaf:
                 continue

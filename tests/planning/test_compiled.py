@@ -25,7 +25,7 @@ from graph import models
 from graph.app import create_app
 from graph.db import libpq_url
 from graph.paging.cursors import post_cursor
-from graph.planning.compile import values
+from graph.read import json_sql as values
 from graph.read import sql
 from graph.settings import Settings
 

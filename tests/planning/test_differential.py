@@ -52,6 +52,14 @@ pytestmark = [
         ":pytest.PytestUnraisableExceptionWarning"
     ),
     pytest.mark.filterwarnings("ignore:coroutine 'GraphQLCoreConverter.:RuntimeWarning"),
+    # The same cancelled sibling, caught one frame further in (graphql-core's own wrapper).
+    pytest.mark.filterwarnings(
+        "ignore:Exception ignored in. <coroutine object Executor.complete_awaitable_value"
+        ":pytest.PytestUnraisableExceptionWarning"
+    ),
+    pytest.mark.filterwarnings(
+        "ignore:coroutine 'Executor.complete_awaitable_value':RuntimeWarning"
+    ),
 ]
 ANONYMOUS = Caller("anonymous")
 # Per caller kind; PLANNING_EXAMPLES raises it for a longer local hunt.

@@ -11,8 +11,7 @@ from fixtures.units import SETTINGS, Rows, tagged_rows
 from graph.editing import slug_history
 from graph.planning import sources
 from graph.planning.nodes import Request
-from graph.read.access import ANONYMOUS, EDITOR
-from graph.read.posts import Scope
+from graph.read.access import ANONYMOUS
 
 PAGE = {"first": 2, "after": None, "filter": None}
 
@@ -50,45 +49,6 @@ async def test_a_joined_row_is_read_from_the_parent_not_fetched(
     assert sql_statements.statements == []
 
 
-async def test_post_pages_give_each_parent_its_page_in_parent_order(rows: Rows) -> None:
-    one, two = await rows.relay(), await rows.relay()
-    mine = await rows.published(one, 3)
-    request = _request()
-    source = sources.post_pages(Scope.RELAY, counted=True)
-    second, first = await source([{"id": two.id}, {"id": one.id}], PAGE, request)
-    assert [edge["node"]["id"] for edge in first["edges"]] == [mine[2].id, mine[1].id]
-    assert (first["has_next"], first["has_previous"], first["count"]) == (True, False, 3)
-    assert (second["edges"], second["has_next"], second["count"]) == ([], False, 0)
-    assert second["start"] is None and first["start"] == first["edges"][0]["cursor"]
-    # Both relays' lists tag the answer, and each shown post (not the extra one) too.
-    assert {f"posts:relay:{one.id}", f"posts:relay:{two.id}", f"Post:{mine[2].id}"} <= (
-        request.tags
-    )
-    assert f"Post:{mine[0].id}" not in request.tags
-
-
-async def test_pages_of_many_parents_take_one_statement_and_one_count(
-    rows: Rows, sql_statements: StatementCounter
-) -> None:
-    relays = [await rows.relay() for _ in range(4)]
-    for relay in relays:
-        await rows.published(relay, 2)
-    parents = [{"id": relay.id} for relay in relays]
-    sql_statements.statements.clear()
-    pages = await sources.post_pages(Scope.RELAY, counted=True)(parents, PAGE, _request())
-    assert [page["count"] for page in pages] == [2, 2, 2, 2]
-    assert len(sql_statements.statements) == 2
-
-
-async def test_a_page_not_asked_to_count_does_not(rows: Rows) -> None:
-    relay = await rows.relay()
-    await rows.published(relay, 1)
-    (page,) = await sources.post_pages(Scope.RELAY, counted=False)(
-        [{"id": relay.id}], PAGE, _request()
-    )
-    assert page["count"] is None and len(page["edges"]) == 1
-
-
 async def test_a_find_by_an_old_slug_depends_on_its_kinds_list(rows: Rows) -> None:
     author = await rows.author()
     old = rows.slug("gammel")
@@ -109,13 +69,3 @@ async def test_previous_slugs_are_plain_lists_per_parent_newest_first(rows: Rows
     source = sources.previous_slugs("relay")
     found = await source([{"id": bare.id}, {"id": relay.id}], {}, _request())
     assert found == [[], [newer, older]]
-
-
-async def test_drafts_reach_a_page_only_for_editors(rows: Rows) -> None:
-    relay = await rows.relay()
-    draft = await rows.post(relay)
-    source = sources.post_pages(Scope.RELAY, counted=True)
-    (anonymous,) = await source([{"id": relay.id}], PAGE, _request())
-    (editor,) = await source([{"id": relay.id}], PAGE, Request(EDITOR, None, SETTINGS))
-    assert anonymous["count"] == 0
-    assert [edge["node"]["id"] for edge in editor["edges"]] == [draft.id]

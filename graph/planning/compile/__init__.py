@@ -3,10 +3,9 @@
 The interpreter (graph.planning.run) fetches level by level and writes every object in
 Python; on PostgreSQL a plan the compiler covers runs instead as one statement whose single
 value is the whole `data` object. Python then only takes the cache tags out of the text and
-reads it. Three modules:
+reads it. Each scalar is spelled in SQL the way Python writes it by `graph.read.json_sql`
+(below the API, whose field declarations carry those spellings). The modules:
 
-- `values`: each scalar as SQL spelled the way Python writes it (Copenhagen times, global
-  ids, cursors);
 - `statement`: the statement under construction, and a Shape as `json_build_object`;
 - `objects`: lookups, to-one and to-many relations, each a correlated subquery;
 - `pages`: connections (a page's rows aggregated into edges, page info, tags and total);

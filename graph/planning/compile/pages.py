@@ -15,13 +15,19 @@ from graph.cache import tags
 from graph.paging.cursors import author_key
 from graph.paging.filters import filter_from_arguments, filter_tags
 from graph.paging.pagination import check_first, decode_keyed_cursor, parse_text, parse_timestamp
-from graph.planning.compile import values
 from graph.planning.compile.objects import object_of, only
 from graph.planning.compile.statement import Compile, Statement, entity_tags, json_object
 from graph.planning.nodes import Join, Leaf, Shape
+from graph.read import json_sql as values
 from graph.read import lists
 from graph.read.lookups import NO_LEG, People
+from graph.read.pages import rows_to_fetch
 from graph.read.posts import Scope, filter_conditions, listed_condition
+
+
+def page_limit(statement: Statement, first: int) -> str:
+    """The LIMIT of a page's rows: `rows_to_fetch(first)`, as a bound parameter."""
+    return f"LIMIT {statement.param(rows_to_fetch(first))}"
 
 
 def connection(
@@ -146,7 +152,7 @@ def _authors_published(
     published = f"b.author_id = {parent}.id AND b.post_status = 'published'"
     newest = (
         f"SELECT b.post_id FROM byline b WHERE {published} AND {cursor} "
-        f"ORDER BY b.post_published_at DESC, b.post_id DESC LIMIT {statement.param(first + 1)}"
+        f"ORDER BY b.post_published_at DESC, b.post_id DESC {page_limit(statement, first)}"
     )
     page = (
         f"SELECT p.*, p.published_at AS sort_at FROM ({newest}) k JOIN post p ON p.id = k.post_id "
@@ -180,7 +186,7 @@ def _page_counted(
     )
     page = (
         f"SELECT t.* FROM ({counted}) t WHERE {condition} "
-        f"ORDER BY t.sort_at DESC, t.id DESC LIMIT {statement.param(first + 1)}"
+        f"ORDER BY t.sort_at DESC, t.id DESC {page_limit(statement, first)}"
     )
     return page, f"COALESCE(max({{x}}.total), ({count}))"
 
@@ -217,7 +223,7 @@ def post_page(scope: Scope) -> Compile:
             condition = statement.bind(" AND ".join(where), [*params, *cursor_params])
             page = (
                 f"SELECT p.*, {sort} AS sort_at FROM {source} WHERE {condition} "
-                f"ORDER BY {sort} DESC, p.id DESC LIMIT {statement.param(first + 1)}"
+                f"ORDER BY {sort} DESC, p.id DESC {page_limit(statement, first)}"
             )
         named = [values.literal(tag) for tag in filter_tags(post_filter)]
         own = _relay_posts(parent) if scope is Scope.RELAY else values.literal(tags.POSTS)
@@ -277,7 +283,7 @@ def list_page(spec: lists.ListSpec) -> Compile:
         condition = statement.bind(" AND ".join(["1 = 1", *conditions]), params)
         page = (
             f"SELECT *, {spec.sort} AS sort_value FROM {spec.table} WHERE {condition} "
-            f"ORDER BY {spec.sort} {direction}, id {direction} LIMIT {statement.param(first + 1)}"
+            f"ORDER BY {spec.sort} {direction}, id {direction} {page_limit(statement, first)}"
         )
 
         def cursor(alias: str) -> str:
@@ -346,7 +352,7 @@ def authors(people: People) -> Compile:
         page = (
             f"SELECT a.*, r.sort_value, {total} AS total FROM ({every}) r "
             f"JOIN author a ON a.id = r.author_id WHERE {condition} "
-            f"ORDER BY r.sort_value, r.author_id LIMIT {statement.param(first + 1)}"
+            f"ORDER BY r.sort_value, r.author_id {page_limit(statement, first)}"
         )
         own = _relay_posts(parent) if people is People.CONTRIBUTORS else "NULL"
         return connection(

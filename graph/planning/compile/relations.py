@@ -12,6 +12,9 @@ aggregated into edges, page info, tags and (when asked) the total; a to-one rela
 
 from __future__ import annotations
 
+from typing import assert_never
+
+from graph.planning import relations as declared
 from graph.planning.compile.objects import (
     by_slug,
     categories,
@@ -24,9 +27,6 @@ from graph.planning.compile.objects import (
 from graph.planning.compile.pages import authors, list_page, post_page
 from graph.planning.compile.statement import Compile
 from graph.planning.nodes import Join
-from graph.read import lists
-from graph.read.lookups import People
-from graph.read.posts import Scope
 
 PAGE_INFO = frozenset({"hasNextPage", "hasPreviousPage", "startCursor", "endCursor"})
 
@@ -39,32 +39,30 @@ def joins(join: Join) -> Compile:
     return RELATIONS[join.field]
 
 
+def compiled(kind: declared.Kind) -> Compile:
+    """The compiler's subquery for a declared relation."""
+    match kind:
+        case declared.ToOne(table, column, _):
+            return to_one(table, column)
+        case declared.Listed(table, column, order, _):
+            return listed(table, column, order)
+        case declared.PostPage(scope):
+            return post_page(scope)
+        case declared.AuthorPage(people):
+            return authors(people)
+        case declared.ListPage(spec):
+            return list_page(spec)
+        case declared.BySlug(type_name):
+            return by_slug(type_name)
+        case declared.Neighbour(column):
+            return neighbour(column)
+        case declared.Categories():
+            return categories
+    assert_never(kind)
+
+
 RELATIONS: dict[tuple[str, str], Compile] = {
-    ("Query", "relay"): by_slug("Relay"),
-    ("Query", "post"): by_slug("Post"),
-    ("Query", "author"): by_slug("Author"),
-    ("Query", "organization"): by_slug("Organization"),
-    ("Query", "category"): by_slug("Category"),
-    ("Query", "relays"): list_page(lists.RELAYS),
-    ("Query", "authors"): list_page(lists.AUTHORS),
-    ("Query", "organizations"): list_page(lists.ORGANIZATIONS),
-    ("Query", "posts"): post_page(Scope.ALL),
-    ("Query", "categories"): categories,
-    ("Relay", "posts"): post_page(Scope.RELAY),
-    ("Relay", "contributors"): authors(People.CONTRIBUTORS),
-    ("Organization", "authors"): authors(People.MEMBERS),
-    ("Category", "posts"): post_page(Scope.CATEGORY),
-    ("Author", "posts"): post_page(Scope.AUTHOR),
-    ("Organization", "posts"): post_page(Scope.ORGANIZATION),
-    ("Author", "affiliations"): listed("affiliation", "author_id", "position, id"),
-    ("Affiliation", "organization"): to_one("organization", "organization_id"),
-    ("Byline", "author"): to_one("author", "author_id"),
-    ("Byline", "organization"): to_one("organization", "organization_id"),
-    ("Post", "relay"): to_one("relay", "relay_id"),
-    ("Post", "category"): to_one("category", "category_id"),
-    ("Post", "bylines"): listed("byline", "post_id", "position"),
-    ("Post", "previous"): neighbour("prev_id"),
-    ("Post", "next"): neighbour("next_id"),
+    **{field: compiled(kind) for field, kind in declared.RELATIONS.items()},
     **{
         (type_name, "previousSlugs"): previous_slugs(type_name.lower())
         for type_name in ("Relay", "Post", "Author", "Organization", "Category")
@@ -78,17 +76,4 @@ INTERPRETED = {
     ("Post", "revisions"): "editors only, rare; revisions' changes are ordered in Python",
     ("Post", "pending"): "editors only, rare; a staged version is read from JSON",
 }
-CONNECTIONS = frozenset(
-    {
-        ("Query", "relays"),
-        ("Query", "authors"),
-        ("Query", "organizations"),
-        ("Organization", "authors"),
-        ("Query", "posts"),
-        ("Relay", "posts"),
-        ("Relay", "contributors"),
-        ("Category", "posts"),
-        ("Author", "posts"),
-        ("Organization", "posts"),
-    }
-)
+CONNECTIONS = declared.CONNECTIONS

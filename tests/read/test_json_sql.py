@@ -1,4 +1,4 @@
-"""graph.planning.compile.values: scalars spelled in SQL exactly as Python spells them.
+"""graph.read.json_sql: scalars spelled in SQL exactly as Python spells them.
 
 tests/planning/test_compiled.py checks times, cursors and sort keys; these the rest.
 """
@@ -12,8 +12,8 @@ from typing import Any
 import psycopg
 import pytest
 
-from graph.jobs.engine import libpq_url
-from graph.planning.compile import values
+from graph.db import libpq_url
+from graph.read import json_sql as values
 
 
 @pytest.fixture
