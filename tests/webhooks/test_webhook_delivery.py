@@ -7,7 +7,6 @@ admin sees of each delivery through the API.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import ipaddress
 from collections.abc import AsyncIterator, Iterator
@@ -228,15 +227,22 @@ async def test_410_gone_stops_retrying_and_deactivates_the_webhook(
 
 @pytest.mark.parametrize("status", [400, 404, 301])
 async def test_other_refusals_fail_at_once_without_retries(
-    desk: Desk, hooks: Hooks, receiver: Receiver, jobs: Settings, status: int
+    desk: Desk,
+    hooks: Hooks,
+    receiver: Receiver,
+    jobs: Settings,
+    status: int,
+    stopped_clock: TestClock,
 ) -> None:
     hook = await hooks.create(receiver.url, ["POST_PUBLISHED"])
     receiver.answer(status)
     await desk.published(await desk.relay())
     async with running_worker(jobs):
-        (delivery,) = await hooks.settled(hook)
-        # Longer than the longest retry wait in tests (WEBHOOK_RETRY_CAP_S=1).
-        await asyncio.sleep(1.5)
+        await hooks.settled(hook)
+    # Far longer than any retry wait: a retry, had one been planned, runs now.
+    await stopped_clock.advance(dt.timedelta(hours=1))
+    await run_due_jobs()
+    (delivery,) = await hooks.deliveries(hook)
     assert (delivery["status"], delivery["attempts"]) == ("FAILED", 1)
     assert delivery["lastError"].startswith(f"HTTP {status}: ")
     assert len(receiver.requests) == 1
