@@ -6,6 +6,7 @@ sleeping, for everything that reads this clock (in this process, workers include
     with clock.frozen(moment):          # now() is `moment` inside the block
         clock.freeze(later_moment)      # …and may be moved on inside it
     with clock.shifted(timedelta(days=3)):  # now() runs on, three days ahead
+        clock.advance(timedelta(hours=1))   # …and jumps on an hour more
 
 Each block restores the clock it found. Outside tests the clock is never moved.
 """
@@ -57,6 +58,14 @@ def set_offset(offset: dt.timedelta) -> None:
     """Let the clock run on, `offset` away from the real time."""
     _setting.frozen_at = None
     _setting.offset = offset
+
+
+def advance(step: dt.timedelta) -> None:
+    """Move the clock on by `step`, frozen or running."""
+    if _setting.frozen_at is not None:
+        _setting.frozen_at += step
+    else:
+        _setting.offset += step
 
 
 def reset() -> None:

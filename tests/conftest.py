@@ -21,6 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import psycopg
 import pytest
+from fixtures.clock import TestClock, stop_clock
 from tortoise import Tortoise
 
 from graph import db, models, subscribers, tokens
@@ -102,6 +103,13 @@ async def database(database_url: str) -> AsyncIterator[str]:
     finally:
         await engine.app.close_async()
         await Tortoise.close_connections()
+
+
+@pytest.fixture
+def stopped_clock(database: str) -> Iterator[TestClock]:
+    """`graph.clock` stopped at the real time; the test moves it (and waiting jobs) on."""
+    with stop_clock() as clock:
+        yield clock
 
 
 @pytest.fixture(scope="session")

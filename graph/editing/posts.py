@@ -12,9 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tortoise import timezone
-
-from graph import events, models
+from graph import clock, events, models
 from graph.cache import invalidation
 from graph.content import (
     HTMLTooLarge,
@@ -129,7 +127,7 @@ async def publish_post(
     pending = await models.PostPending.get_or_none(post_id=post.id)
     checks = Checks()
     check_publishable(checks, (pending or post).body)
-    if published_at is not None and published_at > timezone.now():
+    if published_at is not None and published_at > clock.now():
         checks.fail(["publishedAt"], "must not be in the future; use schedulePost", Code.INVALID)
     checks.done()
     if pending is not None and pending.slug != post.slug:
@@ -137,7 +135,7 @@ async def publish_post(
     before = await revisions.snapshot(post)
     if pending is not None:
         await _apply_pending(post, pending)
-    post.published_at = _utc(published_at) or post.published_at or timezone.now()
+    post.published_at = _utc(published_at) or post.published_at or clock.now()
     post.status = models.PostStatus.PUBLISHED
     post.publish_at = None
     return await _save_if_changed(post, actor, before)
@@ -150,7 +148,7 @@ async def schedule_post(
     post = await locked_post(post_id, expected_version)
     checks = Checks()
     check_publishable(checks, post.body)
-    checks.future(["publishAt"], publish_at, timezone.now())
+    checks.future(["publishAt"], publish_at, clock.now())
     if post.status is models.PostStatus.PUBLISHED:
         checks.fail(["id"], "the post is already published; unpublish it first", Code.INVALID)
     checks.done()

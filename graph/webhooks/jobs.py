@@ -9,7 +9,7 @@ import orjson
 from tortoise import timezone
 from tortoise.expressions import F
 
-from graph import db, models
+from graph import clock, db, models
 from graph.jobs.engine import (
     BACKOFF,
     RetryLater,
@@ -65,7 +65,7 @@ async def deliver_webhook(delivery_id: int, since: str | None = None) -> None:
     if not delivery.webhook.active:
         await _settle_unsent(delivery_id, "Not sent: the webhook was deactivated.")
         return
-    attempted_at = timezone.now()
+    attempted_at = clock.now()
     started = dt.datetime.fromisoformat(since) if since else delivery.created_at
     outcome, verdict = await _attempt(delivery, (attempted_at - started).total_seconds())
     recorded = await _record(delivery_id, attempted_at, outcome, verdict)

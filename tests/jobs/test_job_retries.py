@@ -6,6 +6,7 @@ import datetime as dt
 
 import psycopg
 from fixtures import editing
+from fixtures.clock import TestClock
 from fixtures.editing import Desk
 from fixtures.faults import (
     backend_waiting_on_a_lock,
@@ -70,14 +71,15 @@ def test_retry_later_keeps_its_own_backoff(settings_for_jobs: Settings) -> None:
 
 @postgres_only
 async def test_a_publish_job_whose_connection_is_killed_runs_again_and_publishes_once(
-    desk: Desk, database_url: str, settings_for_jobs: Settings
+    desk: Desk, database_url: str, settings_for_jobs: Settings, stopped_clock: TestClock
 ) -> None:
     post = await desk.post()
     post_pk = int(editing.from_global_id(post["id"])[1])
-    at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
+    at = stopped_clock.now() + dt.timedelta(seconds=1)
     await desk.ok(
         "schedulePost", id=post["id"], expectedVersion=post["version"], publishAt=at.isoformat()
     )
+    await stopped_clock.advance(dt.timedelta(seconds=1))
     async with (
         watching(database_url) as watcher,
         watching(database_url) as blocker,

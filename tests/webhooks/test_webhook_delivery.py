@@ -7,7 +7,6 @@ admin sees of each delivery through the API.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import ipaddress
 from collections.abc import AsyncIterator, Iterator
@@ -16,6 +15,7 @@ from typing import Any
 import pytest
 from conftest import GraphQL
 from fixtures import editing
+from fixtures.clock import TestClock
 from fixtures.editing import Desk, run
 from fixtures.jobs import eventually, job_settings, run_due_jobs, running_worker
 from fixtures.receiver import Receiver, Slow, receiving
@@ -238,15 +238,22 @@ async def test_410_gone_stops_retrying_and_deactivates_the_webhook(
 
 @pytest.mark.parametrize("status", [400, 404, 301])
 async def test_other_refusals_fail_at_once_without_retries(
-    desk: Desk, hooks: Hooks, receiver: Receiver, jobs: Settings, status: int
+    desk: Desk,
+    hooks: Hooks,
+    receiver: Receiver,
+    jobs: Settings,
+    status: int,
+    stopped_clock: TestClock,
 ) -> None:
     hook = await hooks.create(receiver.url, ["POST_PUBLISHED"])
     receiver.answer(status)
     await desk.published(await desk.relay())
     async with running_worker(jobs):
-        (delivery,) = await hooks.settled(hook)
-        # Longer than the longest retry wait in tests (WEBHOOK_RETRY_CAP_S=1).
-        await asyncio.sleep(1.5)
+        await hooks.settled(hook)
+    # Far longer than any retry wait: a retry, had one been planned, runs now.
+    await stopped_clock.advance(dt.timedelta(hours=1))
+    await run_due_jobs()
+    (delivery,) = await hooks.deliveries(hook)
     assert (delivery["status"], delivery["attempts"]) == ("FAILED", 1)
     assert delivery["lastError"].startswith(f"HTTP {status}: ")
     assert len(receiver.requests) == 1
@@ -254,15 +261,22 @@ async def test_other_refusals_fail_at_once_without_retries(
 
 
 async def test_a_delivery_older_than_the_give_up_time_fails_instead_of_retrying(
-    desk: Desk, hooks: Hooks, receiver: Receiver, database_url: str
+    desk: Desk, hooks: Hooks, receiver: Receiver, database_url: str, stopped_clock: TestClock
 ) -> None:
     hook = await hooks.create(receiver.url, ["POST_PUBLISHED"])
-    receiver.answer(503)
-    with job_settings(database_url, WEBHOOK_GIVE_UP_AFTER_S="0"):
+    receiver.answer(503, 503)
+    # A retry waits 30-60 s: only moving the clock on brings it due.
+    waits = {"WEBHOOK_RETRY_BASE_S": "60", "WEBHOOK_RETRY_CAP_S": "60"}
+    with job_settings(database_url, WEBHOOK_GIVE_UP_AFTER_S="3600", **waits):
         await desk.published(await desk.relay())
+        await stopped_clock.advance(dt.timedelta(seconds=3590))
+        await run_due_jobs()
+        (young,) = await hooks.deliveries(hook)
+        assert (young["status"], young["attempts"]) == ("PENDING", 1)
+        await stopped_clock.advance(dt.timedelta(seconds=61))
         await run_due_jobs()
     (delivery,) = await hooks.deliveries(hook)
-    assert (delivery["status"], delivery["attempts"]) == ("FAILED", 1)
+    assert (delivery["status"], delivery["attempts"]) == ("FAILED", 2)
     assert delivery["lastError"].startswith("Gave up after ")
     assert delivery["lastError"].endswith("last: HTTP 503.")
 
