@@ -52,14 +52,13 @@ pytestmark = [
         ":pytest.PytestUnraisableExceptionWarning"
     ),
     pytest.mark.filterwarnings("ignore:coroutine 'GraphQLCoreConverter.:RuntimeWarning"),
-    # The same cancelled sibling, caught one frame further in (graphql-core's own wrapper).
+    # The same cancelled sibling, caught further in, in any of graphql-core's own wrappers
+    # (complete_awaitable_value, execute_fields' get_results …).
     pytest.mark.filterwarnings(
-        "ignore:Exception ignored in. <coroutine object Executor.complete_awaitable_value"
+        "ignore:Exception ignored in. <coroutine object Executor."
         ":pytest.PytestUnraisableExceptionWarning"
     ),
-    pytest.mark.filterwarnings(
-        "ignore:coroutine 'Executor.complete_awaitable_value':RuntimeWarning"
-    ),
+    pytest.mark.filterwarnings("ignore:coroutine 'Executor.:RuntimeWarning"),
 ]
 ANONYMOUS = Caller("anonymous")
 # Per caller kind; PLANNING_EXAMPLES raises it for a longer local hunt.
