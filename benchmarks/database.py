@@ -74,6 +74,8 @@ def prepare(url: str, size: Size, seed: int = SEED) -> Meta:
         GENERATOR_VERSION,
     ):
         print(f"reusing {_name(url)}: {found.posts:,} posts, made in {found.generated_s:.0f} s")
+        # Migrations that came after it was made (a no-op when none did).
+        asyncio.run(_migrate(url))
         return found
     print(f"making {_name(url)} ({size.name}: {size.posts:,} posts, seed {seed})")
     _recreate(url)

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from benchmarks import words
 from benchmarks.sizes import SEED, Size
 from benchmarks.text import Writer
+from graph.content import word_count
 from graph.danish import slugify, sort_key
 
 Row = tuple[Any, ...]
@@ -33,8 +34,8 @@ COLUMNS = {
     ),
     "post": (
         "id", "relay_id", "slug", "title", "teaser", "teaser_derived", "body", "html",
-        "category_id", "status", "published_at", "publish_at", "leg", "version", "created_at",
-        "updated_at",
+        "word_count", "category_id", "status", "published_at", "publish_at", "leg", "version",
+        "created_at", "updated_at",
     ),
     "byline": ("id", "post_id", "position", "author_id", "role", "organization_id"),
 }  # fmt: skip
@@ -164,8 +165,9 @@ class Dataset:
             slug = _unique(slugify(title) or "indlaeg", taken)
             when = _at(minute)
             yield (
-                index, relay, slug, title, teaser, False, body.markdown, body.html, category,
-                "published", when, None, legs[relay], 1, when, when,
+                index, relay, slug, title, teaser, False, body.markdown, body.html,
+                word_count(body.html), category, "published", when, None, legs[relay], 1, when,
+                when,
             )  # fmt: skip
 
     def byline(self) -> Iterator[Row]:
